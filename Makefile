@@ -1,0 +1,52 @@
+# atrocity-kg: `make demo` builds the embedded store from examples/ and serves it;
+# `make test` runs the whole suite. Both set up everything they need.
+PYTHON ?= python3
+VENV   ?= .venv
+PY      = $(VENV)/bin/python
+LINTDIR = tests/neo4j_lint
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+export AKG_DB ?= data/akg.lbug
+
+.PHONY: demo test lint bench install tools browser docs clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Neo4j's own Cypher parser (offline after install), used to check every Neo4j query text.
+$(LINTDIR)/node_modules/.installed: $(LINTDIR)/package.json
+	cd $(LINTDIR) && npm install --no-audit --no-fund --silent
+	touch $@
+
+tools: $(LINTDIR)/node_modules/.installed
+
+# Headless Chromium for the browser tests (Debian packages).
+browser:
+	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
+
+demo: install
+	$(VENV)/bin/akg demo --host $(HOST) --port $(PORT)
+
+test: install tools
+	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks
+	$(VENV)/bin/mypy
+	$(PY) -m pytest -q --doctest-modules ontology graph loaders queries api viz cli tests
+
+lint: install
+	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks
+	$(VENV)/bin/mypy
+
+bench: install
+	$(PY) -m benchmarks
+
+docs: install
+	$(VENV)/bin/akg docs
+
+clean:
+	rm -rf data .mypy_cache .pytest_cache .ruff_cache

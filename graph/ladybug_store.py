@@ -1,0 +1,276 @@
+"""The embedded backend: Ladybug (the maintained continuation of Kùzu), one file on disk.
+
+One process owns a database for writing (the API server when it runs); tools open it
+read-only. Reads run inside ``BEGIN TRANSACTION READ ONLY`` so the database itself refuses
+any write, with a per-query timeout and a row cap.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import ladybug
+
+from graph.base import ReadResult, Stats, WriteSummary
+from graph.ladybug_write import LadybugWriter
+from graph.records import Edge, Node
+from graph.schema import ladybug_ddl, ladybug_type, literal, quote
+from graph.settings import Settings
+from graph.values import clean_node, clean_rel
+from ontology.errors import QueryRefused, QueryTimeout, StoreError, StoreLocked
+from ontology.model import Model, load_model
+
+__all__ = ["LadybugStore", "translate_error"]
+
+_LOCK_RE = re.compile(r"Lock is held by PID (\d+)")
+
+
+def translate_error(exc: Exception, path: object = None) -> StoreError | QueryRefused | QueryTimeout:
+    """Map a Ladybug RuntimeError to the project's exceptions (message kept, internals dropped)."""
+    text = str(exc).strip()
+    if text.startswith("Interrupted"):
+        return QueryTimeout("the query ran past its time limit and was stopped")
+    if "read-only" in text or "read only" in text:
+        return QueryRefused(f"the database refused a write: {text}")
+    if "Could not set lock" in text:
+        pid = _LOCK_RE.search(text)
+        who = f"process {pid.group(1)}" if pid else "another process"
+        return StoreLocked(
+            f"database {path} is locked by {who} (for example a running `akg serve`); "
+            "stop it or open the database read-only"
+        )
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return StoreError(first)
+
+
+class LadybugStore:
+    """GraphStore on an embedded Ladybug database file.
+
+    Example:
+        >>> import tempfile, pathlib
+        >>> tmp = pathlib.Path(tempfile.mkdtemp())
+        >>> store = LadybugStore(Settings(db_path=tmp / "t.lbug", buffer_pool_mb=64))
+        >>> store.init_schema()
+        >>> store.write([Node.make("region/x", name="X")], []).nodes_created
+        1
+        >>> store.run_read("MATCH (r:Region) RETURN r.name AS name").rows
+        [['X']]
+        >>> store.close()
+    """
+
+    backend = "ladybug"
+
+    def __init__(
+        self, settings: Settings, *, read_only: bool = False, model: Model | None = None
+    ) -> None:
+        self.settings = settings
+        self.read_only = read_only
+        self.model = model or load_model()
+        self._lock = threading.RLock()
+        self._local = threading.local()
+        self._tables: dict[int, str] | None = None
+        self._db = self._open()
+        self._writer = LadybugWriter(self.model, ladybug.Connection(self._db))
+
+    # ------------------------------------------------------------------ opening
+    def _open(self) -> ladybug.Database:
+        path = self.settings.db_path
+        if self.read_only and not path.exists():
+            raise StoreError(f"no database at {path}: run `akg init` first")
+        if not self.read_only:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
+            if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+                raise StoreError(f"database path {path} is not writable")
+        threads = self.settings.threads or (os.cpu_count() or 1)
+        try:
+            return ladybug.Database(
+                str(path),
+                buffer_pool_size=self.settings.buffer_pool_mb * 1024 * 1024,
+                max_num_threads=threads,
+                read_only=self.read_only,
+            )
+        except RuntimeError as exc:
+            raise translate_error(exc, path) from None
+
+    def _reopen(self) -> None:
+        """Reopen after a rolled-back bulk COPY (Ladybug 0.22 is unstable after one)."""
+        self._writer.conn.close()
+        self._db.close()
+        self._local = threading.local()
+        self._db = self._open()
+        self._writer = LadybugWriter(self.model, ladybug.Connection(self._db))
+
+    def _conn(self) -> ladybug.Connection:
+        conn: ladybug.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = ladybug.Connection(self._db)
+            self._local.conn = conn
+        return conn
+
+    # ------------------------------------------------------------------ schema
+    def init_schema(self) -> None:
+        """Create every table the ontology defines; add columns the ontology gained since."""
+        with self._lock:
+            conn = self._writer.conn
+            for statement in ladybug_ddl(self.model):
+                self._execute(conn, statement)
+            for owner, props in [
+                *((c.name, c.properties) for c in self.model.classes.values()),
+                *((r.name, r.properties) for r in self.model.relationships.values()),
+            ]:
+                info = self._execute(conn, f"CALL table_info({literal(owner)}) RETURN *")
+                have = {row[1] for row in info.get_all()}
+                for prop in props.values():
+                    if prop.name not in have:
+                        self._execute(
+                            conn,
+                            f"ALTER TABLE {quote(owner)} ADD {quote(prop.name)} {ladybug_type(prop)}",
+                        )
+            self._tables = None
+
+    def _execute(
+        self, conn: ladybug.Connection, cypher: str, params: Mapping[str, Any] | None = None
+    ) -> Any:
+        try:
+            return conn.execute(cypher, dict(params or {}))
+        except RuntimeError as exc:
+            raise translate_error(exc, self.settings.db_path) from None
+
+    # ------------------------------------------------------------------ writes
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteSummary:
+        """Upsert in one transaction; on failure nothing is written."""
+        if self.read_only:
+            raise StoreError("the database is open read-only")
+        with self._lock:
+            try:
+                return self._writer.write(list(nodes), list(edges))
+            except RuntimeError as exc:
+                raise translate_error(exc, self.settings.db_path) from None
+            finally:
+                if self._writer.needs_reopen:
+                    self._reopen()
+
+    def delete_nodes(self, ids: Sequence[str]) -> int:
+        """Remove nodes and their relationships in one transaction."""
+        with self._lock:
+            return self._writer.delete(list(ids))
+
+    # ------------------------------------------------------------------ reads
+    def run_read(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout: float | None = None,
+        limit: int | None = None,
+    ) -> ReadResult:
+        """Run a query in a read-only transaction and return plain values."""
+        conn = self._conn()
+        conn.set_query_timeout(int((timeout or 0) * 1000))
+        try:
+            self._execute(conn, "BEGIN TRANSACTION READ ONLY")
+            try:
+                result = self._execute(conn, cypher, params)
+                columns = list(result.get_column_names())
+                rows: list[list[Any]] = []
+                truncated = False
+                while result.has_next():
+                    row = result.get_next()
+                    if limit is not None and len(rows) >= limit:
+                        truncated = True
+                        break
+                    rows.append(list(row))
+            finally:
+                try:
+                    conn.execute("COMMIT")
+                except RuntimeError:
+                    pass  # Ladybug already closed the transaction after an error
+        finally:
+            conn.set_query_timeout(0)
+        return ReadResult(columns, self._plain(conn, rows), truncated)
+
+    def _table_names(self, conn: ladybug.Connection) -> dict[int, str]:
+        if self._tables is None:
+            rows = conn.execute("CALL show_tables() RETURN *").get_all()
+            self._tables = {int(r[0]): str(r[1]) for r in rows}
+        return self._tables
+
+    def _plain(self, conn: ladybug.Connection, rows: list[list[Any]]) -> list[list[Any]]:
+        """Normalise nodes, relationships and paths; resolve relationship ends to node ids."""
+        known: dict[tuple[int, int], str] = {}
+        wanted: set[tuple[int, int]] = set()
+
+        def scan(v: Any) -> None:
+            if isinstance(v, list):
+                for x in v:
+                    scan(x)
+            elif isinstance(v, dict):
+                if "_SRC" in v:
+                    wanted.add(_key(v["_SRC"]))
+                    wanted.add(_key(v["_DST"]))
+                elif "_ID" in v and "_LABEL" in v and "id" in v:
+                    known[_key(v["_ID"])] = v["id"]
+                for x in v.values():
+                    scan(x)
+
+        scan(rows)
+        missing = wanted - known.keys()
+        if missing:
+            names = self._table_names(conn)
+            by_table: dict[int, list[int]] = {}
+            for table, offset in missing:
+                by_table.setdefault(table, []).append(offset)
+            for table, offsets in by_table.items():
+                q = f"MATCH (n:{quote(names[table])}) WHERE offset(id(n)) IN $o RETURN offset(id(n)), n.id"
+                for off, node_id in conn.execute(q, {"o": offsets}).get_all():
+                    known[(table, int(off))] = node_id
+
+        def fix(v: Any) -> Any:
+            if isinstance(v, list):
+                return [fix(x) for x in v]
+            if not isinstance(v, dict):
+                return v
+            if "_NODES" in v:
+                return {"nodes": fix(v["_NODES"]), "relationships": fix(v["_RELS"])}
+            if "_SRC" in v:
+                return clean_rel(v["_LABEL"], known.get(_key(v["_SRC"])), known.get(_key(v["_DST"])), v)
+            if "_LABEL" in v and "_ID" in v:
+                return clean_node(self.model, v["_LABEL"], v.get("id"), v)
+            return {k: fix(x) for k, x in v.items()}
+
+        return [fix(r) for r in rows]
+
+    def stats(self) -> Stats:
+        """Counts per label and relationship type (zero counts included)."""
+        nodes = {
+            c: int(self.run_read(f"MATCH (n:{quote(c)}) RETURN count(*)").scalar())
+            for c in self.model.classes
+        }
+        rels = {
+            r: int(self.run_read(f"MATCH ()-[e:{quote(r)}]->() RETURN count(*)").scalar())
+            for r in self.model.relationships
+        }
+        return Stats(nodes, rels)
+
+    def close(self) -> None:
+        """Close the database (idempotent)."""
+        with self._lock:
+            self._writer.conn.close()
+            self._db.close()
+
+    def __enter__(self) -> LadybugStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _key(internal: Mapping[str, Any]) -> tuple[int, int]:
+    return (int(internal["table"]), int(internal["offset"]))

@@ -1,0 +1,277 @@
+"""Ladybug upserts: look keys up, then SET the existing rows and CREATE (or COPY) the new ones.
+
+``UNWIND … MERGE`` scans the whole table in Ladybug 0.22, so it is never used. New rows go in
+with ``UNWIND $rows … CREATE`` for small batches and ``COPY … FROM`` an Arrow table for large
+ones; everything is checked beforehand (ids unique and new, relationship ends present) because
+a COPY that fails inside a transaction crashes Ladybug 0.22.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import ladybug
+import pyarrow as pa
+
+from graph.base import WriteSummary
+from graph.records import Edge, Node
+from graph.schema import literal, quote
+from graph.upsert import dedupe_edges, dedupe_nodes, group_edges, plan_edges, plan_nodes
+from ontology.errors import InvalidRecord
+from ontology.model import Model, Property
+
+__all__ = ["LadybugWriter"]
+
+_ARROW = {
+    "string": pa.string(),
+    "integer": pa.int64(),
+    "double": pa.float64(),
+    "boolean": pa.bool_(),
+    "date": pa.date32(),
+}
+_LOOKUP_CHUNK = 20_000
+
+
+def _arrow_type(prop: Property) -> pa.DataType:
+    base = _ARROW[prop.datatype]
+    return pa.list_(base) if prop.multi else base
+
+
+def _param(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _chunks(items: list[Any], size: int = _LOOKUP_CHUNK) -> Iterable[list[Any]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+class LadybugWriter:
+    """Applies one batch in one transaction on the owning connection."""
+
+    copy_threshold = 2000
+
+    def __init__(self, model: Model, conn: ladybug.Connection) -> None:
+        self.model = model
+        self.conn = conn
+        self.needs_reopen = False
+
+    def _q(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
+        result = self.conn.execute(cypher, dict(params or {}))
+        return list(result.get_all())
+
+    # ---------------------------------------------------------------- lookups
+    def _stored_nodes(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(ids):
+            q = f"UNWIND $ids AS k MATCH (n:{quote(label)} {{id: k}}) RETURN n"
+            for (node,) in self._q(q, {"ids": chunk}):
+                out[node["id"]] = {
+                    k: (tuple(v) if isinstance(v, list) else v)
+                    for k, v in node.items()
+                    if not k.startswith("_") and k != "id" and v is not None
+                }
+        return out
+
+    def _stored_edges(
+        self, rel: str, src: str, tgt: str, pairs: list[tuple[str, str]]
+    ) -> dict[tuple[str, str], dict[str, Any]]:
+        out: dict[tuple[str, str], dict[str, Any]] = {}
+        q = (
+            f"UNWIND $rows AS p MATCH (a:{quote(src)} {{id: p.s}})-[r:{quote(rel)}]->"
+            f"(b:{quote(tgt)} {{id: p.t}}) RETURN a.id, b.id, r"
+        )
+        for chunk in _chunks(pairs):
+            for a, b, r in self._q(q, {"rows": [{"s": s, "t": t} for s, t in chunk]}):
+                out[(a, b)] = {
+                    k: (tuple(v) if isinstance(v, list) else v)
+                    for k, v in r.items()
+                    if not k.startswith("_") and v is not None
+                }
+        return out
+
+    def _missing(self, ids_by_label: Mapping[str, set[str]]) -> list[str]:
+        missing: list[str] = []
+        for label, ids in ids_by_label.items():
+            found = self._stored_ids(label, sorted(ids))
+            missing.extend(sorted(ids - found))
+        return missing
+
+    def _stored_ids(self, label: str, ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for chunk in _chunks(ids):
+            q = f"UNWIND $ids AS k MATCH (n:{quote(label)} {{id: k}}) RETURN n.id"
+            found.update(row[0] for row in self._q(q, {"ids": chunk}))
+        return found
+
+    # ---------------------------------------------------------------- the write
+    def write(self, nodes: list[Node], edges: list[Edge]) -> WriteSummary:
+        """Plan against the stored graph, then apply in one transaction."""
+        m = self.model
+        batch_nodes = dedupe_nodes(m, nodes)
+        batch_edges = dedupe_edges(m, edges)
+        label_of = {n.id: n.label for n in nodes}
+        for e in edges:
+            label_of.setdefault(e.source, e.source_label)
+            label_of.setdefault(e.target, e.target_label)
+        summary = WriteSummary()
+        self.conn.execute("BEGIN TRANSACTION")
+        used_copy = False
+        try:
+            by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+            for node_id, props in batch_nodes.items():
+                by_label[label_of[node_id]][node_id] = props
+            node_plans = {}
+            created: set[str] = set()
+            for label, batch in by_label.items():
+                plan = plan_nodes(m, label, batch, self._stored_nodes(label, sorted(batch)))
+                node_plans[label] = plan
+                created.update(plan.create)
+            ends: dict[str, set[str]] = defaultdict(set)
+            for _, s, t in batch_edges:
+                for end in (s, t):
+                    if end not in batch_nodes:
+                        ends[label_of[end]].add(end)
+            dangling = self._missing(ends)
+            if dangling:
+                shown = ", ".join(dangling[:10]) + (" …" if len(dangling) > 10 else "")
+                raise InvalidRecord(
+                    f"{len(dangling)} relationship end(s) name nodes that do not exist: {shown}",
+                    {"references": dangling},
+                )
+            edge_plans = {}
+            for group, batch in group_edges(batch_edges, label_of).items():
+                rel, src, tgt = group
+                known = [p for p in batch if p[0] not in created and p[1] not in created]
+                edge_plans[group] = plan_edges(m, rel, batch, self._stored_edges(rel, src, tgt, known))
+            for label, plan in node_plans.items():
+                used_copy |= self._create_nodes(label, plan.create)
+                self._update_nodes(label, plan.update)
+                summary.nodes_created += len(plan.create)
+                summary.nodes_updated += len(plan.update)
+                summary.nodes_unchanged += plan.unchanged
+            for (rel, src, tgt), eplan in edge_plans.items():
+                used_copy |= self._create_edges(rel, src, tgt, eplan.create)
+                self._update_edges(rel, src, tgt, eplan.update)
+                summary.edges_created += len(eplan.create)
+                summary.edges_updated += len(eplan.update)
+                summary.edges_unchanged += eplan.unchanged
+            self.conn.execute("COMMIT")
+        except BaseException:
+            try:
+                self.conn.execute("ROLLBACK")
+            except RuntimeError:
+                pass
+            self.needs_reopen = used_copy
+            raise
+        return summary
+
+    # ---------------------------------------------------------------- creates
+    def _create_nodes(self, label: str, rows: dict[str, dict[str, Any]]) -> bool:
+        if not rows:
+            return False
+        props = self.model.classes[label].properties
+        if len(rows) >= self.copy_threshold:
+            columns: dict[str, pa.Array] = {"id": pa.array(list(rows), pa.string())}
+            for name, prop in props.items():
+                if name != "id":
+                    values = [_param(r.get(name)) for r in rows.values()]
+                    columns[name] = pa.array(values, _arrow_type(prop))
+            arrow_rows = pa.table(columns)  # noqa: F841 - COPY reads it by name
+            self.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
+            return True
+        for keys, group in _by_keys(rows).items():
+            sets = ", ".join(f"{quote(k)}: r.{quote(k)}" for k in ("id", *keys))
+            q = f"UNWIND $rows AS r CREATE (n:{quote(label)} {{{sets}}})"
+            for chunk in _chunks(group):
+                self.conn.execute(q, {"rows": [{"id": i, **_params(p)} for i, p in chunk]})
+        return False
+
+    def _update_nodes(self, label: str, rows: dict[str, dict[str, Any]]) -> None:
+        for keys, group in _by_keys(rows).items():
+            sets = ", ".join(f"n.{quote(k)} = r.{quote(k)}" for k in keys)
+            q = f"UNWIND $rows AS r MATCH (n:{quote(label)} {{id: r.id}}) SET {sets}"
+            for chunk in _chunks(group):
+                self.conn.execute(q, {"rows": [{"id": i, **_params(p)} for i, p in chunk]})
+
+    def _create_edges(
+        self, rel: str, src: str, tgt: str, rows: dict[tuple[str, str], dict[str, Any]]
+    ) -> bool:
+        if not rows:
+            return False
+        props = self.model.relationships[rel].properties
+        if len(rows) >= self.copy_threshold:
+            pairs = list(rows)
+            columns: dict[str, pa.Array] = {
+                "from": pa.array([p[0] for p in pairs], pa.string()),
+                "to": pa.array([p[1] for p in pairs], pa.string()),
+            }
+            for name, prop in props.items():
+                columns[name] = pa.array([_param(rows[p].get(name)) for p in pairs], _arrow_type(prop))
+            arrow_rows = pa.table(columns)  # noqa: F841 - COPY reads it by name
+            self.conn.execute(
+                f"COPY {quote(rel)} FROM arrow_rows (from={literal(src)}, to={literal(tgt)})"
+            )
+            return True
+        for keys, group in _by_keys(rows).items():
+            sets = ", ".join(f"{quote(k)}: r.{quote(k)}" for k in keys)
+            q = (
+                f"UNWIND $rows AS r MATCH (a:{quote(src)} {{id: r.s}}) "
+                f"MATCH (b:{quote(tgt)} {{id: r.t}}) CREATE (a)-[e:{quote(rel)} {{{sets}}}]->(b)"
+            )
+            for chunk in _chunks(group):
+                self.conn.execute(
+                    q, {"rows": [{"s": s, "t": t, **_params(p)} for (s, t), p in chunk]}
+                )
+        return False
+
+    def _update_edges(
+        self, rel: str, src: str, tgt: str, rows: dict[tuple[str, str], dict[str, Any]]
+    ) -> None:
+        for keys, group in _by_keys(rows).items():
+            sets = ", ".join(f"e.{quote(k)} = r.{quote(k)}" for k in keys)
+            q = (
+                f"UNWIND $rows AS r MATCH (a:{quote(src)} {{id: r.s}})-[e:{quote(rel)}]->"
+                f"(b:{quote(tgt)} {{id: r.t}}) SET {sets}"
+            )
+            for chunk in _chunks(group):
+                self.conn.execute(
+                    q, {"rows": [{"s": s, "t": t, **_params(p)} for (s, t), p in chunk]}
+                )
+
+    # ---------------------------------------------------------------- deletes
+    def delete(self, ids: list[str]) -> int:
+        """DETACH DELETE the given nodes in one transaction; returns how many existed."""
+        by_label: dict[str, list[str]] = defaultdict(list)
+        for node_id in ids:
+            by_label[self.model.class_of(node_id).name].append(node_id)
+        self.conn.execute("BEGIN TRANSACTION")
+        try:
+            count = 0
+            for label, group in by_label.items():
+                count += len(self._stored_ids(label, group))
+                q = f"UNWIND $ids AS k MATCH (n:{quote(label)} {{id: k}}) DETACH DELETE n"
+                self.conn.execute(q, {"ids": group})
+            self.conn.execute("COMMIT")
+        except BaseException:
+            try:
+                self.conn.execute("ROLLBACK")
+            except RuntimeError:
+                pass
+            raise
+        return count
+
+
+def _by_keys(rows: Mapping[Any, Mapping[str, Any]]) -> dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]]:
+    """Group rows by the set of properties they carry, so each group has one query shape."""
+    groups: dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]] = defaultdict(list)
+    for key, props in rows.items():
+        groups[tuple(sorted(props))].append((key, props))
+    return groups
+
+
+def _params(props: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: _param(v) for k, v in props.items()}
+

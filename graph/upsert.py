@@ -1,0 +1,156 @@
+"""Backend-independent planning of an upsert: what to create, what to update, what is unchanged.
+
+Both backends fetch the stored properties of the records in a batch, hand them to
+:func:`plan_nodes` / :func:`plan_edges`, and apply the plan in one transaction. Keeping the
+merge rules here (list properties with ``akg:mergePolicy "union"`` keep every value; other
+properties are overwritten; absent properties are left alone) makes both backends agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.records import Edge, Node
+from ontology.errors import InvalidRecord
+from ontology.model import Model
+
+__all__ = ["EdgePlan", "NodePlan", "dedupe_edges", "dedupe_nodes", "plan_edges", "plan_nodes"]
+
+
+def _merge(model: Model, owner: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+    """Properties after writing ``new`` over ``old`` (union for merge-union lists)."""
+    props = model.owner_properties(owner)
+    merged = dict(old)
+    for name, value in new.items():
+        prop = props[name]
+        if prop.merge_union and name in old and old[name] is not None:
+            merged[name] = tuple(sorted(set(old[name]) | set(value)))
+        else:
+            merged[name] = value
+    return merged
+
+
+def _conflicts(
+    model: Model, owner: str, a: Mapping[str, Any], b: Mapping[str, Any]
+) -> list[str]:
+    props = model.owner_properties(owner)
+    return sorted(
+        k for k in set(a) & set(b) if a[k] != b[k] and not props[k].merge_union
+    )
+
+
+def dedupe_nodes(model: Model, nodes: Iterable[Node]) -> dict[str, dict[str, Any]]:
+    """Combine records of the same id; conflicting values for one property raise."""
+    out: dict[str, dict[str, Any]] = {}
+    where: dict[str, str] = {}
+    for node in nodes:
+        props = node.props
+        if node.id in out:
+            clash = _conflicts(model, node.label, out[node.id], props)
+            if clash:
+                raise InvalidRecord(
+                    f"{node.id} is defined twice with conflicting data ({', '.join(clash)})"
+                    f" at {where[node.id]} and {_at(node.source, node.line)}",
+                    {node.id: [f"conflicting {k}" for k in clash]},
+                )
+            out[node.id] = _merge(model, node.label, out[node.id], props)
+        else:
+            out[node.id] = props
+            where[node.id] = _at(node.source, node.line)
+    return out
+
+
+def dedupe_edges(model: Model, edges: Iterable[Edge]) -> dict[tuple[str, str, str], dict[str, Any]]:
+    """Combine records of the same relationship; conflicting values raise."""
+    out: dict[tuple[str, str, str], dict[str, Any]] = {}
+    for edge in edges:
+        props = edge.props
+        if edge.key in out:
+            clash = _conflicts(model, edge.type, out[edge.key], props)
+            if clash:
+                raise InvalidRecord(
+                    f"{edge.type} {edge.source} -> {edge.target} is given twice with conflicting"
+                    f" data ({', '.join(clash)}) at {_at(edge.origin, edge.line)}",
+                    {"/".join(edge.key): [f"conflicting {k}" for k in clash]},
+                )
+            out[edge.key] = _merge(model, edge.type, out[edge.key], props)
+        else:
+            out[edge.key] = props
+    return out
+
+
+def _at(source: str, line: int | None) -> str:
+    return f"{source}:{line}" if line is not None else (source or "this batch")
+
+
+@dataclass
+class NodePlan:
+    """Nodes of one label to create and to update (id -> full property set)."""
+
+    create: dict[str, dict[str, Any]] = field(default_factory=dict)
+    update: dict[str, dict[str, Any]] = field(default_factory=dict)
+    unchanged: int = 0
+
+
+@dataclass
+class EdgePlan:
+    """Relationships of one type and end-label pair to create and update."""
+
+    create: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    update: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    unchanged: int = 0
+
+
+def plan_nodes(
+    model: Model,
+    label: str,
+    batch: Mapping[str, Mapping[str, Any]],
+    stored: Mapping[str, Mapping[str, Any]],
+) -> NodePlan:
+    """Compare a batch of one label with what the store holds for those ids."""
+    plan = NodePlan()
+    for node_id, props in batch.items():
+        if node_id not in stored:
+            plan.create[node_id] = dict(props)
+            continue
+        old = {k: v for k, v in stored[node_id].items() if v is not None}
+        merged = _merge(model, label, old, props)
+        if merged == old:
+            plan.unchanged += 1
+        else:
+            plan.update[node_id] = {k: v for k, v in merged.items() if old.get(k) != v}
+    return plan
+
+
+def plan_edges(
+    model: Model,
+    rel_type: str,
+    batch: Mapping[tuple[str, str], Mapping[str, Any]],
+    stored: Mapping[tuple[str, str], Mapping[str, Any]],
+) -> EdgePlan:
+    """Compare a batch of one relationship type with what the store holds."""
+    plan = EdgePlan()
+    for pair, props in batch.items():
+        if pair not in stored:
+            plan.create[pair] = dict(props)
+            continue
+        old = {k: v for k, v in stored[pair].items() if v is not None}
+        merged = _merge(model, rel_type, old, props)
+        if merged == old:
+            plan.unchanged += 1
+        else:
+            plan.update[pair] = {k: v for k, v in merged.items() if old.get(k) != v}
+    return plan
+
+
+def group_edges(
+    edges: Mapping[tuple[str, str, str], dict[str, Any]], label_of: Mapping[str, str]
+) -> dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]]:
+    """Group relationships by (type, source label, target label)."""
+    grouped: dict[tuple[str, str, str], dict[tuple[str, str], dict[str, Any]]] = defaultdict(dict)
+    for (rel_type, src, tgt), props in edges.items():
+        grouped[(rel_type, label_of[src], label_of[tgt])][(src, tgt)] = props
+    return dict(grouped)
