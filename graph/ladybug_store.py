@@ -16,12 +16,12 @@ from typing import Any
 import ladybug
 
 from graph.base import ReadResult, Stats, WriteSummary
-from graph.ladybug_write import LadybugWriter
+from graph.ladybug_write import LadybugWriter, one_result, rows_of
 from graph.records import Edge, Node
 from graph.schema import ladybug_ddl, ladybug_type, literal, quote
 from graph.settings import Settings
 from graph.values import clean_node, clean_rel
-from ontology.errors import QueryRefused, QueryTimeout, StoreError, StoreLocked
+from ontology.errors import QueryRefused, QueryTimeout, StoreAbandoned, StoreError, StoreLocked
 from ontology.model import Model, load_model
 
 __all__ = ["LadybugStore", "translate_error"]
@@ -73,6 +73,8 @@ class LadybugStore:
         self._lock = threading.RLock()
         self._local = threading.local()
         self._tables: dict[int, str] | None = None
+        self._readers: list[ladybug.Connection] = []
+        self._closed = False
         self._db = self._open()
         self._writer = LadybugWriter(self.model, ladybug.Connection(self._db))
 
@@ -99,25 +101,30 @@ class LadybugStore:
         except RuntimeError as exc:
             raise translate_error(exc, path) from None
 
-    def _reopen(self) -> None:
-        """Reopen after a rolled-back bulk COPY (Ladybug 0.22 is unstable after one)."""
-        self._writer.conn.close()
-        self._db.close()
-        self._local = threading.local()
-        self._db = self._open()
-        self._writer = LadybugWriter(self.model, ladybug.Connection(self._db))
-
     def _conn(self) -> ladybug.Connection:
         conn: ladybug.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = ladybug.Connection(self._db)
             self._local.conn = conn
+            with self._lock:
+                self._readers.append(conn)
         return conn
+
+    def _close_connections(self) -> None:
+        """Close every connection before the database (Ladybug aborts otherwise)."""
+        for conn in [*self._readers, self._writer.conn]:
+            conn.close()
+        self._readers = []
+        self._local = threading.local()
+        self._db.close()
 
     # ------------------------------------------------------------------ schema
     def init_schema(self) -> None:
         """Create every table the ontology defines; add columns the ontology gained since."""
+        if self.read_only:
+            raise StoreError("the database is open read-only")
         with self._lock:
+            self._check_usable()
             conn = self._writer.conn
             for statement in ladybug_ddl(self.model):
                 self._execute(conn, statement)
@@ -126,7 +133,7 @@ class LadybugStore:
                 *((r.name, r.properties) for r in self.model.relationships.values()),
             ]:
                 info = self._execute(conn, f"CALL table_info({literal(owner)}) RETURN *")
-                have = {row[1] for row in info.get_all()}
+                have = {row[1] for row in rows_of_result(info)}
                 for prop in props.values():
                     if prop.name not in have:
                         self._execute(
@@ -137,9 +144,9 @@ class LadybugStore:
 
     def _execute(
         self, conn: ladybug.Connection, cypher: str, params: Mapping[str, Any] | None = None
-    ) -> Any:
+    ) -> ladybug.QueryResult:
         try:
-            return conn.execute(cypher, dict(params or {}))
+            return one_result(conn.execute(cypher, dict(params or {})))
         except RuntimeError as exc:
             raise translate_error(exc, self.settings.db_path) from None
 
@@ -149,18 +156,34 @@ class LadybugStore:
         if self.read_only:
             raise StoreError("the database is open read-only")
         with self._lock:
+            self._check_usable()
             try:
                 return self._writer.write(list(nodes), list(edges))
-            except RuntimeError as exc:
-                raise translate_error(exc, self.settings.db_path) from None
-            finally:
-                if self._writer.needs_reopen:
-                    self._reopen()
+            except BaseException as exc:
+                if self._writer.abandoned:
+                    raise StoreAbandoned(
+                        f"a bulk write failed ({exc}) and was abandoned before commit: the "
+                        "database is unchanged, but this process must exit without further use "
+                        "(Ladybug cannot roll back a bulk COPY safely)"
+                    ) from None
+                if isinstance(exc, RuntimeError):
+                    raise translate_error(exc, self.settings.db_path) from None
+                raise
+
+    def _check_usable(self) -> None:
+        if self._writer.abandoned:
+            raise StoreAbandoned("this store abandoned a failed bulk write; exit the process")
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Remove nodes and their relationships in one transaction."""
+        if self.read_only:
+            raise StoreError("the database is open read-only")
         with self._lock:
-            return self._writer.delete(list(ids))
+            self._check_usable()
+            try:
+                return self._writer.delete(list(ids))
+            except RuntimeError as exc:
+                raise translate_error(exc, self.settings.db_path) from None
 
     # ------------------------------------------------------------------ reads
     def run_read(
@@ -172,6 +195,7 @@ class LadybugStore:
         limit: int | None = None,
     ) -> ReadResult:
         """Run a query in a read-only transaction and return plain values."""
+        self._check_usable()
         conn = self._conn()
         conn.set_query_timeout(int((timeout or 0) * 1000))
         try:
@@ -198,7 +222,7 @@ class LadybugStore:
 
     def _table_names(self, conn: ladybug.Connection) -> dict[int, str]:
         if self._tables is None:
-            rows = conn.execute("CALL show_tables() RETURN *").get_all()
+            rows = rows_of(conn, "CALL show_tables() RETURN *")
             self._tables = {int(r[0]): str(r[1]) for r in rows}
         return self._tables
 
@@ -229,7 +253,7 @@ class LadybugStore:
                 by_table.setdefault(table, []).append(offset)
             for table, offsets in by_table.items():
                 q = f"MATCH (n:{quote(names[table])}) WHERE offset(id(n)) IN $o RETURN offset(id(n)), n.id"
-                for off, node_id in conn.execute(q, {"o": offsets}).get_all():
+                for off, node_id in rows_of(conn, q, {"o": offsets}):
                     known[(table, int(off))] = node_id
 
         def fix(v: Any) -> Any:
@@ -262,14 +286,22 @@ class LadybugStore:
     def close(self) -> None:
         """Close the database (idempotent)."""
         with self._lock:
-            self._writer.conn.close()
-            self._db.close()
+            if self._writer.abandoned:
+                return  # closing would let Ladybug touch the abandoned transaction
+            if not self._closed:
+                self._close_connections()
+                self._closed = True
 
     def __enter__(self) -> LadybugStore:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def rows_of_result(result: ladybug.QueryResult) -> list[list[Any]]:
+    """All rows of a result as lists."""
+    return [list(r) if isinstance(r, list) else list(r.values()) for r in result.get_all()]
 
 
 def _key(internal: Mapping[str, Any]) -> tuple[int, int]:

@@ -19,10 +19,10 @@ from graph.base import WriteSummary
 from graph.records import Edge, Node
 from graph.schema import literal, quote
 from graph.upsert import dedupe_edges, dedupe_nodes, group_edges, plan_edges, plan_nodes
-from ontology.errors import InvalidRecord
+from ontology.errors import InvalidRecord, StoreError
 from ontology.model import Model, Property
 
-__all__ = ["LadybugWriter"]
+__all__ = ["LadybugWriter", "one_result", "rows_of"]
 
 _ARROW = {
     "string": pa.string(),
@@ -32,6 +32,21 @@ _ARROW = {
     "date": pa.date32(),
 }
 _LOOKUP_CHUNK = 20_000
+
+
+def one_result(result: ladybug.QueryResult | list[ladybug.QueryResult]) -> ladybug.QueryResult:
+    """The result of a single statement (Ladybug returns a list for multi-statement text)."""
+    if isinstance(result, list):
+        raise StoreError("expected exactly one Cypher statement")
+    return result
+
+
+def rows_of(
+    conn: ladybug.Connection, cypher: str, params: Mapping[str, Any] | None = None
+) -> list[list[Any]]:
+    """Execute one statement and return all its rows as lists."""
+    rows = one_result(conn.execute(cypher, dict(params or {}))).get_all()
+    return [list(r) if isinstance(r, list) else list(r.values()) for r in rows]
 
 
 def _arrow_type(prop: Property) -> pa.DataType:
@@ -56,11 +71,11 @@ class LadybugWriter:
     def __init__(self, model: Model, conn: ladybug.Connection) -> None:
         self.model = model
         self.conn = conn
-        self.needs_reopen = False
+        self.copy_started = False
+        self.abandoned = False
 
     def _q(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
-        result = self.conn.execute(cypher, dict(params or {}))
-        return list(result.get_all())
+        return rows_of(self.conn, cypher, params)
 
     # ---------------------------------------------------------------- lookups
     def _stored_nodes(self, label: str, ids: list[str]) -> dict[str, dict[str, Any]]:
@@ -118,7 +133,7 @@ class LadybugWriter:
             label_of.setdefault(e.target, e.target_label)
         summary = WriteSummary()
         self.conn.execute("BEGIN TRANSACTION")
-        used_copy = False
+        self.copy_started = False
         try:
             by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
             for node_id, props in batch_nodes.items():
@@ -142,36 +157,40 @@ class LadybugWriter:
                     {"references": dangling},
                 )
             edge_plans = {}
-            for group, batch in group_edges(batch_edges, label_of).items():
+            for group, pairs in group_edges(batch_edges, label_of).items():
                 rel, src, tgt = group
-                known = [p for p in batch if p[0] not in created and p[1] not in created]
-                edge_plans[group] = plan_edges(m, rel, batch, self._stored_edges(rel, src, tgt, known))
+                known = [p for p in pairs if p[0] not in created and p[1] not in created]
+                edge_plans[group] = plan_edges(m, rel, pairs, self._stored_edges(rel, src, tgt, known))
             for label, plan in node_plans.items():
-                used_copy |= self._create_nodes(label, plan.create)
+                self._create_nodes(label, plan.create)
                 self._update_nodes(label, plan.update)
                 summary.nodes_created += len(plan.create)
                 summary.nodes_updated += len(plan.update)
                 summary.nodes_unchanged += plan.unchanged
             for (rel, src, tgt), eplan in edge_plans.items():
-                used_copy |= self._create_edges(rel, src, tgt, eplan.create)
+                self._create_edges(rel, src, tgt, eplan.create)
                 self._update_edges(rel, src, tgt, eplan.update)
                 summary.edges_created += len(eplan.create)
                 summary.edges_updated += len(eplan.update)
                 summary.edges_unchanged += eplan.unchanged
             self.conn.execute("COMMIT")
         except BaseException:
+            if self.copy_started:
+                # Rolling back a COPY corrupts Ladybug 0.22's memory: abandon the transaction
+                # uncommitted instead; the owner must exit the process without closing.
+                self.abandoned = True
+                raise
             try:
                 self.conn.execute("ROLLBACK")
             except RuntimeError:
                 pass
-            self.needs_reopen = used_copy
             raise
         return summary
 
     # ---------------------------------------------------------------- creates
-    def _create_nodes(self, label: str, rows: dict[str, dict[str, Any]]) -> bool:
+    def _create_nodes(self, label: str, rows: dict[str, dict[str, Any]]) -> None:
         if not rows:
-            return False
+            return
         props = self.model.classes[label].properties
         if len(rows) >= self.copy_threshold:
             columns: dict[str, pa.Array] = {"id": pa.array(list(rows), pa.string())}
@@ -180,14 +199,14 @@ class LadybugWriter:
                     values = [_param(r.get(name)) for r in rows.values()]
                     columns[name] = pa.array(values, _arrow_type(prop))
             arrow_rows = pa.table(columns)  # noqa: F841 - COPY reads it by name
+            self.copy_started = True
             self.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
-            return True
+            return
         for keys, group in _by_keys(rows).items():
             sets = ", ".join(f"{quote(k)}: r.{quote(k)}" for k in ("id", *keys))
             q = f"UNWIND $rows AS r CREATE (n:{quote(label)} {{{sets}}})"
             for chunk in _chunks(group):
                 self.conn.execute(q, {"rows": [{"id": i, **_params(p)} for i, p in chunk]})
-        return False
 
     def _update_nodes(self, label: str, rows: dict[str, dict[str, Any]]) -> None:
         for keys, group in _by_keys(rows).items():
@@ -198,9 +217,9 @@ class LadybugWriter:
 
     def _create_edges(
         self, rel: str, src: str, tgt: str, rows: dict[tuple[str, str], dict[str, Any]]
-    ) -> bool:
+    ) -> None:
         if not rows:
-            return False
+            return
         props = self.model.relationships[rel].properties
         if len(rows) >= self.copy_threshold:
             pairs = list(rows)
@@ -211,10 +230,11 @@ class LadybugWriter:
             for name, prop in props.items():
                 columns[name] = pa.array([_param(rows[p].get(name)) for p in pairs], _arrow_type(prop))
             arrow_rows = pa.table(columns)  # noqa: F841 - COPY reads it by name
+            self.copy_started = True
             self.conn.execute(
                 f"COPY {quote(rel)} FROM arrow_rows (from={literal(src)}, to={literal(tgt)})"
             )
-            return True
+            return
         for keys, group in _by_keys(rows).items():
             sets = ", ".join(f"{quote(k)}: r.{quote(k)}" for k in keys)
             q = (
@@ -225,7 +245,6 @@ class LadybugWriter:
                 self.conn.execute(
                     q, {"rows": [{"s": s, "t": t, **_params(p)} for (s, t), p in chunk]}
                 )
-        return False
 
     def _update_edges(
         self, rel: str, src: str, tgt: str, rows: dict[tuple[str, str], dict[str, Any]]
@@ -264,7 +283,10 @@ class LadybugWriter:
         return count
 
 
-def _by_keys(rows: Mapping[Any, Mapping[str, Any]]) -> dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]]:
+Grouped = dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]]
+
+
+def _by_keys(rows: Mapping[Any, Mapping[str, Any]]) -> Grouped:
     """Group rows by the set of properties they carry, so each group has one query shape."""
     groups: dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]] = defaultdict(list)
     for key, props in rows.items():

@@ -68,7 +68,7 @@ def check_value(model: Model, owner: str, prop: Property, value: Any) -> tuple[A
         if not isinstance(item, allowed) or bad_bool or bad_date:
             problems.append(f"{item!r} is not a {prop.datatype}")
             continue
-        if prop.datatype == "double":
+        if prop.datatype == "double" and isinstance(item, (int, float)):
             item = float(item)
         if rule.values is not None and item not in rule.values:
             shown = ", ".join(str(v) for v in rule.values)

@@ -81,7 +81,7 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
 
 
-def _convert(env: str, raw: str, kind: type) -> Any:
+def _convert(env: str, raw: str, kind: type[Any]) -> Any:
     try:
         if kind is bool:
             if raw.lower() in {"1", "true", "yes", "on"}:

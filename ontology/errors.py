@@ -18,6 +18,7 @@ __all__ = [
     "QueryRefused",
     "QueryTimeout",
     "SourceFormatError",
+    "StoreAbandoned",
     "StoreError",
     "StoreLocked",
     "UnknownBackend",
@@ -80,6 +81,12 @@ class StoreError(AkgError):
     """The graph store failed; the message is safe to show (no credentials)."""
 
     code = "store_error"
+
+
+class StoreAbandoned(StoreError):
+    """A failed bulk write was abandoned uncommitted; the process must exit (store unchanged)."""
+
+    code = "store_abandoned"
 
 
 class StoreLocked(StoreError):

@@ -223,6 +223,12 @@ def _class_set(g: Graph, node: RdfNode | None, all_classes: frozenset[str]) -> f
     return all_classes if name == "Entity" else frozenset({name})
 
 
+def _number(term: RdfNode) -> float:
+    if not isinstance(term, Literal):
+        raise OntologyError(f"expected a number, got {term}")
+    return float(term.toPython())
+
+
 def _read_constraints(
     shapes: Graph, by_rdf_iri: Mapping[URIRef, str], rel_iris: frozenset[URIRef]
 ) -> dict[tuple[str, str], Constraint]:
@@ -250,10 +256,10 @@ def _read_constraints(
             hi = shapes.value(prop_shape, SH.maxInclusive)
             pattern = shapes.value(prop_shape, SH.pattern)
             out[(owner, by_rdf_iri[path])] = Constraint(
-                required=min_count is not None and int(min_count) > 0,
+                required=min_count is not None and _number(min_count) > 0,
                 values=values,
-                min=float(lo) if lo is not None else None,
-                max=float(hi) if hi is not None else None,
+                min=_number(lo) if lo is not None else None,
+                max=_number(hi) if hi is not None else None,
                 pattern=str(pattern) if pattern is not None else None,
             )
     return out
@@ -262,8 +268,10 @@ def _read_constraints(
 def build_model(ontology_file: Path, shapes_file: Path) -> Model:
     """Build a :class:`Model` from the ontology and shapes files (use :func:`load_model`)."""
     g = parse_turtle(ontology_file)
-    class_iris = sorted(c for c in g.subjects(RDF.type, OWL.Class) if c != AKG.Entity)
-    all_classes = frozenset(_local(c) for c in class_iris if isinstance(c, URIRef))
+    class_iris = sorted(
+        c for c in g.subjects(RDF.type, OWL.Class) if isinstance(c, URIRef) and c != AKG.Entity
+    )
+    all_classes = frozenset(_local(c) for c in class_iris)
     rel_iris = sorted(
         r for r in g.subjects(RDFS.subPropertyOf, AKG.relationship) if isinstance(r, URIRef)
     )
@@ -272,9 +280,7 @@ def build_model(ontology_file: Path, shapes_file: Path) -> Model:
     properties: dict[str, Property] = {}
     node_props: dict[str, dict[str, Property]] = {c: {} for c in all_classes}
     rel_props: dict[str, dict[str, Property]] = {r: {} for r in rel_names}
-    for p in sorted(g.subjects(RDF.type, OWL.DatatypeProperty)):
-        if not isinstance(p, URIRef):
-            continue
+    for p in sorted(x for x in g.subjects(RDF.type, OWL.DatatypeProperty) if isinstance(x, URIRef)):
         name = _local(p)
         rng = g.value(p, RDFS.range)
         if rng not in _XSD_TYPES:
@@ -334,10 +340,10 @@ def build_model(ontology_file: Path, shapes_file: Path) -> Model:
     prefixes = [c.id_prefix for c in classes.values()]
     if "" in prefixes or len(set(prefixes)) != len(prefixes):
         raise OntologyError("every class needs a distinct akg:idPrefix")
-    for rel in relationships.values():
-        unknown = (rel.domain | rel.range) - all_classes
+    for relationship in relationships.values():
+        unknown = (relationship.domain | relationship.range) - all_classes
         if unknown:
-            raise OntologyError(f"relationship {rel.name}: unknown classes {sorted(unknown)}")
+            raise OntologyError(f"relationship {relationship.name}: unknown classes {sorted(unknown)}")
 
     shapes = parse_turtle(shapes_file)
     by_rdf_iri = {p.rdf_iri: p.name for p in properties.values()}

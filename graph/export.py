@@ -1,0 +1,109 @@
+"""Export the whole graph: Turtle and JSON-LD (rdflib), GraphML (networkx) and CSV.
+
+Example:
+    >>> FORMATS
+    ('ttl', 'jsonld', 'nt', 'graphml', 'csv')
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from graph.base import GraphStore
+from graph.rdf import to_rdf
+from graph.schema import quote
+from ontology.model import load_model
+
+__all__ = ["FORMATS", "export", "graph_to_networkx", "iter_nodes", "iter_rels"]
+
+FORMATS = ("ttl", "jsonld", "nt", "graphml", "csv")
+_RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
+
+
+def iter_nodes(store: GraphStore) -> Iterator[dict[str, Any]]:
+    """Every node as a plain dict, label by label, ordered by id."""
+    for label in load_model().classes:
+        yield from (row[0] for row in store.run_read(f"MATCH (n:{quote(label)}) RETURN n ORDER BY n.id").rows)
+
+
+def iter_rels(store: GraphStore) -> Iterator[dict[str, Any]]:
+    """Every relationship as a plain dict (type, source, target, props), type by type."""
+    for rel in load_model().relationships:
+        q = (f"MATCH (a)-[r:{quote(rel)}]->(b) RETURN a.id AS s, b.id AS t, r "
+             "ORDER BY s, t")
+        for s, t, r in store.run_read(q).rows:
+            yield {**r, "type": rel, "source": s, "target": t}
+
+
+def graph_to_networkx(store: GraphStore) -> nx.MultiDiGraph:
+    """The whole graph as a networkx MultiDiGraph (node attributes = properties)."""
+    g = nx.MultiDiGraph()
+    for node in iter_nodes(store):
+        g.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
+    for rel in iter_rels(store):
+        attrs = {k: v for k, v in rel.items() if k not in {"source", "target"}}
+        g.add_edge(rel["source"], rel["target"], key=rel["type"], **attrs)
+    return g
+
+
+def _scalar(value: Any) -> Any:
+    """GraphML and CSV cells: lists as JSON, dates as ISO text."""
+    if isinstance(value, (list, tuple)):
+        return json.dumps([_scalar(v) for v in value], ensure_ascii=False)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def export(store: GraphStore, fmt: str, out: Path) -> list[Path]:
+    """Write the graph in ``fmt`` to ``out`` (a file; a folder for csv). Returns files written."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt in _RDF_FORMATS:
+        g = to_rdf(iter_nodes(store), iter_rels(store))
+        out.parent.mkdir(parents=True, exist_ok=True)
+        g.serialize(destination=out, format=_RDF_FORMATS[fmt], encoding="utf-8")
+        return [out]
+    if fmt == "graphml":
+        g = graph_to_networkx(store)
+        plain = nx.MultiDiGraph()
+        for n, attrs in g.nodes(data=True):
+            plain.add_node(n, **{k: _scalar(v) for k, v in attrs.items()})
+        for s, t, k, attrs in g.edges(keys=True, data=True):
+            plain.add_edge(s, t, key=k, **{a: _scalar(v) for a, v in attrs.items()})
+        out.parent.mkdir(parents=True, exist_ok=True)
+        nx.write_graphml(plain, out)
+        return [out]
+    out.mkdir(parents=True, exist_ok=True)
+    return [_write_csv(out / "nodes.csv", iter_nodes(store), ["id", "label"]),
+            _write_csv(out / "relationships.csv", iter_rels(store), ["type", "source", "target"])]
+
+
+def csv_text(rows: Iterator[dict[str, Any]], first: list[str]) -> str:
+    """Rows as CSV text with the given leading columns, then the rest sorted."""
+    buf = io.StringIO()
+    _csv_into(buf, rows, first)
+    return buf.getvalue()
+
+
+def _csv_into(fh: Any, rows: Iterator[dict[str, Any]], first: list[str]) -> None:
+    materialised = list(rows)
+    keys = sorted({k for r in materialised for k in r} - set(first))
+    writer = csv.DictWriter(fh, fieldnames=first + keys)
+    writer.writeheader()
+    for row in materialised:
+        writer.writerow({k: _scalar(v) for k, v in row.items()})
+
+
+def _write_csv(path: Path, rows: Iterator[dict[str, Any]], first: list[str]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        _csv_into(fh, rows, first)
+    return path

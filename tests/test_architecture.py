@@ -1,0 +1,119 @@
+"""Structural rules: import direction between packages, and no schema name outside the ontology."""
+
+from __future__ import annotations
+
+import ast
+import io
+import re
+import tokenize
+from pathlib import Path
+
+import pytest
+
+from ontology.model import load_model
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ["ontology", "graph", "loaders", "queries", "api", "viz", "cli"]
+ALLOWED = {
+    "ontology": set(),
+    "graph": {"ontology"},
+    "loaders": {"graph", "ontology"},
+    "queries": {"graph", "ontology"},
+    "viz": {"queries", "graph", "ontology"},
+    "api": {"viz", "queries", "graph", "ontology", "loaders"},
+    "cli": {"api", "viz", "queries", "graph", "ontology", "loaders"},
+}
+
+
+def python_files(package: str) -> list[Path]:
+    return sorted((ROOT / package).rglob("*.py"))
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_imports_point_inward(package: str) -> None:
+    bad = []
+    for path in python_files(package):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names: list[str] = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                names = [node.module]
+            for name in names:
+                top = name.split(".")[0]
+                if top in PACKAGES and top != package and top not in ALLOWED[package]:
+                    bad.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert not bad, "\n".join(bad)
+
+
+CYPHER_NAME = re.compile(r"[(\[]\s*\w*\s*:\s*`?([A-Za-z_][A-Za-z0-9_]*)`?")
+UPPER = re.compile(r"^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|^[A-Z]{4,}$")
+# Upper-case strings in the packages that are not schema names (dataset names, codes, HTTP).
+NOT_SCHEMA = {"ACLED", "UCDP", "READ", "WRITE", "NULL", "TRUE", "FALSE", "STRING", "INT64",
+              "DOUBLE", "BOOLEAN", "DATE", "COPY", "LOAD", "CALL", "MATCH", "RETURN", "UNWIND",
+              "CREATE", "MERGE", "DELETE", "DETACH", "REMOVE", "DROP", "ALTER", "ATTACH",
+              "INSTALL", "EXPORT", "IMPORT", "CHECKPOINT", "COMMIT", "ROLLBACK", "BEGIN",
+              "FOREACH", "WITH", "WHERE", "LIMIT", "ORDER", "UNION", "OPTIONAL", "YIELD", "SKIP",
+              "EXPLAIN", "PROFILE", "USE", "SHOW", "GRANT", "DENY", "REVOKE", "TERMINATE",
+              "EXTENSION", "DATABASE", "SEQUENCE", "MACRO", "COMMENT", "FROM", "TABLE",
+              "NODE", "PRIMARY", "KEY", "INDEX", "CONSTRAINT", "TRANSACTION", "NEO4J_URI",
+              "AKG_BACKEND", "AKG_DB", "GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS"}
+
+
+def string_literals(path: Path) -> list[tuple[int, str]]:
+    out = []
+    tokens = tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline)
+    for tok in tokens:
+        if tok.type == tokenize.STRING:
+            try:
+                value = ast.literal_eval(tok.string)
+            except (ValueError, SyntaxError):
+                value = tok.string  # f-strings: check their text
+            if isinstance(value, str):
+                out.append((tok.start[0], value))
+        elif tok.type == getattr(tokenize, "FSTRING_MIDDLE", -1):
+            out.append((tok.start[0], tok.string))
+    return out
+
+
+def module_names(path: Path) -> set[str]:
+    """Names bound at module level (constants, functions, classes)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef, ast.AsyncFunctionDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+            names.update(t.id for t in targets if isinstance(t, ast.Name))
+    return names
+
+
+@pytest.mark.parametrize("package", [p for p in PACKAGES if p != "ontology"])
+def test_no_schema_name_outside_the_ontology(package: str) -> None:
+    """Labels and relationship types in Python strings must be names the model defines."""
+    m = load_model()
+    known = set(m.classes) | set(m.relationships)
+    bad = []
+    for path in python_files(package):
+        defined = module_names(path)
+        for line, text in string_literals(path):
+            if text in defined:
+                continue  # e.g. an __all__ entry naming a constant of the module
+            for name in CYPHER_NAME.findall(text):
+                if name[0].isupper() and name not in known:
+                    bad.append(f"{path.relative_to(ROOT)}:{line} unknown label/type {name!r}")
+            if UPPER.match(text) and text not in known and text not in NOT_SCHEMA \
+                    and not text.startswith(("AKG_", "NEO4J_")):
+                bad.append(f"{path.relative_to(ROOT)}:{line} upper-case name {text!r} is not in the ontology")
+    assert not bad, "\n".join(bad)
+
+
+def test_name_check_catches_an_invented_name(tmp_path: Path) -> None:
+    """The checker above is not vacuous."""
+    fake = tmp_path / "x.py"
+    fake.write_text('Q = "MATCH (a:Actor)-[:FRIENDS_WITH]->(b:Person) RETURN a"\nT = "BEFRIENDS_ALL"\n')
+    found = [n for _, t in string_literals(fake) for n in CYPHER_NAME.findall(t)]
+    assert "FRIENDS_WITH" in found and "Person" in found
+    assert UPPER.match("BEFRIENDS_ALL")
