@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from cli import admin, data, docs_cmd
+from cli import admin, data, docs_cmd, load
 from graph.settings import Settings
 from ontology.errors import AkgError, StoreAbandoned
 
@@ -29,7 +29,7 @@ def cli(ctx: click.Context, backend: str | None, db_path: Path | None) -> None:
     ctx.obj = Settings.from_env().with_overrides(backend=backend, db_path=db_path)
 
 
-for module in (admin, data, docs_cmd):
+for module in (admin, data, docs_cmd, load):
     for command in module.COMMANDS:
         cli.add_command(command)
 
@@ -37,7 +37,8 @@ for module in (admin, data, docs_cmd):
 def main() -> None:
     """Entry point of the console script."""
     try:
-        cli.main(standalone_mode=False)
+        code = cli.main(standalone_mode=False)
+        sys.exit(code if isinstance(code, int) else 0)
     except click.exceptions.Exit as exc:
         sys.exit(exc.exit_code)
     except click.ClickException as exc:

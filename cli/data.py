@@ -1,4 +1,4 @@
-"""Commands that move data out of the store or check it: export, validate."""
+"""``akg export``: the whole graph in RDF, GraphML or CSV."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import click
 
 from cli.common import store_from
 from graph.export import FORMATS, export
-from graph.shacl import validate_store
 
 __all__ = ["COMMANDS"]
 
@@ -26,17 +25,4 @@ def export_cmd(ctx: click.Context, fmt: str, output: Path) -> None:
             click.echo(f"wrote {path}")
 
 
-@click.command("validate")
-@click.pass_context
-def validate_cmd(ctx: click.Context) -> None:
-    """Check the store against the ontology's SHACL shapes (via its RDF export)."""
-    with store_from(ctx, read_only=True) as store:
-        report = validate_store(store)
-    if report.conforms:
-        click.echo(f"conforms: {report.triples} triples checked against ontology/shapes.ttl")
-        return
-    click.echo(report.text)
-    raise click.exceptions.Exit(1)
-
-
-COMMANDS = [export_cmd, validate_cmd]
+COMMANDS = [export_cmd]

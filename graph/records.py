@@ -129,9 +129,14 @@ class Node:
         source: str = "",
         line: int | None = None,
         model: Model | None = None,
+        partial: bool = False,
         **props: Any,
     ) -> Node:
-        """Build and validate a node; raises :class:`InvalidRecord` listing every problem."""
+        """Build and validate a node; raises :class:`InvalidRecord` listing every problem.
+
+        ``partial=True`` skips the required-property check, for updates of nodes that exist
+        (for example a country's review interval set by an assessment).
+        """
         m = model or load_model()
         try:
             node_class = m.class_of(node_id)
@@ -139,6 +144,8 @@ class Node:
             raise InvalidRecord(str(exc), {"id": [str(exc)]}) from None
         clean, errors = _check_props(m, node_class.name, node_class.properties, props)
         for name in node_class.properties:
+            if partial:
+                break
             if m.constraint(node_class.name, name).required and name not in clean and name not in errors:
                 errors[name] = ["is required"]
         if errors:

@@ -1,0 +1,71 @@
+"""The loading pipeline: read a file's records, then write them in one transaction.
+
+A file that fails to read or to write changes nothing; the other files of a folder still load,
+and the result says which loaded and why the others did not.
+
+Example:
+    >>> from graph.records import Node
+    >>> split([Node.make("actor/x", name="X")])[0][0].id
+    'actor/x'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from graph.base import GraphStore, WriteSummary
+from graph.records import Edge, Node
+from ontology.errors import InvalidRecord, SourceFormatError
+
+__all__ = ["FileResult", "load_files", "split"]
+
+Reader = Callable[[Path], Iterable[Node | Edge]]
+
+
+@dataclass
+class FileResult:
+    """What happened to one file."""
+
+    path: Path
+    loaded: bool
+    problems: list[str] = field(default_factory=list)
+    summary: WriteSummary = field(default_factory=WriteSummary)
+
+
+def split(records: Iterable[Node | Edge]) -> tuple[list[Node], list[Edge]]:
+    """Nodes and relationships of a record stream."""
+    nodes: list[Node] = []
+    edges: list[Edge] = []
+    for r in records:
+        (nodes if isinstance(r, Node) else edges).append(r)  # type: ignore[arg-type]
+    return nodes, edges
+
+
+def load_files(
+    store: GraphStore,
+    paths: Sequence[Path],
+    read: Reader,
+    on_file: Callable[[FileResult], None] | None = None,
+) -> list[FileResult]:
+    """Load each file in its own transaction; bad files are reported, not written."""
+    results = []
+    for path in paths:
+        result = FileResult(path, loaded=False)
+        try:
+            nodes, edges = split(read(path))
+            result.summary = store.write(nodes, edges)
+            result.loaded = True
+        except SourceFormatError as exc:
+            result.problems = [SourceFormatError.format_one(*p) for p in exc.problems]
+        except InvalidRecord as exc:
+            hint = " (run `akg init` to load the reference vocabularies)" \
+                if any(str(r).startswith(("rf/", "ind/", "option/", "country/", "capability/",
+                                          "trigger-type/"))
+                       for r in exc.errors.get("references", [])) else ""
+            result.problems = [f"{path.name}: {exc.message}{hint}"]
+        results.append(result)
+        if on_file is not None:
+            on_file(result)
+    return results

@@ -1,0 +1,148 @@
+"""YAML (or JSON) documents that remember the line of every value, for precise error messages.
+
+Example:
+    >>> doc = parse_text("a: 1\\nb:\\n  - x: 2\\n", "f.yaml")
+    >>> doc.data["b"][0]["x"], doc.line(("b", 0, "x"))
+    (2, 3)
+    >>> field_path(("b", 0, "x"))
+    'b[0].x'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ontology.errors import SourceFormatError
+
+__all__ = ["Document", "Problem", "field_path", "parse_file", "parse_text"]
+
+Path_ = tuple[str | int, ...]
+Problem = tuple[str, int | None, str, str]
+
+
+def field_path(path: Sequence[str | int]) -> str:
+    """``("risk_factors", 3, "level")`` → ``risk_factors[3].level``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class Document:
+    """Parsed data plus the line of each value and each mapping key."""
+
+    name: str
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line(self, path: Sequence[str | int]) -> int | None:
+        """Line of the value at ``path``, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), 1)
+
+    def problem(self, path: Sequence[str | int], message: str) -> Problem:
+        """A located problem for :class:`SourceFormatError`."""
+        return (self.name, self.line(path), field_path(path), message)
+
+
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as text, so a bad date is reported like any other value."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _walk(node: yaml.Node, path: Path_, lines: dict[Path_, int], problems: list[Problem],
+          name: str) -> None:
+    lines[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        seen: set[str] = set()
+        for key_node, value_node in node.value:
+            key = str(key_node.value)
+            if key in seen:
+                problems.append((name, key_node.start_mark.line + 1, field_path(path + (key,)),
+                                 "duplicate key"))
+            seen.add(key)
+            _walk(value_node, path + (key,), lines, problems, name)
+            lines[path + (key,)] = key_node.start_mark.line + 1
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            _walk(item, path + (i,), lines, problems, name)
+
+
+def _plain(value: Any) -> Any:
+    """Dates to ISO text so that YAML and JSON documents validate the same way."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return value
+
+
+def parse_text(text: str, name: str) -> Document:
+    """Parse YAML (JSON is YAML too); syntax errors and duplicate keys raise with line/column."""
+    if not text.strip():
+        raise SourceFormatError([(name, None, "", "the file is empty")])
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = f" column {mark.column + 1}" if mark else ""
+        raise SourceFormatError([(name, line, "", f"YAML syntax error at{column}: {exc.problem}")]) \
+            from None
+    except yaml.YAMLError as exc:
+        raise SourceFormatError([(name, None, "", f"YAML error: {exc}")]) from None
+    if node is None:
+        raise SourceFormatError([(name, None, "", "the file is empty")])
+    lines: dict[Path_, int] = {}
+    problems: list[Problem] = []
+    _walk(node, (), lines, problems, name)
+    if problems:
+        raise SourceFormatError(problems)
+    return Document(name, _plain(data), lines)
+
+
+def parse_file(path: Path, max_bytes: int) -> Document:
+    """Read and parse a file, refusing files larger than ``max_bytes`` before reading them."""
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise SourceFormatError([(str(path), None, "", f"cannot read: {exc.strerror}")]) from None
+    if size > max_bytes:
+        raise SourceFormatError([(name, None, "", f"the file is {size:,} bytes; the limit is "
+                                  f"{max_bytes:,} (AKG_MAX_ASSESSMENT_BYTES)")])
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError([(name, None, "", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) \
+            from None
+    if path.suffix.lower() == ".json":
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise SourceFormatError([(name, exc.lineno, "", f"JSON syntax error at column {exc.colno}: "
+                                      f"{exc.msg}")]) from None
+    return parse_text(text, name)
