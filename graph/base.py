@@ -6,6 +6,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from graph.bulk import Bulk
 from graph.records import Edge, Node
 
 __all__ = ["GraphStore", "ReadResult", "Stats", "WriteSummary"]
@@ -105,6 +106,9 @@ class GraphStore(Protocol):
 
     def stats(self) -> Stats:
         """Counts per label and relationship type."""
+
+    def write_bulk(self, chunks: Iterable[Bulk]) -> WriteSummary:
+        """Write the chunks of one large load in one transaction (fast path of the backend)."""
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Remove nodes and their relationships (used by actor merges); one transaction."""

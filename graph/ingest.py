@@ -11,15 +11,16 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from graph.base import GraphStore, WriteSummary
+from graph.bulk import Bulk
 from graph.records import Edge, Node
 from ontology.errors import InvalidRecord, SourceFormatError
 
-__all__ = ["FileResult", "load_files", "split"]
+__all__ = ["FileResult", "load_bulk", "load_files", "split"]
 
 Reader = Callable[[Path], Iterable[Node | Edge]]
 
@@ -69,3 +70,17 @@ def load_files(
         if on_file is not None:
             on_file(result)
     return results
+
+
+def load_bulk(
+    store: GraphStore, chunks: Iterable[Bulk], on_chunk: Callable[[Bulk], None] | None = None
+) -> WriteSummary:
+    """Write every chunk of one large file in one transaction, reporting progress per chunk."""
+
+    def counted() -> Iterator[Bulk]:
+        for chunk in chunks:
+            yield chunk
+            if on_chunk is not None:
+                on_chunk(chunk)
+
+    return store.write_bulk(counted())

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import re
 import threading
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import ladybug
 
 from graph.base import ReadResult, Stats, WriteSummary
+from graph.bulk import Bulk
+from graph.ladybug_bulk import write_bulk
 from graph.ladybug_write import LadybugWriter, one_result, rows_of
 from graph.records import Edge, Node
 from graph.schema import ladybug_ddl, ladybug_type, literal, quote
@@ -153,12 +155,20 @@ class LadybugStore:
     # ------------------------------------------------------------------ writes
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteSummary:
         """Upsert in one transaction; on failure nothing is written."""
+        return self._guarded(lambda: self._writer.write(list(nodes), list(edges)))
+
+    def write_bulk(self, chunks: Iterable[Bulk]) -> WriteSummary:
+        """Write all chunks of a large load in one transaction (table rows by COPY)."""
+        return self._guarded(lambda: write_bulk(self._writer, chunks))
+
+    def _guarded(self, action: Callable[[], WriteSummary]) -> WriteSummary:
+        """Run a write under the lock, translating errors; see StoreAbandoned."""
         if self.read_only:
             raise StoreError("the database is open read-only")
         with self._lock:
             self._check_usable()
             try:
-                return self._writer.write(list(nodes), list(edges))
+                return action()
             except BaseException as exc:
                 if self._writer.abandoned:
                     raise StoreAbandoned(

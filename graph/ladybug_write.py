@@ -9,7 +9,8 @@ a COPY that fails inside a transaction crashes Ladybug 0.22.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 import ladybug
@@ -124,55 +125,16 @@ class LadybugWriter:
     # ---------------------------------------------------------------- the write
     def write(self, nodes: list[Node], edges: list[Edge]) -> WriteSummary:
         """Plan against the stored graph, then apply in one transaction."""
-        m = self.model
-        batch_nodes = dedupe_nodes(m, nodes)
-        batch_edges = dedupe_edges(m, edges)
-        label_of = {n.id: n.label for n in nodes}
-        for e in edges:
-            label_of.setdefault(e.source, e.source_label)
-            label_of.setdefault(e.target, e.target_label)
-        summary = WriteSummary()
+        with self.transaction():
+            return self.apply(nodes, edges, set())
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """BEGIN … COMMIT; ROLLBACK on error, or abandon (uncommitted) if a COPY ran."""
         self.conn.execute("BEGIN TRANSACTION")
         self.copy_started = False
         try:
-            by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
-            for node_id, props in batch_nodes.items():
-                by_label[label_of[node_id]][node_id] = props
-            node_plans = {}
-            created: set[str] = set()
-            for label, batch in by_label.items():
-                plan = plan_nodes(m, label, batch, self._stored_nodes(label, sorted(batch)))
-                node_plans[label] = plan
-                created.update(plan.create)
-            ends: dict[str, set[str]] = defaultdict(set)
-            for _, s, t in batch_edges:
-                for end in (s, t):
-                    if end not in batch_nodes:
-                        ends[label_of[end]].add(end)
-            dangling = self._missing(ends)
-            if dangling:
-                shown = ", ".join(dangling[:10]) + (" …" if len(dangling) > 10 else "")
-                raise InvalidRecord(
-                    f"{len(dangling)} relationship end(s) name nodes that do not exist: {shown}",
-                    {"references": dangling},
-                )
-            edge_plans = {}
-            for group, pairs in group_edges(batch_edges, label_of).items():
-                rel, src, tgt = group
-                known = [p for p in pairs if p[0] not in created and p[1] not in created]
-                edge_plans[group] = plan_edges(m, rel, pairs, self._stored_edges(rel, src, tgt, known))
-            for label, plan in node_plans.items():
-                self._create_nodes(label, plan.create)
-                self._update_nodes(label, plan.update)
-                summary.nodes_created += len(plan.create)
-                summary.nodes_updated += len(plan.update)
-                summary.nodes_unchanged += plan.unchanged
-            for (rel, src, tgt), eplan in edge_plans.items():
-                self._create_edges(rel, src, tgt, eplan.create)
-                self._update_edges(rel, src, tgt, eplan.update)
-                summary.edges_created += len(eplan.create)
-                summary.edges_updated += len(eplan.update)
-                summary.edges_unchanged += eplan.unchanged
+            yield
             self.conn.execute("COMMIT")
         except BaseException:
             if self.copy_started:
@@ -185,7 +147,62 @@ class LadybugWriter:
             except RuntimeError:
                 pass
             raise
+
+    def apply(self, nodes: list[Node], edges: list[Edge], created: set[str]) -> WriteSummary:
+        """Upsert records inside the open transaction; ``created`` collects new node ids."""
+        m = self.model
+        batch_nodes = dedupe_nodes(m, nodes)
+        batch_edges = dedupe_edges(m, edges)
+        label_of = {n.id: n.label for n in nodes}
+        for e in edges:
+            label_of.setdefault(e.source, e.source_label)
+            label_of.setdefault(e.target, e.target_label)
+        summary = WriteSummary()
+        by_label: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+        for node_id, props in batch_nodes.items():
+            by_label[label_of[node_id]][node_id] = props
+        node_plans = {}
+        new_here: set[str] = set()
+        for label, batch in by_label.items():
+            plan = plan_nodes(m, label, batch, self._stored_nodes(label, sorted(batch)))
+            node_plans[label] = plan
+            new_here.update(plan.create)
+        ends: dict[str, set[str]] = defaultdict(set)
+        for _, s, t in batch_edges:
+            for end in (s, t):
+                if end not in batch_nodes and end not in created:
+                    ends[label_of[end]].add(end)
+        self.check_ends(ends)
+        edge_plans = {}
+        fresh = created | new_here
+        for group, pairs in group_edges(batch_edges, label_of).items():
+            rel, src, tgt = group
+            known = [p for p in pairs if p[0] not in fresh and p[1] not in fresh]
+            edge_plans[group] = plan_edges(m, rel, pairs, self._stored_edges(rel, src, tgt, known))
+        for label, plan in node_plans.items():
+            self._create_nodes(label, plan.create)
+            self._update_nodes(label, plan.update)
+            summary.nodes_created += len(plan.create)
+            summary.nodes_updated += len(plan.update)
+            summary.nodes_unchanged += plan.unchanged
+        for (rel, src, tgt), eplan in edge_plans.items():
+            self._create_edges(rel, src, tgt, eplan.create)
+            self._update_edges(rel, src, tgt, eplan.update)
+            summary.edges_created += len(eplan.create)
+            summary.edges_updated += len(eplan.update)
+            summary.edges_unchanged += eplan.unchanged
+        created.update(new_here)
         return summary
+
+    def check_ends(self, ends: Mapping[str, set[str]]) -> None:
+        """Raise if relationship ends (by label) exist neither in the batch nor in the store."""
+        dangling = self._missing(ends)
+        if dangling:
+            shown = ", ".join(dangling[:10]) + (" …" if len(dangling) > 10 else "")
+            raise InvalidRecord(
+                f"{len(dangling)} relationship end(s) name nodes that do not exist: {shown}",
+                {"references": dangling},
+            )
 
     # ---------------------------------------------------------------- creates
     def _create_nodes(self, label: str, rows: dict[str, dict[str, Any]]) -> None:

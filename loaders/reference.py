@@ -26,6 +26,7 @@ class Reference:
     """Ids and names of the vocabulary concepts, keyed by the short form files use."""
 
     countries: dict[str, str]
+    iso_numeric: dict[str, str]
     risk_factors: dict[str, str]
     indicators: dict[str, str]
     options: dict[str, str]
@@ -63,8 +64,11 @@ def reference() -> Reference:
                 out[str(code)] = str(n.props.get("name", ""))
         return out
 
+    numeric = {str(n.props["iso_numeric"]): n.id.split("/", 1)[1]
+               for n in nodes if n.label == "Country" and "iso_numeric" in n.props}
     return Reference(
         countries=short("Country"),
+        iso_numeric=numeric,
         risk_factors=short("RiskFactor"),
         indicators=short("Indicator"),
         options=short("ResponseOption", "id"),

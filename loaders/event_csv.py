@@ -1,0 +1,154 @@
+"""Shared machinery for event-data CSVs (ACLED, UCDP GED): header checks, streaming batches,
+typed column parsing with row-located errors.
+
+Files are read in Arrow record batches (``pyarrow.csv``, all columns as text) so memory stays
+bounded whatever the file size; numbers and dates are parsed column-wise and every unparsable
+cell is reported with its row (the file's line number) and column.
+
+Example:
+    >>> import pyarrow as pa
+    >>> arr, bad = parse_dates(pa.array(["2025-05-16", "16 May 2025", "soon"]))
+    >>> [str(d) for d in arr.to_pylist()[:2]], bad
+    (['2025-05-16', '2025-05-16'], [2])
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+
+from ontology.errors import SourceFormatError
+
+__all__ = ["BadCell", "CsvSource", "open_source", "parse_dates", "parse_floats", "parse_ints"]
+
+BLOCK = 8 << 20  # bytes of CSV per Arrow batch
+
+
+@dataclass(frozen=True)
+class BadCell:
+    """An unparsable cell: file line, column, value and why."""
+
+    line: int
+    column: str
+    value: str
+    message: str
+
+    def text(self, name: str) -> str:
+        """``file:line column: message``."""
+        return f"{name}:{self.line} {self.column}: {self.message} ({self.value!r})"
+
+
+@dataclass
+class CsvSource:
+    """An opened CSV: its columns and a stream of batches with their first line numbers."""
+
+    path: Path
+    columns: list[str]
+    unknown: list[str] = field(default_factory=list)
+
+    def batches(self, block_size: int = BLOCK) -> Iterator[tuple[int, pa.RecordBatch]]:
+        """(line of the batch's first row, batch), all values as text."""
+        reader = pacsv.open_csv(
+            self.path,
+            read_options=pacsv.ReadOptions(block_size=block_size, encoding="utf8"),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={c: pa.string() for c in self.columns},
+                strings_can_be_null=False, quoted_strings_can_be_null=False),
+        )
+        line = 2
+        try:
+            for batch in reader:
+                yield line, batch
+                line += batch.num_rows
+        except pa.ArrowInvalid as exc:
+            raise SourceFormatError([(self.path.name, None, "", f"CSV error near line {line}: {exc}")]) from None
+
+
+def open_source(path: Path, required: Sequence[str], optional: Sequence[str], layout: str) -> CsvSource:
+    """Check the header; a missing required column is named with the expected layout."""
+    name = path.name
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+    except OSError as exc:
+        raise SourceFormatError([(str(path), None, "", f"cannot read: {exc.strerror}")]) from None
+    if not head.strip():
+        raise SourceFormatError([(name, None, "", "the file is empty")])
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    try:
+        first = head.decode("utf-8").splitlines()[0]
+    except UnicodeDecodeError as exc:
+        raise SourceFormatError([(name, 1, "", f"not UTF-8 text ({exc.reason} at byte {exc.start}); "
+                                  "export the file as UTF-8")]) from None
+    header = [c.strip() for c in next(csv.reader(io.StringIO(first)))]
+    if len(header) == 1:
+        for delim, word in ((";", "semicolons"), ("\t", "tabs"), ("|", "pipes")):
+            if delim in first:
+                raise SourceFormatError([(name, 1, "", f"the header is separated by {word}; a {layout} "
+                                          "file must be comma-separated")])
+    missing = [c for c in required if c not in header]
+    if missing:
+        raise SourceFormatError([(name, 1, "", f"missing column(s) {', '.join(missing)}; a {layout} file "
+                                  f"has: {', '.join(list(required) + [c for c in optional if c not in required])}")])
+    if head.count(b"\n") < 1 and len(head) < 65536:
+        raise SourceFormatError([(name, None, "", "the file has a header but no rows")])
+    known = set(required) | set(optional)
+    return CsvSource(path, header, [c for c in header if c not in known])
+
+
+def _bad(col: pa.Array, parsed: pa.Array) -> list[int]:
+    """Row indexes where text was given but did not parse."""
+    given = pc.not_equal(pc.utf8_trim_whitespace(col), "")
+    mask = pc.and_(given, pc.is_null(parsed))
+    return [i for i, flag in enumerate(mask.to_pylist()) if flag]
+
+
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y")
+
+
+def parse_dates(col: pa.Array, formats: Sequence[str] = DATE_FORMATS) -> tuple[pa.Array, list[int]]:
+    """Dates from text in any of ``formats`` (ACLED uses ISO and ``16 May 2025``)."""
+    text = pc.utf8_trim_whitespace(col)
+    out = pa.nulls(len(col), pa.timestamp("s"))
+    for fmt in formats:
+        attempt = pc.strptime(text, format=fmt, unit="s", error_is_null=True)
+        # strptime rolls impossible days over (2024-02-31 → 2024-03-02): keep only exact days
+        day = pc.extract_regex(text, r"^\d{4}-\d{2}-(?P<d>\d{2})$" if fmt.startswith("%Y") else r"^(?P<d>\d{1,2})")
+        given = pc.cast(pc.struct_field(day, [0]), pa.int64(), safe=False)
+        same = pc.equal(pc.day(attempt), given)
+        attempt = pc.if_else(pc.fill_null(same, False), attempt, None)
+        out = pc.coalesce(out, attempt)
+    dates = pc.cast(out, pa.date32())
+    return dates, _bad(col, dates)
+
+
+def parse_ints(col: pa.Array) -> tuple[pa.Array, list[int]]:
+    """Integers from text (``12``, ``12.0``); empty cells become null."""
+    text = pc.utf8_trim_whitespace(col)
+    blank = pc.equal(text, "")
+    floats = _to_float(text)
+    whole = pc.equal(pc.floor(floats), floats)
+    ints = pc.if_else(whole, pc.cast(pc.fill_null(floats, 0), pa.int64(), safe=False), None)
+    ints = pc.if_else(blank, None, ints)
+    return ints, _bad(col, ints)
+
+
+def parse_floats(col: pa.Array) -> tuple[pa.Array, list[int]]:
+    """Decimal numbers from text; empty cells become null."""
+    floats = _to_float(pc.utf8_trim_whitespace(col))
+    return floats, _bad(col, floats)
+
+
+def _to_float(text: pa.Array) -> pa.Array:
+    numeric = pc.match_substring_regex(text, r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+    safe = pc.if_else(numeric, text, None)
+    return pc.cast(safe, pa.float64())
