@@ -107,8 +107,8 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
         cols: dict[str, list[Any]] = {n: batch.column(n).to_pylist() for n in batch.schema.names}
         start = parse_dates(batch.column("date_start"))[0].to_pylist()
         end = parse_dates(batch.column("date_end"))[0].to_pylist()
-        nums = {n: parse_ints(batch.column(n))[0].to_pylist() for n in ("best", "low", "high", "deaths_civilians",
-                                                                        "date_prec", "where_prec") if n in cols}
+        numeric = ("best", "low", "high", "deaths_civilians", "date_prec", "where_prec")
+        nums: dict[str, list[Any]] = {n: parse_ints(batch.column(n))[0].to_pylist() for n in numeric if n in cols}
         lat = parse_floats(batch.column("latitude"))[0].to_pylist()
         lon = parse_floats(batch.column("longitude"))[0].to_pylist()
 
