@@ -94,18 +94,33 @@ class LadybugWriter:
     def _stored_edges(
         self, rel: str, src: str, tgt: str, pairs: list[tuple[str, str]]
     ) -> dict[tuple[str, str], dict[str, Any]]:
+        """Stored properties of the given relationships.
+
+        Matching both ends per pair makes Ladybug join slowly; expanding from the primary-key
+        lookup of one end (the one with fewer distinct ids) and filtering here is ~20x faster.
+        """
         out: dict[tuple[str, str], dict[str, Any]] = {}
-        q = (
-            f"UNWIND $rows AS p MATCH (a:{quote(src)} {{id: p.s}})-[r:{quote(rel)}]->"
-            f"(b:{quote(tgt)} {{id: p.t}}) RETURN a.id, b.id, r"
-        )
-        for chunk in _chunks(pairs):
-            for a, b, r in self._q(q, {"rows": [{"s": s, "t": t} for s, t in chunk]}):
-                out[(a, b)] = {
-                    k: (tuple(v) if isinstance(v, list) else v)
-                    for k, v in r.items()
-                    if not k.startswith("_") and v is not None
-                }
+        if not pairs:
+            return out
+        wanted = set(pairs)
+        sources = sorted({p[0] for p in pairs})
+        targets = sorted({p[1] for p in pairs})
+        if len(sources) <= len(targets):
+            q = (f"UNWIND $ids AS k MATCH (a:{quote(src)} {{id: k}})-[r:{quote(rel)}]->(b:{quote(tgt)}) "
+                 "RETURN a.id, b.id, r")
+            keys = sources
+        else:
+            q = (f"UNWIND $ids AS k MATCH (a:{quote(src)})-[r:{quote(rel)}]->(b:{quote(tgt)} {{id: k}}) "
+                 "RETURN a.id, b.id, r")
+            keys = targets
+        for chunk in _chunks(keys):
+            for a, b, r in self._q(q, {"ids": chunk}):
+                if (a, b) in wanted:
+                    out[(a, b)] = {
+                        k: (tuple(v) if isinstance(v, list) else v)
+                        for k, v in r.items()
+                        if not k.startswith("_") and v is not None
+                    }
         return out
 
     def _missing(self, ids_by_label: Mapping[str, set[str]]) -> list[str]:

@@ -95,11 +95,28 @@ def _check_props(
         if prop is None or name == "id":
             errors.setdefault(name, []).append(f"{owner} has no property {name!r}")
             continue
+        if type(value) is str and prop.datatype == "string" and not prop.multi \
+                and _plain_string(model, owner, name):
+            clean[name] = value  # fast path: a free-text property
+            continue
         normalised, problems = check_value(model, owner, prop, value)
         if problems:
             errors[name] = problems
         clean[name] = normalised
     return clean, errors
+
+
+_PLAIN: dict[tuple[int, str, str], bool] = {}
+
+
+def _plain_string(model: Model, owner: str, name: str) -> bool:
+    """True when a string property has no enum or pattern to check (memoised per model)."""
+    key = (id(model), owner, name)
+    found = _PLAIN.get(key)
+    if found is None:
+        rule = model.constraint(owner, name)
+        found = _PLAIN[key] = rule.values is None and rule.pattern is None
+    return found
 
 
 def _freeze(props: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -143,10 +160,8 @@ class Node:
         except OntologyError as exc:
             raise InvalidRecord(str(exc), {"id": [str(exc)]}) from None
         clean, errors = _check_props(m, node_class.name, node_class.properties, props)
-        for name in node_class.properties:
-            if partial:
-                break
-            if m.constraint(node_class.name, name).required and name not in clean and name not in errors:
+        for name in () if partial else m.required(node_class.name):
+            if name not in clean and name not in errors:
                 errors[name] = ["is required"]
         if errors:
             raise InvalidRecord(f"invalid {node_class.name} {node_id}", errors)
@@ -209,8 +224,8 @@ class Edge:
                                f" (allowed: {', '.join(sorted(allowed))})"]
         clean, prop_errors = _check_props(m, rel_type, rel.properties, props)
         errors.update(prop_errors)
-        for name in rel.properties:
-            if m.constraint(rel_type, name).required and name not in clean and name not in errors:
+        for name in m.required(rel_type):
+            if name not in clean and name not in errors:
                 errors[name] = ["is required"]
         if errors:
             raise InvalidRecord(f"invalid {rel_type} {source} -> {target}", errors)

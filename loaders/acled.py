@@ -102,65 +102,161 @@ def _what(column: str) -> str:
             "longitude": "number"}.get(column, "whole number")
 
 
+def _text(batch: pa.RecordBatch, name: str) -> pa.Array:
+    """A trimmed text column ('' when the export lacks it)."""
+    if name in batch.schema.names:
+        return pc.utf8_trim_whitespace(batch.column(name))
+    return pa.array([""] * batch.num_rows, pa.string())
+
+
+def _keys(*columns: pa.Array) -> tuple[list[str], pa.Array]:
+    """Distinct joined keys of several text columns, and each row's index into them."""
+    joined = pc.binary_join_element_wise(*columns, "\x1f")
+    encoded = pc.dictionary_encode(joined)
+    return encoded.dictionary.to_pylist(), encoded.indices
+
+
 def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | None = None,
            countries: Sequence[str] | None = None, since: dt.date | None = None) -> Iterator[Bulk]:
-    """Second pass: one :class:`Bulk` per Arrow batch (rows on ``skip_lines`` are left out)."""
-    builder = EventBuilder("ACLED", aliases)
+    """Second pass: one :class:`Bulk` per Arrow batch, built column-wise.
+
+    Rows on ``skip_lines`` are left out. Per-row work is done once per distinct value (actor
+    names, places, target names), so a batch costs a few dictionary encodings, not a Python loop.
+    """
+    b = EventBuilder("ACLED", aliases)
     wanted = set(countries) if countries else None
+    numeric = reference().iso_numeric
+    names = reference().countries
     for first_line, batch in source.batches():
-        cols: dict[str, list[Any]] = {name: batch.column(name).to_pylist() for name in batch.schema.names}
+        iso_codes, iso_idx = _keys(pc.utf8_lpad(pc.utf8_trim_whitespace(batch.column("iso")), 3, "0"))
+        iso3 = pc.take(pa.array([numeric.get(c.split(".")[0].zfill(3)) for c in iso_codes], pa.string()), iso_idx)
         dates, _ = parse_dates(batch.column("event_date"))
-        fatalities, _ = parse_ints(batch.column("fatalities"))
-        lat, _ = parse_floats(batch.column("latitude"))
-        lon, _ = parse_floats(batch.column("longitude"))
-        tprec = parse_ints(batch.column("time_precision"))[0].to_pylist() if "time_precision" in cols \
-            else [None] * batch.num_rows
-        gprec = parse_ints(batch.column("geo_precision"))[0].to_pylist() if "geo_precision" in cols \
-            else [None] * batch.num_rows
-        iso3, _ = _iso3(batch.column("iso"))
-        date_list, fat_list, lat_list, lon_list = (dates.to_pylist(), fatalities.to_pylist(),
-                                                   lat.to_pylist(), lon.to_pylist())
+        keep = pc.and_(pc.is_valid(iso3), pc.is_valid(dates))
+        if skip_lines:
+            lines = pa.array(range(first_line, first_line + batch.num_rows), pa.int64())
+            keep = pc.and_(keep, pc.invert(pc.is_in(lines, pa.array(sorted(skip_lines), pa.int64()))))
+        if wanted is not None:
+            keep = pc.and_(keep, pc.is_in(iso3, pa.array(sorted(wanted), pa.string())))
+        if since is not None:
+            keep = pc.and_(keep, pc.greater_equal(dates, pa.scalar(since, pa.date32())))
+        keep = pc.fill_null(keep, False)
+        batch, iso3, dates = batch.filter(keep), iso3.filter(keep), dates.filter(keep)
+        ids = pc.binary_join_element_wise("event/acled-", _text(batch, "event_id_cnty"), "")
+        first = [i not in b.events_seen for i in ids.to_pylist()]
+        fresh = pa.array(first) if first else pa.array([], pa.bool_())
+        if not pc.all(fresh).as_py() if len(first) else False:
+            batch, iso3, dates, ids = batch.filter(fresh), iso3.filter(fresh), dates.filter(fresh), ids.filter(fresh)
+        b.events_seen.update(ids.to_pylist())
+        if batch.num_rows == 0:
+            yield b.flush()
+            continue
+        event_type = _text(batch, "event_type")
+        sub_type = _text(batch, "sub_event_type")
+        inter1, inter2 = _text(batch, "inter1"), _text(batch, "inter2")
+        civ = pc.or_(pc.or_(pc.not_equal(_text(batch, "civilian_targeting"), ""),
+                            pc.is_in(inter2, pa.array(sorted(CIVILIANS)))),
+                     pc.equal(event_type, "Violence against civilians"))
+        place = _text(batch, "location")
+        name = pc.binary_join_element_wise(event_type, ": ", place, ", ", pc.cast(dates, pa.string()), "")
+        columns: dict[str, pa.Array] = {
+            "id": ids, "name": name, "dataset": pa.array(["ACLED"] * batch.num_rows),
+            "source_event_id": _text(batch, "event_id_cnty"), "date": dates, "event_type": event_type,
+            "sub_event_type": _null_empty(sub_type), "fatalities": parse_ints(batch.column("fatalities"))[0],
+            "civilian_targeting": civ,
+        }
+        for column, target in (("disorder_type", "disorder_type"), ("notes", "description")):
+            if column in batch.schema.names:
+                columns[target] = _null_empty(_text(batch, column))
+        if "time_precision" in batch.schema.names:
+            tp = parse_ints(batch.column("time_precision"))[0]
+            columns["time_precision"] = pc.if_else(pc.and_(pc.greater_equal(tp, 1), pc.less_equal(tp, 5)), tp, None)
+        b.event_table(columns)
+        event_ids = ids.to_pylist()
+        # places
+        lat, lon = parse_floats(batch.column("latitude"))[0], parse_floats(batch.column("longitude"))[0]
+        gp = parse_ints(batch.column("geo_precision"))[0] if "geo_precision" in batch.schema.names \
+            else pa.nulls(batch.num_rows, pa.int64())
+        keys, idx = _keys(iso3, _text(batch, "admin1"), _text(batch, "admin2"), place,
+                          pc.fill_null(pc.cast(lat, pa.string()), ""), pc.fill_null(pc.cast(lon, pa.string()), ""),
+                          pc.fill_null(pc.cast(gp, pa.string()), ""))
+        place_ids = []
+        for key in keys:
+            country, a1, a2, where, la, lo, prec = key.split("\x1f")
+            if not where and not la:
+                place_ids.append(f"country/{country}")
+                continue
+            place_ids.append(b.location(country, place=where, admin1=a1, admin2=a2,
+                                        latitude=float(la) if la else None, longitude=float(lo) if lo else None,
+                                        precision=int(prec) if prec else None))
+        where_ids = pc.take(pa.array(place_ids, pa.string()), idx).to_pylist()
+        at_place = [(e, w) for e, w in zip(event_ids, where_ids, strict=True) if w.startswith("location/")]
+        in_country = [(e, w) for e, w in zip(event_ids, where_ids, strict=True) if w.startswith("country/")]
+        b.links_from("OCCURRED_IN", "Event", "Location", [p[0] for p in at_place], [p[1] for p in at_place])
+        b.links_from("OCCURRED_IN", "Event", "Country", [p[0] for p in in_country], [p[1] for p in in_country])
+        # perpetrators
+        violent = pc.is_in(event_type, pa.array(sorted(VIOLENT)))
+        actor1 = _text(batch, "actor1")
+        acts = pc.and_(pc.and_(violent, pc.not_equal(actor1, "")),
+                       pc.invert(pc.is_in(inter1, pa.array(sorted(CIVILIANS)))))
+        _perpetrators(b, acts, actor1, inter1, iso3, event_ids)
+        battles = pc.and_(pc.and_(pc.equal(event_type, "Battles"), pc.not_equal(_text(batch, "actor2"), "")),
+                          pc.invert(pc.is_in(inter2, pa.array(sorted(CIVILIANS)))))
+        _perpetrators(b, battles, _text(batch, "actor2"), inter2, iso3, event_ids)
+        assoc = _text(batch, "assoc_actor_1")
+        for i in pc.indices_nonzero(pc.and_(acts, pc.not_equal(assoc, ""))).to_pylist():
+            kind = KIND.get(inter1[i].as_py(), "other")
+            for raw in _split(assoc[i].as_py()):
+                b.perpetrated(event_ids[i], raw, kind, iso3[i].as_py())
+        # targets
+        country_names = pc.take(pa.array([names.get(c, c) for c in pc.unique(iso3).to_pylist()], pa.string()),
+                                pc.index_in(iso3, pc.unique(iso3)))
+        civ_rows = pc.fill_null(civ, False)
+        if pc.any(civ_rows).as_py():
+            tkeys, tidx = _keys(_text(batch, "actor2").filter(civ_rows), _text(batch, "assoc_actor_2").filter(civ_rows),
+                                iso3.filter(civ_rows),
+                                pc.coalesce(_null_empty(_text(batch, "country")), country_names).filter(civ_rows))
+            targets = []
+            for key in tkeys:
+                actor2, assoc2, country, cname = key.split("\x1f")
+                targets.append(b.groups([a for a in [actor2, *_split(assoc2)] if a], country, cname))
+            per_row = pc.take(pa.array(targets, pa.list_(pa.string())), tidx)
+            civ_ids = [event_ids[i] for i in pc.indices_nonzero(civ_rows).to_pylist()]
+            _explode(b, "TARGETED", "Event", "VictimGroup", pa.array([True] * len(civ_ids)), per_row, civ_ids)
+        # indicators
+        skeys, sidx = _keys(sub_type)
+        per_sub = pc.take(pa.array([[f"ind/{n}" for n in INDICATORS.get(k, [])] for k in skeys],
+                                   pa.list_(pa.string())), sidx)
+        _explode(b, "EVIDENCES", "Event", "Indicator", pa.array([True] * batch.num_rows), per_sub, event_ids)
+        yield b.flush()
 
-        def get(name: str, i: int, cols: dict[str, list[Any]] = cols) -> str:
-            return str(cols[name][i] or "").strip() if name in cols else ""
 
-        for i in range(batch.num_rows):
-            line = first_line + i
-            country = iso3[i]
-            if (skip_lines and line in skip_lines) or country is None or date_list[i] is None:
-                continue
-            if wanted is not None and country not in wanted:
-                continue
-            if since is not None and date_list[i] < since:
-                continue
-            event_type = get("event_type", i)
-            civ = bool(get("civilian_targeting", i)) or get("inter2", i) in CIVILIANS \
-                or event_type == "Violence against civilians"
-            event = builder.event(
-                source_id=get("event_id_cnty", i), country=country, date=date_list[i],
-                name=f"{event_type}: {get('location', i)}, {date_list[i].isoformat()}",
-                event_type=event_type, sub_event_type=get("sub_event_type", i) or None,
-                disorder_type=get("disorder_type", i) or None, fatalities=fat_list[i],
-                time_precision=tprec[i], civilian_targeting=civ, description=get("notes", i) or None)
-            if event is None:
-                continue  # the same event id twice in one file: the first row wins
-            builder.located(event, country, place=get("location", i), admin1=get("admin1", i),
-                            admin2=get("admin2", i), latitude=lat_list[i], longitude=lon_list[i],
-                            precision=gprec[i])
-            actor1 = get("actor1", i)
-            if event_type in VIOLENT and actor1 and get("inter1", i) not in CIVILIANS:
-                kind = KIND.get(get("inter1", i), "other")
-                builder.perpetrated(event, actor1, kind, country)
-                for assoc in _split(get("assoc_actor_1", i)):
-                    builder.perpetrated(event, assoc, kind, country)
-                if event_type == "Battles" and get("actor2", i) and get("inter2", i) not in CIVILIANS:
-                    builder.perpetrated(event, get("actor2", i), KIND.get(get("inter2", i), "other"), country)
-            if civ:
-                targets = [a for a in [get("actor2", i), *_split(get("assoc_actor_2", i))] if a]
-                builder.targeted(event, targets, country, get("country", i))
-            for ind in INDICATORS.get(get("sub_event_type", i), []):
-                builder.evidences(event, ind)
-        yield builder.flush()
+def _null_empty(col: pa.Array) -> pa.Array:
+    return pc.if_else(pc.equal(col, ""), None, col)
+
+
+def _perpetrators(b: EventBuilder, mask: pa.Array, names: pa.Array, inter: pa.Array, iso3: pa.Array,
+                  event_ids: list[str]) -> None:
+    chosen = pc.fill_null(mask, False)
+    rows = pc.indices_nonzero(chosen).to_pylist()
+    if not rows:
+        return
+    keys, idx = _keys(names.filter(chosen), inter.filter(chosen), iso3.filter(chosen))
+    actor_ids = []
+    for key in keys:
+        raw, code, country = key.split("\x1f")
+        actor_ids.append(b.actor(raw, KIND.get(code, "other"), country))
+    ids = pc.take(pa.array(actor_ids, pa.string()), idx).to_pylist()
+    b.links_from("PERPETRATED", "Actor", "Event", ids, [event_ids[i] for i in rows])
+
+
+def _explode(b: EventBuilder, rel: str, src_label: str, dst_label: str, mask: pa.Array, lists: pa.Array,
+             event_ids: list[str]) -> None:
+    chosen = pc.fill_null(mask, False)
+    picked = lists.filter(chosen)
+    rows = pc.indices_nonzero(chosen).to_pylist()
+    parents = pc.list_parent_indices(picked).to_pylist()
+    targets = pc.list_flatten(picked).to_pylist()
+    b.links_from(rel, src_label, dst_label, [event_ids[rows[p]] for p in parents], targets)
 
 
 def _split(value: str) -> list[str]:

@@ -12,6 +12,8 @@ import hashlib
 from collections import defaultdict
 from typing import Any
 
+import pyarrow as pa
+
 from graph.bulk import Bulk, edge_table, node_table
 from graph.records import Edge, Node
 from loaders.actors import AliasTable, display_name, slug
@@ -36,6 +38,8 @@ class EventBuilder:
         self.events_seen: set[str] = set()
         self.nodes_seen: set[str] = set()
         self.pairs_seen: set[tuple[str, str, str]] = set()
+        self.places: dict[str, str] = {}
+        self.resolved: dict[str, tuple[str, bool]] = {}
         self._reset()
 
     def _reset(self) -> None:
@@ -43,6 +47,7 @@ class EventBuilder:
         self.nodes: list[Node] = []
         self.edges: list[Edge] = []
         self.links: dict[tuple[str, str, str], dict[tuple[str, str], None]] = defaultdict(dict)
+        self.table: pa.Table | None = None
 
     def _link(self, rel: str, src_label: str, dst_label: str, src: str, dst: str) -> None:
         self.links[(rel, src_label, dst_label)][(src, dst)] = None
@@ -77,19 +82,32 @@ class EventBuilder:
         if not place and latitude is None:
             self._link("OCCURRED_IN", "Event", "Country", event_id, f"country/{country}")
             return
+        location = self.location(country, place=place, admin1=admin1, admin2=admin2, latitude=latitude,
+                                 longitude=longitude, precision=precision)
+        self._link("OCCURRED_IN", "Event", "Location", event_id, location)
+
+    def location(self, country: str, *, place: str, admin1: str = "", admin2: str = "",
+                 latitude: float | None = None, longitude: float | None = None,
+                 precision: int | None = None) -> str:
+        """The id of a place (a Location node IN_COUNTRY, emitted once per load)."""
         key = f"{country}|{admin1}|{admin2}|{place}|{latitude}|{longitude}"
-        digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:12]
-        location = f"location/{country.lower()}-{digest}"
+        location = self.places.get(key)
+        if location is None:
+            digest = hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()[:12]
+            location = self.places[key] = f"location/{country.lower()}-{digest}"
         if location not in self.nodes_seen:
             self._node(location, name=place or f"{latitude}, {longitude}", admin1=admin1 or None,
                        admin2=admin2 or None, latitude=latitude, longitude=longitude,
                        geo_precision=precision if precision and 1 <= precision <= 7 else None)
             self._pair("IN_COUNTRY", location, f"country/{country}")
-        self._link("OCCURRED_IN", "Event", "Location", event_id, location)
+        return location
 
     def actor(self, raw: str, kind: str, country: str) -> str:
         """The actor id for a dataset name; new names become unresolved actors."""
-        actor_id, known = self.aliases.actor(raw)
+        resolved = self.resolved.get(raw)
+        if resolved is None:
+            resolved = self.resolved[raw] = self.aliases.actor(raw)
+        actor_id, known = resolved
         if not known:
             self._node(actor_id, name=display_name(raw), aliases=[raw], kind=kind, unresolved=True)
         self._pair("OPERATES_IN", actor_id, f"country/{country}")
@@ -101,6 +119,11 @@ class EventBuilder:
 
     def targeted(self, event_id: str, names: list[str], country: str, country_name: str) -> None:
         """The event TARGETED the victim groups the names denote (or the country's civilians)."""
+        for group_id in self.groups(names, country, country_name):
+            self._link("TARGETED", "Event", "VictimGroup", event_id, group_id)
+
+    def groups(self, names: list[str], country: str, country_name: str) -> list[str]:
+        """Victim-group ids that dataset names denote (or the country's civilians)."""
         groups = []
         for name in names:
             known = self.aliases.group(name)
@@ -117,18 +140,31 @@ class EventBuilder:
             self._node(group_id, name=f"Civilians ({country_name or country})", basis="other",
                        protected=False)
             groups.append(group_id)
-        for group_id in dict.fromkeys(groups):
+        unique = list(dict.fromkeys(groups))
+        for group_id in unique:
             self._pair("LIVES_IN", group_id, f"country/{country}")
-            self._link("TARGETED", "Event", "VictimGroup", event_id, group_id)
+        return unique
 
     def evidences(self, event_id: str, indicator: str) -> None:
         """The event EVIDENCES a Framework indicator."""
         self._link("EVIDENCES", "Event", "Indicator", event_id, f"ind/{indicator}")
 
+    def links_from(self, rel: str, src_label: str, dst_label: str, froms: list[str], tos: list[str]) -> None:
+        """Add many relationships of one kind at once."""
+        table = self.links[(rel, src_label, dst_label)]
+        for pair in zip(froms, tos, strict=True):
+            table[pair] = None
+
+    def event_table(self, columns: dict[str, pa.Array]) -> None:
+        """Set this chunk's events from ready columns (the vectorised path)."""
+        self.table = node_table("Event", columns)
+
     def flush(self) -> Bulk:
         """The chunk built so far; starts a new one."""
         bulk = Bulk(nodes=self.nodes, edges=self.edges)
-        if self.events["id"]:
+        if self.table is not None:
+            bulk.node_tables["Event"] = self.table
+        elif self.events["id"]:
             columns = {k: v for k, v in self.events.items() if any(x is not None for x in v)}
             bulk.node_tables["Event"] = node_table("Event", columns)
         for (rel, src, dst), pairs in self.links.items():

@@ -120,6 +120,7 @@ class Model:
     constraints: Mapping[tuple[str, str], Constraint] = field(repr=False)
     graph: Graph = field(repr=False)
     by_prefix: Mapping[str, NodeClass] = field(repr=False)
+    _required: dict[str, frozenset[str]] = field(default_factory=dict, repr=False, compare=False)
 
     def node_class(self, name: str) -> NodeClass:
         """The class called ``name``; an unknown name raises with the closest ones."""
@@ -152,6 +153,15 @@ class Model:
         if found is None and owner in self.relationships:
             found = self.constraints.get(("relationship", prop))
         return found or Constraint()
+
+    def required(self, owner: str) -> frozenset[str]:
+        """Names of the properties SHACL requires on a class or relationship type."""
+        found = self._required.get(owner)
+        if found is None:
+            props = self.owner_properties(owner)
+            found = frozenset(p for p in props if self.constraint(owner, p).required)
+            self._required[owner] = found
+        return found
 
     def owner_properties(self, owner: str) -> Mapping[str, Property]:
         """Properties of a class or relationship type."""

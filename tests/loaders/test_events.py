@@ -97,7 +97,7 @@ def test_acled_maps_rows_to_the_graph(store: GraphStore) -> None:
     assert targeted == [["event/acled-QZA1001", "group/valley-people"],
                         ["event/acled-QZA1002", "group/civilians-qza"]]
     unresolved = store.run_read("MATCH (a:Actor) WHERE a.unresolved RETURN a.id, a.kind ORDER BY a.id").rows
-    assert unresolved == [["actor/hill-front", "armed-group"], ["actor/qaziria-armed-forces", "militia"]]
+    assert unresolved == [["actor/hill-front", "armed-group"], ["actor/qaziria-armed-forces", "state-security-force"]]
     evidence = store.run_read("MATCH (e:Event)-[:EVIDENCES]->(i:Indicator) RETURN e.id, i.id ORDER BY e.id").rows
     assert evidence == [["event/acled-QZA1001", "ind/7.8"], ["event/acled-QZA1002", "ind/7.9"]]
     places = store.run_read("MATCH (e:Event)-[:OCCURRED_IN]->(l:Location)-[:IN_COUNTRY]->(c:Country) "

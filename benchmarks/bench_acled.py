@@ -1,0 +1,118 @@
+"""ACLED load speed: the bulk pipeline (check pass, Arrow batches, COPY in one transaction) on
+10k / 100k / 1M synthetic rows, each in a fresh store and its own process (for its peak memory),
+against the naive way (one parameterised MERGE per node and relationship) on the 10k file.
+
+    python -m benchmarks.bench_acled [--sizes 10000 100000 1000000] [--naive 10000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.acled_gen import generate
+
+
+def run_one(csv_path: str, db: str, mode: str) -> dict[str, float]:
+    """In a child process: load one file; report seconds, rows and peak RSS."""
+    from cli.admin import init_store
+    from graph.ingest import load_bulk
+    from graph.registry import open_store
+    from graph.settings import Settings
+    from loaders import acled
+    from loaders.actors import AliasTable
+
+    store = open_store(Settings(db_path=Path(db), buffer_pool_mb=4096))
+    init_store(store)
+    path = Path(csv_path)
+    started = time.perf_counter()
+    source = acled.open_acled(path)
+    rows, bad = acled.check(source)
+    assert not bad
+    if mode == "bulk":
+        summary = load_bulk(store, acled.chunks(source, AliasTable.from_store(store)))
+        changes = summary.changes
+        first = time.perf_counter() - started
+        again_start = time.perf_counter()
+        source = acled.open_acled(path)
+        acled.check(source)
+        again = load_bulk(store, acled.chunks(source, AliasTable.from_store(store)))
+        assert again.changes == 0, again
+        reload_s = time.perf_counter() - again_start
+    else:
+        changes = naive(store, source)
+        first = time.perf_counter() - started
+        reload_s = float("nan")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    store.close()
+    return {"rows": rows, "seconds": first, "reload": reload_s, "peak_mib": peak, "changes": changes}
+
+
+def naive(store: object, source: object) -> int:
+    """One MERGE per node and relationship, through the same parsed chunks."""
+    from graph.ladybug_store import LadybugStore
+    from loaders import acled
+    from loaders.actors import AliasTable
+
+    assert isinstance(store, LadybugStore)
+    conn = store._writer.conn  # the baseline talks to the database directly, row by row
+    count = 0
+    for chunk in acled.chunks(source, AliasTable.from_store(store)):  # type: ignore[arg-type]
+        nodes, edges = chunk.records()
+        for node in nodes:
+            props = {k: (list(v) if isinstance(v, tuple) else v) for k, v in node.props.items()}
+            sets = ", ".join(f"n.{k} = $p_{k}" for k in props) or "n.id = $id"
+            conn.execute(f"MERGE (n:{node.label} {{id: $id}}) SET {sets}",
+                         {"id": node.id, **{f"p_{k}": v for k, v in props.items()}})
+            count += 1
+        for edge in edges:
+            conn.execute(f"MATCH (a:{edge.source_label} {{id: $s}}) MATCH (b:{edge.target_label} {{id: $t}}) "
+                         f"MERGE (a)-[:{edge.type}]->(b)", {"s": edge.source, "t": edge.target})
+            count += 1
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--naive", type=int, default=10_000)
+    args = parser.parse_args()
+    results = []
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        for n in sorted(set(args.sizes) | {args.naive}):
+            t = time.perf_counter()
+            path = generate(n, tmp / f"acled_{n}.csv")
+            print(f"generated {n:,} rows ({path.stat().st_size / 2**20:,.0f} MiB) in {time.perf_counter() - t:.1f} s",
+                  file=sys.stderr)
+            modes = (["bulk"] if n in args.sizes else []) + (["naive"] if n == args.naive else [])
+            for mode in modes:
+                out = subprocess.run([sys.executable, "-m", "benchmarks.bench_acled", "--child", str(path),
+                                      str(tmp / f"{mode}_{n}.lbug"), mode], capture_output=True, text=True,
+                                     check=True)
+                results.append((n, mode, json.loads(out.stdout.strip().splitlines()[-1])))
+    print("\nACLED load (Ladybug, 2 cores; synthetic ACLED-format rows)\n")
+    print("| rows | approach | load s | rows/s | re-load s (0 changes) | peak RSS MiB |")
+    print("|---:|---|---:|---:|---:|---:|")
+    for n, mode, r in results:
+        name = "bulk pipeline" if mode == "bulk" else "naive MERGE per row"
+        print(f"| {n:,} | {name} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
+              f"{r['reload']:.1f} | {r['peak_mib']:,.0f} |")
+    bulk = {n: r for n, m, r in results if m == "bulk"}
+    slow = {n: r for n, m, r in results if m == "naive"}
+    for n in slow:
+        if n in bulk:
+            print(f"\nspeed-up at {n:,} rows: {slow[n]['seconds'] / bulk[n]['seconds']:.0f}x the naive way")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 1 and sys.argv[1] == "--child":
+        print(json.dumps(run_one(sys.argv[2], sys.argv[3], sys.argv[4])))
+    else:
+        main()
