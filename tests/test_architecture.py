@@ -58,7 +58,8 @@ NOT_SCHEMA = {"ACLED", "UCDP", "READ", "WRITE", "NULL", "TRUE", "FALSE", "STRING
               "EXPLAIN", "PROFILE", "USE", "SHOW", "GRANT", "DENY", "REVOKE", "TERMINATE",
               "EXTENSION", "DATABASE", "SEQUENCE", "MACRO", "COMMENT", "FROM", "TABLE",
               "NODE", "PRIMARY", "KEY", "INDEX", "CONSTRAINT", "TRANSACTION", "NEO4J_URI",
-              "AKG_BACKEND", "AKG_DB", "GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS"}
+              "AKG_BACKEND", "AKG_DB", "GET", "POST", "PUT", "PATCH", "HEAD", "OPTIONS",
+              "NFKD", "NFD", "NFC", "NFKC"}
 
 
 def string_literals(path: Path) -> list[tuple[int, str]]:

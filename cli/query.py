@@ -1,0 +1,91 @@
+"""``akg query``: the named-query catalogue, named queries, and researchers' read-only Cypher.
+
+    akg query --list
+    akg query run country_risk_profile --param iso3=RWA --param as_of=1994-04-01
+    akg query "MATCH (a:Actor) RETURN a.name LIMIT 5" --format json
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+import click
+
+import queries
+from cli.common import echo_table, settings_of, store_from
+from graph.base import ReadResult
+
+__all__ = ["COMMANDS"]
+
+
+def _params(pairs: tuple[str, ...]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise click.BadParameter(f"{pair!r} is not key=value", param_hint="--param")
+        out[key.strip()] = value
+    return out
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict) and "id" in value and "label" in value:
+        return value.get("name") or value["id"]
+    if isinstance(value, dict) and "type" in value and "source" in value:
+        return f"{value['source']} -[{value['type']}]-> {value['target']}"
+    return value
+
+
+def _print(result: ReadResult, fmt: str) -> None:
+    if fmt == "json":
+        click.echo(json.dumps({"columns": result.columns, "rows": result.dicts(), "truncated": result.truncated},
+                              default=lambda v: v.isoformat() if hasattr(v, "isoformat") else str(v),
+                              ensure_ascii=False, indent=1))
+        return
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow([json.dumps(v, default=str) if isinstance(v, (list, dict)) else _cell(v) for v in row])
+    else:
+        echo_table(result.columns, [[_cell(v) for v in row] for row in result.rows])
+    note = " (truncated at the row limit)" if result.truncated else ""
+    click.echo(f"{len(result.rows)} row(s){note}", err=True)
+
+
+@click.command("query")
+@click.argument("words", nargs=-1)
+@click.option("--list", "list_all", is_flag=True, help="List the named queries with their descriptions.")
+@click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
+              help="A query parameter (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
+@click.option("--timeout", type=float, help="Seconds before a researcher's query is stopped (default AKG_QUERY_TIMEOUT).")
+@click.option("--limit", type=click.IntRange(min=1), help="Row cap (default AKG_ROW_LIMIT).")
+@click.pass_context
+def query_cmd(ctx: click.Context, words: tuple[str, ...], list_all: bool, pairs: tuple[str, ...], fmt: str,
+              timeout: float | None, limit: int | None) -> None:
+    """Run a named query (`akg query run NAME --param k=v`) or read-only Cypher (`akg query "MATCH …"`)."""
+    if list_all or not words:
+        rows = [(q.name, ", ".join(q.users), q.description) for q in queries.catalogue().values()]
+        echo_table(["query", "for", "description"], rows)
+        return
+    params = _params(pairs)
+    settings = settings_of(ctx)
+    with store_from(ctx, read_only=True) as store:
+        if words[0] == "run":
+            if len(words) != 2:
+                raise click.UsageError("usage: akg query run NAME [--param KEY=VALUE …]")
+            result = queries.execute(store, words[1], params, timeout=timeout or settings.query_timeout_s,
+                                     limit=limit or settings.row_limit)
+        else:
+            result = queries.run_safe(store, " ".join(words), params, timeout=timeout, limit=limit)
+    _print(result, fmt)
+
+
+COMMANDS = [query_cmd]
