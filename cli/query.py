@@ -65,7 +65,8 @@ def _print(result: ReadResult, fmt: str) -> None:
 @click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
               help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("--timeout", type=float, help="Seconds before a researcher's query is stopped (default AKG_QUERY_TIMEOUT).")
+@click.option("--timeout", type=float,
+              help="Seconds before a researcher's query is stopped (default AKG_QUERY_TIMEOUT).")
 @click.option("--limit", type=click.IntRange(min=1), help="Row cap (default AKG_ROW_LIMIT).")
 @click.pass_context
 def query_cmd(ctx: click.Context, words: tuple[str, ...], list_all: bool, pairs: tuple[str, ...], fmt: str,
