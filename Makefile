@@ -33,9 +33,10 @@ browser:
 demo: install
 	$(VENV)/bin/akg demo --host $(HOST) --port $(PORT)
 
-test: install tools
+test: install tools browser
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks
 	$(VENV)/bin/mypy
+	$(VENV)/bin/akg docs --check
 	$(PY) -m pytest -q --doctest-modules ontology graph loaders queries api viz cli tests
 
 lint: install

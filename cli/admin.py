@@ -72,19 +72,4 @@ def ontology_cmd(properties: bool) -> None:
                 for r in m.relationships.values()])
 
 
-@click.command("demo")
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to serve on.")
-@click.option("--port", default=8000, show_default=True, help="Port to serve on.")
-@click.option("--no-serve", is_flag=True, help="Build the demo store and stop.")
-@click.pass_context
-def demo_cmd(ctx: click.Context, host: str, port: int, no_serve: bool) -> None:
-    """Build the demo store (schema, vocabularies) and print its statistics."""
-    with store_from(ctx) as store:
-        summary = init_store(store)
-        click.echo(f"vocabularies: {summary.nodes_created} nodes created, "
-                   f"{summary.nodes_unchanged} already present")
-        print_stats(store)
-    del host, port, no_serve  # serving arrives with the API
-
-
-COMMANDS = [init_cmd, stats_cmd, ontology_cmd, demo_cmd]
+COMMANDS = [init_cmd, stats_cmd, ontology_cmd]

@@ -9,10 +9,11 @@ import click
 
 from loaders.assessment_schema import SCHEMA_FILE, schema_json
 from ontology.docgen import ontology_markdown
+from queries.registry import queries_markdown
 
 __all__ = ["COMMANDS", "GENERATED"]
 
-GENERATED: dict[str, Callable[[], str]] = {"ontology.md": ontology_markdown}
+GENERATED: dict[str, Callable[[], str]] = {"ontology.md": ontology_markdown, "queries.md": queries_markdown}
 # Files generated next to the code rather than into docs/.
 SHIPPED = {SCHEMA_FILE: schema_json}
 
@@ -22,7 +23,7 @@ SHIPPED = {SCHEMA_FILE: schema_json}
               help="Folder to write into.")
 @click.option("--check", is_flag=True, help="Only report pages that are out of date (exit 1).")
 def docs_cmd(out: Path, check: bool) -> None:
-    """Regenerate docs/ontology.md and the assessment JSON Schema from the ontology."""
+    """Regenerate docs/ontology.md, docs/queries.md and the assessment JSON Schema from the sources."""
     stale = []
     for name, build in GENERATED.items():
         path = out / name
