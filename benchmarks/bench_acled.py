@@ -28,7 +28,7 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, float]:
     from loaders import acled
     from loaders.actors import AliasTable
 
-    store = open_store(Settings(db_path=Path(db), buffer_pool_mb=4096))
+    store = open_store(Settings(db_path=Path(db), buffer_pool_mb=2048))
     init_store(store)
     path = Path(csv_path)
     started = time.perf_counter()

@@ -17,7 +17,7 @@ import pyarrow.compute as pc
 
 from graph.base import WriteSummary
 from graph.bulk import Bulk, EdgeTable
-from graph.ladybug_write import LadybugWriter
+from graph.ladybug_write import LadybugWriter, one_result
 from graph.schema import literal, quote
 from graph.upsert import plan_edges
 from ontology.errors import InvalidRecord
@@ -40,35 +40,58 @@ def _rows(table: pa.Table) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _stored_table(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
+    """The stored values of the table's columns for the ids it holds (Arrow, typed alike)."""
+    columns = table.column_names
+    returns = ", ".join(f"n.{quote(c)} AS {quote(c)}" for c in columns)
+    q = f"UNWIND $ids AS k MATCH (n:{quote(label)} {{id: k}}) RETURN {returns}"
+    result = one_result(w.conn.execute(q, {"ids": table.column("id").to_pylist()}))
+    stored = result.get_as_arrow()
+    return pa.table({c: stored.column(c).cast(table.schema.field(c).type) for c in columns}) if stored.num_rows \
+        else table.slice(0, 0)
+
+
 def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], settled: set[str],
            summary: WriteSummary) -> None:
     ids = table.column("id")
     if pc.count_distinct(ids).as_py() != table.num_rows:
         raise InvalidRecord(f"{label}: the same id appears twice in one chunk", {"id": ["duplicate"]})
-    stored = w._stored_nodes(label, ids.to_pylist())
-    is_new = pc.invert(pc.is_in(ids, pa.array(list(stored), pa.string())))
+    stored = _stored_table(w, label, table)
+    is_new = pc.invert(pc.is_in(ids, stored.column("id")))
     new = table.filter(is_new)
     if new.num_rows:
         if new.num_rows >= w.copy_threshold:
-            ordered = _complete(w, label, new)
-            arrow_rows = ordered  # noqa: F841 - COPY reads it by name
+            arrow_rows = _complete(w, label, new)  # noqa: F841 - COPY reads it by name
             w.copy_started = True
             w.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
         else:
             w._create_nodes(label, _rows(new))
         created.update(new.column("id").to_pylist())
         summary.nodes_created += new.num_rows
-    updates: dict[str, dict[str, Any]] = {}
-    for node_id, props in _rows(table.filter(pc.invert(is_new))).items():
-        old = stored[node_id]
-        changed = {k: v for k, v in props.items() if old.get(k) != v}
-        if changed:
-            updates[node_id] = changed
+    if not stored.num_rows:
+        return
+    # compare old and new values column by column; only changed rows become Python dicts
+    old = table.filter(pc.invert(is_new)).sort_by("id")
+    stored = stored.sort_by("id")
+    differs = pa.array([False] * old.num_rows)
+    for name in old.column_names:
+        if name == "id":
+            continue
+        a, b = old.column(name), stored.column(name)
+        if pa.types.is_list(a.type):
+            same = pa.array([x == y for x, y in zip(a.to_pylist(), b.to_pylist(), strict=True)])
         else:
-            settled.add(node_id)
+            same = pc.fill_null(pc.equal(a, b), False)
+            same = pc.or_(same, pc.and_(pc.is_null(a), pc.is_null(b)))
+        # a value the new row leaves out (null) does not overwrite a stored one
+        same = pc.or_(same, pc.is_null(a))
+        differs = pc.or_(differs, pc.invert(same))
+    changed = old.filter(differs)
+    updates = {node_id: {k: v for k, v in props.items() if v is not None} for node_id, props in _rows(changed).items()}
     w._update_nodes(label, updates)
+    settled.update(old.filter(pc.invert(differs)).column("id").to_pylist())
     summary.nodes_updated += len(updates)
-    summary.nodes_unchanged += len(stored) - len(updates)
+    summary.nodes_unchanged += old.num_rows - len(updates)
 
 
 def _complete(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:

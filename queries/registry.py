@@ -29,7 +29,6 @@ Example:
 
 from __future__ import annotations
 
-import datetime as dt
 import difflib
 import re
 from collections.abc import Callable, Mapping
@@ -40,6 +39,7 @@ from typing import Any
 
 from graph.base import GraphStore, ReadResult
 from ontology.errors import AkgError, OntologyError, QueryNotFound
+from queries.params import COERCE, REQUIRED, TYPES, Param, QueryParameterError
 from queries.safe import plain, strip
 
 __all__ = [
@@ -61,7 +61,6 @@ __all__ = [
 
 CYPHER_DIR = Path(__file__).resolve().parent / "cypher"
 USERS = ("planners", "analysts", "researchers")
-TYPES = ("str", "int", "float", "date", "bool", "list[str]")
 BACKENDS = ("ladybug", "neo4j")
 # Keyword names of queries.run() itself, so no query parameter may use them.
 RESERVED = frozenset({"store", "name", "as_frame"})
@@ -77,131 +76,6 @@ _PARAM = re.compile(
 _FIELD = re.compile(r"^//\s?(?:(?P<key>[a-z]+):|(?P<param>param)\s)\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^//\s{2,}(?P<value>\S.*)$")
 _PARAM_USE = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
-
-
-class QueryParameterError(AkgError):
-    """A named query got a parameter it does not take, lacks one, or got a value of the wrong type."""
-
-    code = "invalid_parameter"
-
-
-class _Required:
-    def __repr__(self) -> str:
-        return "REQUIRED"
-
-
-REQUIRED: Any = _Required()
-
-
-@dataclass(frozen=True)
-class Param:
-    """One parameter of a named query."""
-
-    name: str
-    type: str
-    default: Any = REQUIRED
-    low: int | None = None
-    high: int | None = None
-    help: str = ""
-
-    @property
-    def required(self) -> bool:
-        """True when the caller must give a value."""
-        return self.default is REQUIRED
-
-    def shown_default(self) -> str:
-        """The default as the header writes it."""
-        if self.required:
-            return "required"
-        if self.default is None:
-            return "null"
-        if self.default == "":
-            return '""'
-        if isinstance(self.default, list):
-            return ",".join(self.default) or "[]"
-        if isinstance(self.default, bool):
-            return str(self.default).lower()
-        return str(self.default)
-
-    def default_value(self) -> Any:
-        """The default to use now (``today`` becomes today's date)."""
-        if self.default == "today" and self.type == "date":
-            return dt.date.today()
-        return list(self.default) if isinstance(self.default, list) else self.default
-
-    def coerce(self, value: Any, query: str = "") -> Any:
-        """``value`` as this parameter's type; strings (from the CLI or a URL) are parsed.
-
-        >>> Param("depth", "int", 1, 1, 3).coerce("2")
-        2
-        >>> Param("depth", "int", 1, 1, 3).coerce("deep", "actor_ego_network")
-        Traceback (most recent call last):
-        ...
-        queries.registry.QueryParameterError: parameter 'depth' of actor_ego_network expects int, got 'deep'
-        """
-        try:
-            out = _COERCE[self.type](value)
-        except (TypeError, ValueError):
-            where = f" of {query}" if query else ""
-            raise QueryParameterError(
-                f"parameter {self.name!r}{where} expects {self.type}, got {value!r}",
-                {"parameter": self.name, "expected": self.type},
-            ) from None
-        if self.low is not None and self.high is not None and not self.low <= out <= self.high:
-            raise QueryParameterError(
-                f"parameter {self.name!r} of {query} must be between {self.low} and {self.high}, "
-                f"got {out}", {"parameter": self.name, "expected": f"{self.type} {self.low}..{self.high}"})
-        return out
-
-
-def _to_str(v: Any) -> str:
-    if not isinstance(v, str):
-        raise TypeError
-    return v
-
-
-def _to_int(v: Any) -> int:
-    if isinstance(v, bool) or not isinstance(v, (int, str)):
-        raise TypeError
-    return int(v.strip()) if isinstance(v, str) else v
-
-
-def _to_float(v: Any) -> float:
-    if isinstance(v, bool) or not isinstance(v, (int, float, str)):
-        raise TypeError
-    return float(v)
-
-
-def _to_date(v: Any) -> dt.date:
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, str):
-        return dt.date.today() if v.strip() == "today" else dt.date.fromisoformat(v.strip())
-    raise TypeError
-
-
-def _to_bool(v: Any) -> bool:
-    if isinstance(v, bool):
-        return v
-    if isinstance(v, str) and v.strip().lower() in {"true", "yes", "1", "on", "false", "no", "0", "off"}:
-        return v.strip().lower() in {"true", "yes", "1", "on"}
-    raise TypeError
-
-
-def _to_list(v: Any) -> list[str]:
-    if isinstance(v, str):
-        return [] if v.strip() in {"", "[]"} else [x.strip() for x in v.split(",") if x.strip()]
-    if isinstance(v, (list, tuple)) and all(isinstance(x, str) for x in v):
-        return list(v)
-    raise TypeError
-
-
-_COERCE: dict[str, Callable[[Any], Any]] = {
-    "str": _to_str, "int": _to_int, "float": _to_float, "date": _to_date, "bool": _to_bool,
-    "list[str]": _to_list,
-}
 
 
 @dataclass(frozen=True)
@@ -310,7 +184,7 @@ def _parse_param(line: str, origin: str) -> Param:
             default = "today"
         else:
             try:
-                default = _COERCE[kind](raw)
+                default = COERCE[kind](raw)
             except (TypeError, ValueError):
                 raise OntologyError(f"{origin}: default {raw!r} of {name} is not a {kind}") from None
     low = int(m.group("low")) if m.group("low") else None
@@ -435,49 +309,8 @@ def execute(
     return ReadResult(result.columns, plain(result.rows), result.truncated)
 
 
-# ---------------------------------------------------------------------------- docs
-def _example(query: NamedQuery) -> str:
-    if query.example:
-        pairs = query.example.split()
-    else:
-        pairs = [f"{p.name}=<{p.type}>" for p in query.params if p.required]
-    return " ".join([f"akg query run {query.name}"] + [f"--param {p}" for p in pairs])
-
-
 def queries_markdown() -> str:
     """docs/queries.md, generated from the query headers."""
-    queries = catalogue()
-    out = [
-        "# Named queries",
-        "",
-        "Generated from the headers of `queries/cypher/*.cypher` and of the Python queries in",
-        "`queries/builtin.py` by `queries.registry.queries_markdown()`: do not edit by hand.",
-        "",
-        "Run one with `akg query run NAME --param key=value`, or from Python with",
-        '`queries.run(store, "NAME", key=value)` (rows as dicts; `as_frame=True` for a pandas',
-        "DataFrame). Dates are ISO (`2024-07-31`); `today` is the day the query runs; lists are",
-        "comma-separated. Researchers' own read-only Cypher goes through `queries.run_safe`.",
-        "",
-    ]
-    for group in USERS:
-        members = [q for q in queries.values() if q.users[0] == group]
-        out += [f"## For {group}", ""]
-        out += [f"- [`{q.name}`](#{q.name.replace('_', '-')}): {q.description.split('. ')[0].rstrip('.')}"
-                for q in members]
-        out.append("")
-        for q in members:
-            out += [f"### {q.name}", "", q.description, "",
-                    f"- **Users:** {', '.join(q.users)}",
-                    f"- **Written as:** {q.dialects}"]
-            if q.params:
-                out.append("- **Parameters:**")
-                for p in q.params:
-                    bounds = f", {p.low}..{p.high}" if p.low is not None else ""
-                    default = "required" if p.required else f"default `{p.shown_default()}`"
-                    helptext = f": {p.help}" if p.help else ""
-                    out.append(f"  - `{p.name}` ({p.type}{bounds}; {default}){helptext}")
-            else:
-                out.append("- **Parameters:** none")
-            out += [f"- **Returns:** {', '.join(f'`{c}`' for c in q.returns)}", "",
-                    "```", _example(q), "```", ""]
-    return "\n".join(out).rstrip() + "\n"
+    from queries.docs import markdown
+
+    return markdown(catalogue())

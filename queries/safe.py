@@ -27,14 +27,15 @@ Example:
 
 from __future__ import annotations
 
-import ast
 import re
 from collections.abc import Mapping
+from decimal import Decimal
 from typing import Any
 
 from graph.base import GraphStore, ReadResult
 from graph.settings import Settings
 from ontology.errors import AkgError, QueryRefused, StoreError
+from queries.cypher_text import arguments, numeric, strip
 
 __all__ = [
     "ALLOWED_CALLS",
@@ -68,6 +69,7 @@ _REFUSED_WORDS = frozenset({
     "insert", "foreach", "load", "copy", "attach", "use", "install", "uninstall", "export",
     "import", "checkpoint", "begin", "commit", "rollback", "transactions", "database",
     "databases", "grant", "deny", "revoke", "show", "terminate", "nextval", "setseed",
+    "project", "analyze",
 })
 # Namespaces of built-in Neo4j functions that only compute values; other dotted functions
 # (apoc.*, plugins) are refused.
@@ -82,6 +84,7 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CALL_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)")
 _DOTTED_CALL = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*)+)\s*\(")
 _FUNCTION = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)\s*\(")
+_QUOTED_CALL = re.compile(r"`_*`\s*\(")
 _BOUNDS = re.compile(r"\s*(?:[A-Za-z_]+(?:\s*\([^)]*\))?\s*)*(\d+)?\s*(\.\.\s*(\d+)?)?")
 _QUANTIFIER = re.compile(r"[)\]>-]\s*\{([\d\s,]*)\}")
 _REPEAT = re.compile(
@@ -96,56 +99,6 @@ class QueryError(AkgError):
     """The database could not run a researcher's query (syntax or binding); the message is its own."""
 
     code = "query_error"
-
-
-_LINE_ENDS = "\n\r\x0b\x0c\x85\u2028\u2029"
-
-
-def strip(cypher: str) -> str:
-    """The text with comments and string contents blanked and quoted names filled with ``_``.
-
-    Positions are kept (every character maps to the same offset). Comments end at any line
-    break a parser might honour, so text after one is always checked. An unterminated string,
-    comment or quoted name raises :class:`QueryRefused`.
-
-    >>> strip("RETURN 'a // b' AS `x y` // note")
-    "RETURN '      ' AS `___`        "
-    """
-    out: list[str] = []
-    i, n = 0, len(cypher)
-    while i < n:
-        ch = cypher[i]
-        nxt = cypher[i + 1] if i + 1 < n else ""
-        if ch == "/" and nxt == "/":
-            j = i
-            while j < n and cypher[j] not in _LINE_ENDS:
-                j += 1
-            out.append(" " * (j - i))
-            i = j
-        elif ch == "/" and nxt == "*":
-            end = cypher.find("*/", i + 2)
-            if end < 0:
-                raise _refuse("unterminated /* comment", "syntax")
-            out.append(re.sub(r"[^\n]", " ", cypher[i : end + 2]))
-            i = end + 2
-        elif ch in "'\"":
-            j = i + 1
-            while j < n and cypher[j] != ch:
-                j += 2 if cypher[j] == "\\" else 1
-            if j >= n:
-                raise _refuse("unterminated string literal", "syntax")
-            out.append(ch + " " * (j - i - 1) + ch)
-            i = j + 1
-        elif ch == "`":
-            end = cypher.find("`", i + 1)
-            if end < 0:
-                raise _refuse("unterminated `quoted name`", "syntax")
-            out.append("`" + "_" * (end - i - 1) + "`")
-            i = end + 1
-        else:
-            out.append(ch)
-            i += 1
-    return "".join(out)
 
 
 def _refuse(what: str, clause: str) -> QueryRefused:
@@ -196,6 +149,8 @@ def _check_words(code: str) -> None:
                 shown = name or rest[:20]
                 raise _refuse(f"CALL {shown} is not allowed (allowed: {', '.join(sorted(ALLOWED_CALLS))})",
                               "CALL")
+    if _QUOTED_CALL.search(code):
+        raise _refuse("calling a function by a `quoted name` is not allowed", "function")
     for m in _DOTTED_CALL.finditer(code):
         k = m.start() - 1
         while k >= 0 and code[k] in " \t\r\n":
@@ -253,7 +208,7 @@ def _check_sizes(code: str, params: Mapping[str, Any]) -> None:
         raise _refuse(f"more than {MAX_SIZED_CALLS} calls of range()/repeat()/lpad()/rpad()", "range")
     for m in calls:
         name = m.group(1).lower()
-        args = _arguments(code, m.end())
+        args = arguments(code, m.end())
         index = _SIZED_FUNCTIONS[name]
         if index < 0:
             values = [_number(name, a, params) for a in args[:3]]
@@ -269,67 +224,11 @@ def _check_sizes(code: str, params: Mapping[str, Any]) -> None:
             raise _refuse(f"{name}() of about {size:.3g} elements (at most {MAX_LIST:,})", name)
 
 
-def _arguments(code: str, start: int) -> list[str]:
-    """The top-level comma-separated arguments of a call whose '(' ends just before ``start``."""
-    args: list[str] = []
-    current: list[str] = []
-    depth = 0
-    for ch in code[start:]:
-        if ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            if depth == 0:
-                break
-            depth -= 1
-        if ch == "," and depth == 0:
-            args.append("".join(current))
-            current = []
-        else:
-            current.append(ch)
-    args.append("".join(current))
-    return [a.strip() for a in args]
-
-
 def _number(function: str, expr: str, params: Mapping[str, Any]) -> float:
-    """Evaluate an argument made of numeric literals, numeric $parameters and + - * / ^ %."""
-    def param(m: re.Match[str]) -> str:
-        value = params.get(m.group(1))
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise _refuse(f"{function}() needs literal or numeric-parameter bounds", function)
-        return repr(value)
-
-    text = re.sub(r"\$([A-Za-z_]\w*)", param, expr).replace("^", "**")
-    if not re.fullmatch(r"[\d\s.+\-*/%()eE]+", text):
-        raise _refuse(f"{function}() needs literal or numeric-parameter bounds", function)
     try:
-        value = _evaluate(ast.parse(text, mode="eval").body)
-    except (SyntaxError, ValueError, ZeroDivisionError, OverflowError):
+        return numeric(expr, params)
+    except ValueError:
         raise _refuse(f"{function}() needs literal or numeric-parameter bounds", function) from None
-    return value
-
-
-def _evaluate(node: ast.expr) -> float:
-    if isinstance(node, ast.Constant) and isinstance(node.value, (int, float)) \
-            and not isinstance(node.value, bool):
-        return float(node.value)
-    if isinstance(node, ast.UnaryOp) and isinstance(node.op, (ast.UAdd, ast.USub)):
-        value = _evaluate(node.operand)
-        return -value if isinstance(node.op, ast.USub) else value
-    if isinstance(node, ast.BinOp):
-        left, right = _evaluate(node.left), _evaluate(node.right)
-        if isinstance(node.op, ast.Pow):
-            if abs(right) > 64:
-                raise OverflowError
-            return float(left**right)
-        ops = {ast.Add: left + right, ast.Sub: left - right, ast.Mult: left * right}
-        for kind, result in ops.items():
-            if isinstance(node.op, kind):
-                return result
-        if isinstance(node.op, (ast.Div, ast.FloorDiv)):
-            return left / right
-        if isinstance(node.op, ast.Mod):
-            return left % right
-    raise ValueError("not a numeric expression")
 
 
 def plain(value: Any) -> Any:
@@ -343,8 +242,8 @@ def plain(value: Any) -> Any:
         return [plain(v) for v in value]
     if isinstance(value, dict):
         return {k: plain(v) for k, v in value.items()}
-    if type(value).__name__ == "Decimal":
-        return int(value) if value == int(value) else float(value)
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
     return value
 
 
