@@ -20,15 +20,28 @@ from ontology.model import Model
 __all__ = ["EdgePlan", "NodePlan", "dedupe_edges", "dedupe_nodes", "plan_edges", "plan_nodes"]
 
 
+def _older(props: Mapping[str, Any], old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
+    """True when ``new`` was stated before ``old`` (by their precedence date)."""
+    for name, prop in props.items():
+        if prop.precedence and old.get(name) is not None and new.get(name) is not None:
+            return bool(new[name] < old[name])
+    return False
+
+
 def _merge(model: Model, owner: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
-    """Properties after writing ``new`` over ``old`` (union for merge-union lists)."""
+    """Properties after writing ``new`` over ``old``.
+
+    Merge-union lists keep every value; other values are overwritten, unless ``new`` was stated
+    before ``old`` (``akg:precedence`` date), in which case only the lists are merged.
+    """
     props = model.owner_properties(owner)
     merged = dict(old)
+    stale = _older(props, old, new)
     for name, value in new.items():
         prop = props[name]
         if prop.merge_union and name in old and old[name] is not None:
             merged[name] = tuple(sorted(set(old[name]) | set(value)))
-        else:
+        elif not stale:
             merged[name] = value
     return merged
 
@@ -38,8 +51,17 @@ def _conflicts(
 ) -> list[str]:
     props = model.owner_properties(owner)
     return sorted(
-        k for k in set(a) & set(b) if a[k] != b[k] and not props[k].merge_union
+        k for k in set(a) & set(b) if a[k] != b[k] and not props[k].merge_union and not props[k].precedence
     )
+
+
+def _normal(model: Model, owner: str, props: dict[str, Any]) -> dict[str, Any]:
+    """Merge-union lists as sorted sets, the form a merge produces (so re-writes compare equal)."""
+    known = model.owner_properties(owner)
+    for name, value in props.items():
+        if known[name].merge_union and isinstance(value, (list, tuple)):
+            props[name] = tuple(sorted(set(value)))
+    return props
 
 
 def dedupe_nodes(model: Model, nodes: Iterable[Node]) -> dict[str, dict[str, Any]]:
@@ -47,7 +69,7 @@ def dedupe_nodes(model: Model, nodes: Iterable[Node]) -> dict[str, dict[str, Any
     out: dict[str, dict[str, Any]] = {}
     where: dict[str, str] = {}
     for node in nodes:
-        props = node.props
+        props = _normal(model, node.label, node.props)
         if node.id in out:
             clash = _conflicts(model, node.label, out[node.id], props)
             if clash:
@@ -67,7 +89,7 @@ def dedupe_edges(model: Model, edges: Iterable[Edge]) -> dict[tuple[str, str, st
     """Combine records of the same relationship; conflicting values raise."""
     out: dict[tuple[str, str, str], dict[str, Any]] = {}
     for edge in edges:
-        props = edge.props
+        props = _normal(model, edge.type, edge.props)
         if edge.key in out:
             clash = _conflicts(model, edge.type, out[edge.key], props)
             if clash:

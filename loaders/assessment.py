@@ -100,18 +100,23 @@ class _Builder:
         self.doc = doc
         self.out: list[Node | Edge] = []
         self.problems: list[Problem] = []
+        # every value this file states is dated, so that an older assessment loaded later
+        # does not overwrite what a newer one said (see akg:asserted_on)
+        self.stated = doc.data["date"]
 
     def node(self, path: Sequence[str | int], node_id: str, **props: Any) -> None:
         line = self.doc.line(path)
         try:
-            self.out.append(Node.make(node_id, source=self.doc.name, line=line, **_clean(props)))
+            self.out.append(Node.make(node_id, source=self.doc.name, line=line,
+                                      **_clean({**props, "asserted_on": self.stated})))
         except InvalidRecord as exc:
             self._report(path, exc)
 
     def edge(self, path: Sequence[str | int], rel: str, src: str, dst: str, **props: Any) -> None:
         line = self.doc.line(path)
         try:
-            self.out.append(Edge.make(rel, src, dst, origin=self.doc.name, line=line, **_clean(props)))
+            self.out.append(Edge.make(rel, src, dst, origin=self.doc.name, line=line,
+                                      **_clean({**props, "asserted_on": self.stated})))
         except InvalidRecord as exc:
             self._report(path, exc)
 
@@ -168,7 +173,8 @@ def records(doc: Document) -> list[Node | Edge]:
     b.edge(("country",), "ASSESSES", aid, country)
     if d.get("review_interval_months") is not None:
         b.out.append(Node.make(country, partial=True, source=doc.name,
-                               review_interval_months=d["review_interval_months"]))
+                               review_interval_months=d["review_interval_months"],
+                               asserted_on=dt.date.fromisoformat(date)))
     for i, s in enumerate(d.get("sources") or []):
         sid = f"source/{s['id']}"
         b.node(("sources", i), sid, name=s["title"], title=s["title"], publisher=s["publisher"],

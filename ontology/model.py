@@ -67,6 +67,7 @@ class Property:
     merge_union: bool
     label: str
     definition: str
+    precedence: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,17 +306,17 @@ def build_model(ontology_file: Path, shapes_file: Path) -> Model:
             merge_union=str(g.value(p, AKG.mergePolicy) or "") == "union",
             label=_text(g, p, RDFS.label),
             definition=_text(g, p, SKOS.definition),
+            precedence=bool(g.value(p, AKG.precedence)),
         )
         properties[name] = prop
         domain = g.value(p, RDFS.domain)
-        if domain == RDF.Statement:
-            for rel in g.objects(p, AKG.onRelationship):
-                targets = rel_names if rel == AKG.relationship else {_local(rel)}
-                for r in targets:
-                    if r not in rel_props:
-                        raise OntologyError(f"property {name}: unknown relationship {r}")
-                    rel_props[r][name] = prop
-        else:
+        for rel in g.objects(p, AKG.onRelationship):
+            targets = rel_names if rel == AKG.relationship else {_local(rel)}
+            for r in targets:
+                if r not in rel_props:
+                    raise OntologyError(f"property {name}: unknown relationship {r}")
+                rel_props[r][name] = prop
+        if domain != RDF.Statement:
             for c in _class_set(g, domain, all_classes):
                 if c not in node_props:
                     raise OntologyError(f"property {name}: unknown class {c}")

@@ -287,3 +287,34 @@ def test_cli_new_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     assert messages(written) == []
     unknown = runner.invoke(cli, ["new-assessment", "MMX"])
     assert unknown.exit_code == 2 and "unknown country code 'MMX'" in unknown.output
+
+
+# ---------------------------------------------------------------------------- the bundled examples
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples" / "assessments"
+
+
+def test_bundled_case_studies_are_valid_cover_every_region_and_reload_idempotently(base_store: Path,
+                                                                                  tmp_path: Path) -> None:
+    import shutil
+
+    files = assessment.files_in([EXAMPLES])
+    assert len(files) >= 20
+    for path in files:
+        assert messages(path) == [], path
+    db = tmp_path / "examples.lbug"
+    shutil.copy(base_store, db)
+    store = open_store(Settings(db_path=db, buffer_pool_mb=256, threads=2))
+    results = load_files(store, files, assessment.read)
+    assert all(r.loaded for r in results), [r.problems for r in results if not r.loaded]
+    regions = store.run_read(
+        "MATCH (a:Assessment)-[:ASSESSES]->(c:Country)-[:IN_REGION]->(r:Region) RETURN DISTINCT r.id ORDER BY r.id").rows
+    assert [r[0] for r in regions] == ["region/balkans", "region/central-asia", "region/great-lakes",
+                                       "region/middle-east"]
+    per_country = store.run_read("MATCH (a:Assessment)-[:ASSESSES]->(c:Country) RETURN c.id, count(a)").rows
+    assert all(n >= 2 for _, n in per_country)
+    before = counts(store)
+    again = load_files(store, files, assessment.read)
+    assert sum(r.summary.changes for r in again) == 0
+    assert counts(store) == before
+    store.close()
