@@ -151,6 +151,8 @@ class LadybugStore:
             return one_result(conn.execute(cypher, dict(params or {})))
         except RuntimeError as exc:
             raise translate_error(exc, self.settings.db_path) from None
+        except (ValueError, TypeError) as exc:  # e.g. a parameter list of mixed types
+            raise StoreError(f"parameter error: {exc}") from None
 
     # ------------------------------------------------------------------ writes
     def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteSummary:

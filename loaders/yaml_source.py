@@ -104,6 +104,12 @@ def parse_text(text: str, name: str) -> Document:
     if not text.strip():
         raise SourceFormatError([(name, None, "", "the file is empty")])
     try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if isinstance(event, yaml.AliasEvent) or anchor:
+                line = event.start_mark.line + 1 if event.start_mark else None
+                raise SourceFormatError([(name, line, "", "YAML anchors and aliases (& and *) are not "
+                                          "accepted: write the values out")])
         node = yaml.compose(text, Loader=_Loader)
         data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:

@@ -201,6 +201,8 @@ CORPUS = {
     "duplicate-yaml-key": (TEXT.replace("status: published", "status: published\nstatus: draft"),
                            "status: duplicate key"),
     "empty-file": ("   \n", f"{NAME}: the file is empty"),
+    "yaml-alias-bomb": ("a: &a [x, x, x]\nb: &b [*a, *a, *a]\n" + TEXT,
+                        f"{NAME}:1: YAML anchors and aliases (& and *) are not accepted"),
     "not-a-mapping": ("- just\n- a list\n", "an assessment must be a mapping"),
 }
 

@@ -1,0 +1,210 @@
+"""The HTTP API: ``create_app(config)`` builds the Flask app (flask-openapi3, pydantic v2).
+
+Configuration comes from the same :class:`~graph.settings.Settings` as the CLI
+(``Settings.from_env()``), with a mapping on top for tests and embedding:
+
+``SETTINGS``
+    a ``Settings`` to use instead of the environment's;
+``STORE``
+    an open ``GraphStore`` to serve (the app then neither opens nor closes one);
+``API_TOKENS``, ``READ_REQUIRES_TOKEN``, ``WRITABLE``, ``QUERY_RATE``, ``CORS_ORIGINS``,
+``QUERY_TIMEOUT``, ``ROW_LIMIT``, ``CACHE_SIZE``, ``MAX_CONTENT_LENGTH``
+    override the matching settings (``WRITABLE`` defaults to "tokens are configured",
+    ``CACHE_SIZE`` to 1024 responses on Ladybug and 0 elsewhere);
+
+and any other Flask key (``TESTING``…). Endpoints live under ``/api/v1``; ``/healthz`` and
+``/readyz`` at the root; the OpenAPI 3.1 document at ``/api/v1/openapi.json`` and its docs page
+at ``/api/v1/docs``. If a module ``api.pages`` exists, its ``bp`` blueprint is registered too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import logging
+from collections.abc import Mapping, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from flask import Response, g, request
+from flask.json.provider import DefaultJSONProvider
+from flask_openapi3.models.info import Info
+from flask_openapi3.openapi import OpenAPI
+
+from api import (
+    actors,
+    analytics,
+    assessments,
+    countries,
+    export,
+    groups,
+    meta,
+    queries,
+    recommendations,
+    triggers,
+)
+from api.errors import ErrorBody, register, validation_error_response
+from api.security import RateLimiter, Tokens, add_cors, add_security_headers, load_tokens
+from api.state import ApiState, ResponseCache, state
+from graph.settings import Settings
+
+__all__ = [
+    "API_TOKENS",
+    "CACHE_SIZE",
+    "CORS_ORIGINS",
+    "MAX_CONTENT_LENGTH",
+    "QUERY_RATE",
+    "QUERY_TIMEOUT",
+    "READ_REQUIRES_TOKEN",
+    "ROW_LIMIT",
+    "SETTINGS",
+    "STORE",
+    "WRITABLE",
+    "create_app",
+]
+
+# Keys of the ``config`` mapping (named once, used everywhere).
+SETTINGS = "SETTINGS"
+STORE = "STORE"
+API_TOKENS = "API_TOKENS"
+READ_REQUIRES_TOKEN = "READ_REQUIRES_TOKEN"  # noqa: S105 - a config key, not a secret
+WRITABLE = "WRITABLE"
+QUERY_RATE = "QUERY_RATE"
+CORS_ORIGINS = "CORS_ORIGINS"
+QUERY_TIMEOUT = "QUERY_TIMEOUT"
+ROW_LIMIT = "ROW_LIMIT"
+CACHE_SIZE = "CACHE_SIZE"
+MAX_CONTENT_LENGTH = "MAX_CONTENT_LENGTH"
+
+log = logging.getLogger("api")
+
+RESOURCES = (countries, actors, groups, triggers, recommendations, assessments, queries, analytics, export)
+# Blueprints whose successful GET responses may be cached (reads of the graph only).
+CACHED = frozenset(m.bp.name for m in RESOURCES)
+KEPT_HEADERS = frozenset({"Content-Type", "Content-Disposition"})
+
+
+class JSONProvider(DefaultJSONProvider):
+    """JSON with ISO dates, keys in the order the code builds them."""
+
+    sort_keys = False
+    ensure_ascii = False
+
+    @staticmethod
+    def default(o: Any) -> Any:
+        if isinstance(o, dt.date | dt.datetime):
+            return o.isoformat()
+        if isinstance(o, set | frozenset | tuple):
+            return list(o)
+        return DefaultJSONProvider.default(o)
+
+
+def _split(value: str | Sequence[str]) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    return [v for v in value if v]
+
+
+def _state(config: Mapping[str, Any]) -> ApiState:
+    settings = config.get(SETTINGS)
+    if not isinstance(settings, Settings):
+        settings = Settings.from_env()
+    if API_TOKENS in config:
+        tokens = _split(config[API_TOKENS])
+    else:
+        tokens = load_tokens(settings.api_tokens, settings.api_token_file)
+    store = config.get(STORE)
+    default_cache = 1024 if settings.backend == "ladybug" else 0
+    return ApiState(
+        settings=settings,
+        tokens=Tokens(tokens),
+        writable=bool(config.get(WRITABLE, bool(tokens))),
+        read_requires_token=bool(config.get(READ_REQUIRES_TOKEN, settings.api_read_requires_token)),
+        limiter=RateLimiter(int(config.get(QUERY_RATE, settings.api_query_rate))),
+        cache=ResponseCache(int(config.get(CACHE_SIZE, default_cache))),
+        cors_origins=_split(config.get(CORS_ORIGINS, settings.api_cors_origins)),
+        query_timeout=float(config.get(QUERY_TIMEOUT, settings.query_timeout_s)),
+        row_limit=int(config.get(ROW_LIMIT, settings.row_limit)),
+        injected=store,
+    )
+
+
+def _package_version() -> str:
+    try:
+        return version("atrocity-kg")
+    except PackageNotFoundError:  # pragma: no cover - running from a bare checkout
+        return "0"
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> OpenAPI:
+    """Build the app; the store is opened on the first request that needs it, once per process."""
+    config = dict(config or {})
+    st = _state(config)
+    app = OpenAPI(
+        __name__,
+        info=Info(title="atrocity-kg API", version=_package_version(),
+                  description="Look-ups for mass-atrocity early warning and response planning."),
+        security_schemes={"bearerAuth": {"type": "http", "scheme": "bearer",
+                                         "description": "Token from AKG_API_TOKENS or AKG_API_TOKEN_FILE"}},
+        doc_ui=False,
+        validation_error_status=400,
+        validation_error_model=ErrorBody,
+        validation_error_callback=validation_error_response,
+    )
+    app.json = JSONProvider(app)
+    app.config[MAX_CONTENT_LENGTH] = st.settings.api_max_body_bytes
+    app.config.update({k: v for k, v in config.items() if k not in {SETTINGS, STORE}})
+    app.extensions["akg"] = st
+    if st.read_requires_token and not st.tokens:
+        log.warning("AKG_API_READ_REQUIRES_TOKEN is set but no token is configured: every read is refused")
+
+    register(app)
+    for module in RESOURCES:
+        app.register_api(module.bp)
+    app.register_api(meta.bp)
+    app.register_blueprint(meta.docs_bp)
+    if importlib.util.find_spec("api.pages") is not None:
+        app.register_blueprint(importlib.import_module("api.pages").bp)
+
+    app.before_request(_guard)
+    app.before_request(_cached)
+    app.after_request(_finish)
+    return app
+
+
+def _guard() -> None:
+    """Reads need a token when configured so (health and docs stay open)."""
+    st = state()
+    if st.read_requires_token and request.blueprint in CACHED and request.method != "OPTIONS":
+        st.tokens.require("read")
+
+
+def _cache_eligible() -> bool:
+    return request.method == "GET" and request.blueprint in CACHED and bool(state().cache)
+
+
+def _cached() -> Response | None:
+    """Answer a GET from the cache when this exact URL was answered since the last write."""
+    if not _cache_eligible():
+        return None
+    st = state()
+    g.akg_generation = st.cache.generation
+    hit = st.cache.get(st.cache_key(request.full_path))
+    if hit is None:
+        return None
+    status, body, headers = hit
+    response = Response(body, status=status, headers=list(headers))
+    response.headers["X-Cache"] = "hit"
+    return response
+
+
+def _finish(response: Response) -> Response:
+    st = state()
+    generation = g.get("akg_generation")
+    if generation is not None and response.status_code == 200 and "X-Cache" not in response.headers \
+            and not response.direct_passthrough:
+        kept = tuple((k, v) for k, v in response.headers.items() if k in KEPT_HEADERS)
+        st.cache.put(st.cache_key(request.full_path), generation, (200, response.get_data(), kept))
+    add_cors(response, st.cors_origins)
+    return add_security_headers(response)

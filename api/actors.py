@@ -1,0 +1,158 @@
+"""``/api/v1/actors``: search by name and alias, one actor, its network, paths to a victim group."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.common import api_blueprint, not_found, rows, this_url
+from api.models import (
+    ActorKind,
+    LocalId,
+    OptionalId,
+    PageFields,
+    Paging,
+    QueryModel,
+    country_ref,
+    full_id,
+    page,
+)
+
+__all__ = ["bp", "require_actor"]
+
+bp = api_blueprint("actors", "Actors: search, profile, network, paths to victim groups.", "/actors")
+
+
+class ActorPath(BaseModel):
+    actor_id: LocalId
+
+
+class ActorQuery(Paging):
+    q: str | None = Field(None, max_length=200, description="Text in the name or an alias (any case)")
+    kind: ActorKind = None
+    country: OptionalId = Field(None, description="Only actors operating in this country (RWA or country/RWA)")
+
+
+class NetworkQuery(QueryModel):
+    depth: int = Field(1, ge=1, le=3, description="Steps from the actor")
+
+
+class PathsQuery(Paging):
+    to_group: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$",
+                          description="Victim group id, e.g. tutsi or group/tutsi")
+    max_hops: int = Field(4, ge=1, le=4, description="Longest path")
+
+
+class ActorSummary(BaseModel):
+    id: str = Field(description="Node id, e.g. actor/interahamwe")
+    name: str | None
+    kind: str | None
+    aliases: list[str] | None
+    countries: list[str] = Field(description="Countries the actor operates in")
+
+
+class Actor(ActorSummary):
+    description: str | None
+    roles: list[str] = Field(description="Roles the assessments give the actor")
+    assessments: list[str]
+    links: dict[str, str]
+
+
+class ActorPage(PageFields):
+    items: list[ActorSummary]
+
+
+class NetworkNode(BaseModel):
+    id: str
+    name: str | None
+
+
+class NetworkEdge(BaseModel):
+    source: str
+    type: str
+    target: str
+    hops: int | None
+    confidence: str | None
+    lever: str | None
+
+
+class Network(BaseModel):
+    actor: str
+    depth: int
+    nodes: list[NetworkNode]
+    relationships: list[NetworkEdge]
+
+
+class Path(BaseModel):
+    hops: int
+    nodes: list[str]
+    relationships: list[str]
+
+
+class PathPage(PageFields):
+    actor: str
+    victim_group: str
+    items: list[Path]
+
+
+def require_actor(aid: str) -> dict[str, Any]:
+    """The ``actor_search`` row of an actor, or 404."""
+    found = rows("actor_search", actor=aid)
+    if not found:
+        raise not_found("actor", aid)
+    return found[0]
+
+
+def _summary(row: dict[str, Any]) -> dict[str, Any]:
+    return {"id": row["actor"], "name": row["name"], "kind": row["kind"], "aliases": row["aliases"],
+            "countries": sorted(row["countries"] or [])}
+
+
+@bp.get("", summary="Search actors by name and alias", responses={200: ActorPage})
+def list_actors(query: ActorQuery) -> dict[str, Any]:
+    """Actors whose name or an alias contains ``q`` (any case), by name."""
+    country = country_ref(query.country) if query.country else None
+    found = rows("actor_search", q=query.q, kind=query.kind, country=country)
+    return page([_summary(r) for r in found], query, this_url())
+
+
+@bp.get("/<actor_id>", summary="One actor", responses={200: Actor})
+def get_actor(path: ActorPath) -> dict[str, Any]:
+    """An actor with its aliases, countries and the roles assessments give it."""
+    aid = full_id("actor", path.actor_id)
+    row = require_actor(aid)
+    base = f"/api/v1/actors/{path.actor_id}"
+    return {**_summary(row), "description": row["description"], "roles": sorted(row["roles"] or []),
+            "assessments": sorted(row["assessments"] or []),
+            "links": {"network": f"{base}/network", "paths": f"{base}/paths?to_group="}}
+
+
+@bp.get("/<actor_id>/network", summary="An actor's ego network", responses={200: Network})
+def actor_network(path: ActorPath, query: NetworkQuery) -> dict[str, Any]:
+    """Actors and victim groups within ``depth`` steps and the relationships among them."""
+    aid = full_id("actor", path.actor_id)
+    found = rows("actor_ego_network", actor=aid, depth=query.depth)
+    if not found:
+        require_actor(aid)
+    nodes: dict[str, str | None] = {}
+    for r in found:
+        nodes.setdefault(r["source"], r["source_name"])
+        nodes.setdefault(r["target"], r["target_name"])
+    edges = [{k: r[k] for k in ("source", "type", "target", "hops", "confidence", "lever")} for r in found]
+    return {"actor": aid, "depth": query.depth,
+            "nodes": [{"id": k, "name": v} for k, v in sorted(nodes.items())], "relationships": edges}
+
+
+@bp.get("/<actor_id>/paths", summary="Paths from an actor to a victim group", responses={200: PathPage})
+def actor_paths(path: ActorPath, query: PathsQuery) -> dict[str, Any]:
+    """Directed paths through support, arms, command, funding, threats…, shortest first."""
+    aid = full_id("actor", path.actor_id)
+    gid = full_id("group", query.to_group)
+    found = rows("paths_actor_to_group", actor=aid, victim_group=gid, max_hops=query.max_hops,
+                 max_paths=1000)
+    if not found:
+        require_actor(aid)
+        if not rows("victim_group_threats", victim_group=gid):
+            raise not_found("victim group", gid)
+    return page(found, query, this_url(), actor=aid, victim_group=gid)

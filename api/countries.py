@@ -1,0 +1,264 @@
+"""``/api/v1/countries``: the list, one country, its risk profile, response options and changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from api.common import api_blueprint, not_found, rows, this_url
+from api.errors import ApiError
+from api.models import AsOf, OptionalId, PageFields, Paging, QueryModel, full_id, page
+
+__all__ = ["bp"]
+
+bp = api_blueprint("countries", "Countries: risk level, risk profile, response options, changes.",
+                   "/countries")
+
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+# ---------------------------------------------------------------------------- models
+class CountryPath(BaseModel):
+    iso3: str = Field(pattern=r"^[A-Za-z]{3}$", description="ISO 3166-1 alpha-3 code, e.g. RWA")
+
+
+class CountryQuery(Paging):
+    region: OptionalId = Field(None, description="Region id, e.g. great-lakes or region/great-lakes")
+    level: int | None = Field(None, ge=0, le=3, description="Only countries whose latest overall risk is this")
+    monitored: bool = Field(False, description="Only the countries the team monitors")
+    as_of: AsOf = None
+
+
+class RiskQuery(QueryModel):
+    as_of: AsOf = None
+    include_drafts: bool = Field(False, description="Also consider draft and reviewed assessments")
+
+
+class ResponsesQuery(Paging):
+    min_level: int = Field(2, ge=0, le=3, description="Lowest finding level that counts as present")
+    as_of: AsOf = None
+
+
+class ChangesQuery(Paging):
+    from_: str | None = Field(None, alias="from", pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$",
+                              description="Earlier assessment id, or a date (its latest assessment then)")
+    to: str | None = Field(None, pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$",
+                           description="Later assessment id, or a date (default: the latest)")
+
+
+class LatestRisk(BaseModel):
+    level: int | None = Field(description="Overall risk 0-3 of the latest published assessment")
+    trend: str | None
+    assessment: str
+    assessed_on: dt.date
+
+
+class Score(BaseModel):
+    risk: float | None = Field(description="Statistical risk estimate (e.g. the Early Warning Project's)")
+    rank: int | None
+    date: dt.date
+    dataset: str | None
+
+
+class CountrySummary(BaseModel):
+    id: str = Field(description="Node id, e.g. country/RWA")
+    iso3: str | None
+    name: str | None
+    region: str | None
+    region_name: str | None
+    monitored: bool
+    review_interval_months: int | None
+    risk: LatestRisk | None
+    score: Score | None
+
+
+class Country(CountrySummary):
+    links: dict[str, str]
+
+
+class CountryPage(PageFields):
+    items: list[CountrySummary]
+
+
+class Finding(BaseModel):
+    id: str
+    name: str | None
+    level: int | None
+    trend: str | None
+    rationale: str | None
+
+
+class Observation(BaseModel):
+    id: str
+    name: str | None
+    evidence: str | None
+
+
+class RiskProfile(BaseModel):
+    country: str
+    assessment: str | None = Field(description="The assessment the profile comes from (null: none yet)")
+    date: dt.date | None
+    status: str | None
+    overall_risk: int | None
+    risk_trend: str | None
+    summary: str | None
+    risk_factors: list[Finding] = Field(description="Risk-factor findings, in Framework order")
+    indicators: list[Observation]
+
+
+class ResponseOption(BaseModel):
+    id: str
+    name: str | None
+    stage_rank: int | None = Field(description="Place along the continuum of steps (upstream first)")
+    category: str | None
+    categories: list[str] | None
+    stages: list[str] | None
+    risk_factors: list[str]
+    stakeholders_with_leverage: list[str]
+
+
+class ResponsePage(PageFields):
+    country: str
+    items: list[ResponseOption]
+
+
+class Change(BaseModel):
+    change: str
+    item: str
+    name: str | None
+    before: int | str | None
+    after: int | str | None
+
+
+class ChangePage(PageFields):
+    country: str
+    older: str | None
+    newer: str | None
+    items: list[Change]
+
+
+# ---------------------------------------------------------------------------- helpers
+def summary(row: dict[str, Any]) -> dict[str, Any]:
+    """A ``country_overview`` row in the API's shape."""
+    risk = None
+    if row["assessment"] is not None:
+        risk = {"level": row["overall_risk"], "trend": row["risk_trend"],
+                "assessment": row["assessment"], "assessed_on": row["assessed_on"]}
+    score = None
+    if row["scored_on"] is not None:
+        score = {"risk": row["score_risk"], "rank": row["score_rank"], "date": row["scored_on"],
+                 "dataset": row["score_dataset"]}
+    return {"id": row["country"], "iso3": row["notation"], "name": row["name"],
+            "region": row["region"], "region_name": row["region_name"], "monitored": row["monitored"],
+            "review_interval_months": row["review_interval_months"], "risk": risk, "score": score}
+
+
+def country_id(iso3: str) -> str:
+    """``country/RWA`` from ``rwa``."""
+    return f"country/{iso3.upper()}"
+
+
+def require_country(cid: str) -> dict[str, Any]:
+    """The overview row of a country, or 404."""
+    found = rows("country_overview", country=cid)
+    if not found:
+        raise not_found("country", cid)
+    return found[0]
+
+
+# ---------------------------------------------------------------------------- routes
+@bp.get("", summary="Countries with region, latest risk level and statistical risk score",
+        responses={200: CountryPage})
+def list_countries(query: CountryQuery) -> dict[str, Any]:
+    """Every country (or those of a region, of a risk level, or monitored), by id."""
+    region = full_id("region", query.region) if query.region else None
+    found = rows("country_overview", region=region, level=query.level,
+                 monitored_only=query.monitored, as_of=query.as_of)
+    return page([summary(r) for r in found], query, this_url())
+
+
+@bp.get("/<iso3>", summary="One country", responses={200: Country})
+def get_country(path: CountryPath) -> dict[str, Any]:
+    """A country with its region, latest overall risk and score, and links to its views."""
+    cid = country_id(path.iso3)
+    base = f"/api/v1/countries/{path.iso3.upper()}"
+    links = {"risk": f"{base}/risk", "responses": f"{base}/responses", "changes": f"{base}/changes",
+             "assessments": f"/api/v1/assessments?country={path.iso3.upper()}"}
+    return {**summary(require_country(cid)), "links": links}
+
+
+@bp.get("/<iso3>/risk", summary="Risk profile of a country", responses={200: RiskProfile})
+def country_risk(path: CountryPath, query: RiskQuery) -> dict[str, Any]:
+    """Risk-factor findings and indicators of the latest assessment on or before ``as_of``."""
+    cid = country_id(path.iso3)
+    found = rows("country_risk_profile", country=cid, as_of=query.as_of,
+                 include_drafts=query.include_drafts)
+    if not found:
+        require_country(cid)
+    overall = next((r for r in found if r["section"] == "overall"), None)
+    findings = [{"id": r["item"], "name": r["name"], "level": r["level"], "trend": r["trend"],
+                 "rationale": r["text"]} for r in found if r["section"] == "risk-factor"]
+    indicators = [{"id": r["item"], "name": r["name"], "evidence": r["text"]}
+                  for r in found if r["section"] == "indicator"]
+    head = overall or {}
+    return {"country": cid, "assessment": head.get("assessment"), "date": head.get("date"),
+            "status": head.get("status"), "overall_risk": head.get("level"),
+            "risk_trend": head.get("trend"), "summary": head.get("text"),
+            "risk_factors": findings, "indicators": indicators}
+
+
+@bp.get("/<iso3>/responses", summary="Response options with the stakeholders that have leverage",
+        responses={200: ResponsePage})
+def country_responses(path: CountryPath, query: ResponsesQuery) -> dict[str, Any]:
+    """Options along the continuum of steps that mitigate the risk factors found present."""
+    cid = country_id(path.iso3)
+    found = rows("response_options_for_country", country=cid, min_level=query.min_level,
+                 as_of=query.as_of)
+    if not found:
+        require_country(cid)
+    items = [{"id": r["option"], **{k: r[k] for k in ("name", "stage_rank", "category", "categories",
+                                                      "stages", "risk_factors")},
+              "stakeholders_with_leverage": r["stakeholders_with_leverage"] or []} for r in found]
+    return page(items, query, this_url(), country=cid)
+
+
+def _pick(value: str, which: str, cid: str, assessments: list[dict[str, Any]]) -> str:
+    """An assessment id of the country from an id or a date (its latest published one then)."""
+    if _DATE.match(value):
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ApiError(400, "invalid_parameter", f"invalid parameter {which!r}: not a valid date",
+                           {"parameter": which}) from None
+        before = [a for a in assessments if a["date"] <= day and a["status"] == "published"]
+        if not before:
+            raise ApiError(400, "invalid_parameter",
+                           f"invalid parameter {which!r}: {cid} has no published assessment on or "
+                           f"before {value}", {"parameter": which})
+        return str(max(before, key=lambda a: (a["date"], a["assessment"]))["assessment"])
+    aid = full_id("assessment", value)
+    if aid not in {a["assessment"] for a in assessments}:
+        raise ApiError(400, "invalid_parameter",
+                       f"invalid parameter {which!r}: {aid} is not an assessment of {cid}",
+                       {"parameter": which})
+    return aid
+
+
+@bp.get("/<iso3>/changes", summary="What changed between two assessments of a country",
+        responses={200: ChangePage})
+def country_changes(path: CountryPath, query: ChangesQuery) -> dict[str, Any]:
+    """Risk factors, actors, triggers and recommendations that changed (default: the two latest)."""
+    cid = country_id(path.iso3)
+    assessments = rows("assessment_list", country=cid)
+    if not assessments:
+        require_country(cid)
+    older = _pick(query.from_, "from", cid, assessments) if query.from_ else None
+    newer = _pick(query.to, "to", cid, assessments) if query.to else None
+    found = rows("assessment_changes", country=cid, older=older, newer=newer)
+    items = [{k: r[k] for k in ("change", "item", "name", "before", "after")} for r in found]
+    return page(items, query, this_url(), country=cid,
+                older=found[0]["older"] if found else older,
+                newer=found[0]["newer"] if found else newer)

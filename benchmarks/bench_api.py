@@ -1,0 +1,215 @@
+"""API load: ``akg serve`` (waitress) on 127.0.0.1, concurrent clients looking up countries and actors.
+
+Builds the demo graph (vocabularies + the example assessments) in a temporary Ladybug store,
+starts the server in a subprocess on a free port of 127.0.0.1, and drives it with keep-alive
+HTTP clients (one thread each) for a fixed time: with the response cache (the default) and
+without it (``--no-cache``). Prints requests/s and latency percentiles as a Markdown table.
+
+    python -m benchmarks.bench_api [--seconds 30] [--clients 8] [--quick]
+
+Traffic goes to 127.0.0.1 only; every loop is bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import select
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLES = ROOT / "examples" / "assessments"
+HOST = "127.0.0.1"
+
+
+def build_store(db: Path) -> None:
+    """The demo graph: vocabularies and every example assessment."""
+    from cli.admin import init_store
+    from graph.ingest import load_files
+    from graph.ladybug_store import LadybugStore
+    from graph.settings import Settings
+    from loaders import assessment
+
+    store = LadybugStore(Settings(db_path=db, buffer_pool_mb=256, threads=2))
+    try:
+        init_store(store)
+        failed = [r for r in load_files(store, assessment.files_in([EXAMPLES]), assessment.read) if not r.loaded]
+        if failed:
+            raise RuntimeError(f"example assessments failed to load: {failed}")
+    finally:
+        store.close()
+
+
+@contextmanager
+def serve(db: Path, *, threads: int = 8, cache: bool = True, timeout: float = 60.0) -> Iterator[str]:
+    """Run ``akg serve`` (``python -m cli.serve``) on a free port of 127.0.0.1; yield its base URL."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AKG_") or k == "AKG_THREADS"}
+    env.update(AKG_DB=str(db), AKG_BUFFER_POOL_MB="256")
+    command = [sys.executable, "-m", "cli.serve", "--host", HOST, "--port", "0", "--threads", str(threads)]
+    if not cache:
+        command.append("--no-cache")
+    proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                            text=True)
+    assert proc.stdout is not None
+    base = ""
+    try:
+        deadline = time.monotonic() + timeout
+        while not base and time.monotonic() < deadline:
+            ready, _, _ = select.select([proc.stdout], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                break
+            line = proc.stdout.readline()
+            if not line:
+                break
+            if " on http://" in line:
+                base = line.split(" on ", 1)[1].split("/api/v1/", 1)[0]
+        if not base:
+            raise RuntimeError(f"the server did not start (exit code {proc.poll()})")
+        if urlsplit(base).hostname != HOST:
+            raise RuntimeError(f"refusing to load anything but {HOST}: {base}")
+        yield base
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        proc.stdout.close()
+
+
+def get_json(base: str, path: str) -> object:
+    """One GET, parsed."""
+    parts = urlsplit(base)
+    conn = http.client.HTTPConnection(parts.hostname or HOST, parts.port, timeout=30)
+    try:
+        conn.request("GET", path)
+        response = conn.getresponse()
+        return json.loads(response.read())
+    finally:
+        conn.close()
+
+
+def lookup_paths(base: str) -> list[str]:
+    """Country look-ups (every assessed country and a few more) and actor look-ups (every actor)."""
+    countries = sorted({p.name.split("-")[0] for p in EXAMPLES.glob("*.yaml")} | {"AGO", "FRA", "KEN", "USA"})
+    found = get_json(base, "/api/v1/actors?limit=1000")
+    assert isinstance(found, dict)
+    actors = [a["id"].split("/", 1)[1] for a in found["items"]]
+    paths = [f"/api/v1/countries/{c}" for c in countries] + [f"/api/v1/actors/{a}" for a in actors]
+    # Interleave so that both kinds of look-up run throughout.
+    return paths[::2] + paths[1::2]
+
+
+@dataclass
+class Result:
+    """What a run measured."""
+
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def percentile(self, q: float) -> float:
+        if len(self.latencies_ms) < 2:
+            return self.latencies_ms[0] if self.latencies_ms else 0.0
+        return statistics.quantiles(self.latencies_ms, n=100, method="inclusive")[int(q) - 1]
+
+
+def drive(base: str, paths: Sequence[str], *, seconds: float, clients: int = 8) -> Result:
+    """``clients`` threads, each with its own keep-alive connection, GET ``paths`` in turn for ``seconds``."""
+    parts = urlsplit(base)
+    if parts.hostname != HOST:
+        raise ValueError(f"load goes to {HOST} only, not {parts.hostname}")
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    start = threading.Barrier(clients + 1)
+    stop_at = [0.0]
+
+    def worker(k: int) -> None:
+        conn = http.client.HTTPConnection(HOST, parts.port, timeout=30)
+        i = k * 7
+        start.wait()
+        while time.perf_counter() < stop_at[0]:
+            path = paths[i % len(paths)]
+            i += 1
+            t = time.perf_counter()
+            try:
+                conn.request("GET", path)
+                response = conn.getresponse()
+                response.read()
+                ok = response.status == 200
+            except (OSError, http.client.HTTPException):
+                ok = False
+                conn.close()
+                conn = http.client.HTTPConnection(HOST, parts.port, timeout=30)
+            latencies[k].append((time.perf_counter() - t) * 1000)
+            if not ok:
+                errors[k] += 1
+        conn.close()
+
+    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(clients)]
+    for th in threads:
+        th.start()
+    began = time.perf_counter()
+    stop_at[0] = began + seconds
+    start.wait()
+    for th in threads:
+        th.join(timeout=seconds + 60)
+    elapsed = time.perf_counter() - began
+    flat = [x for xs in latencies for x in xs]
+    return Result(len(flat), sum(errors), elapsed, flat)
+
+
+def table(rows: Sequence[tuple[str, Result]], clients: int) -> str:
+    """The results as a Markdown table."""
+    out = ["| server | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for label, r in rows:
+        out.append(f"| {label} | {clients} | {r.seconds:.0f} | {r.requests} | {r.errors} | {r.rps:.0f} | "
+                   f"{r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} |")
+    return "\n".join(out)
+
+
+def main(quick: bool = False, seconds: float = 30.0, clients: int = 8) -> None:
+    if quick:
+        seconds = min(seconds, 3.0)
+    rows: list[tuple[str, Result]] = []
+    with tempfile.TemporaryDirectory(prefix="akg-bench-api-") as tmp:
+        db = Path(tmp) / "akg.lbug"
+        build_store(db)
+        for label, cache in (("waitress, 8 threads, cache on (default)", True),
+                             ("waitress, 8 threads, --no-cache", False)):
+            with serve(db, cache=cache) as base:
+                paths = lookup_paths(base)
+                drive(base, paths, seconds=min(2.0, seconds), clients=clients)  # warm up
+                rows.append((label, drive(base, paths, seconds=seconds, clients=clients)))
+    print(f"\nAPI look-ups (GET /api/v1/countries/{{iso3}} and /api/v1/actors/{{id}}), "
+          f"{len(paths)} URLs in turn, {os.cpu_count()} cores:\n")
+    print(table(rows, clients))
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="API load benchmark (127.0.0.1 only)")
+    parser.add_argument("--quick", action="store_true", help="3 seconds per run, for a smoke run")
+    parser.add_argument("--seconds", type=float, default=30.0, help="length of each measured run")
+    parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    args = parser.parse_args()
+    main(quick=args.quick, seconds=args.seconds, clients=args.clients)

@@ -1,0 +1,81 @@
+"""``akg serve``: the HTTP API (and pages) on waitress, a production WSGI server.
+
+Also runnable on its own: ``python -m cli.serve --port 8000`` (settings from the environment).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+from types import FrameType
+
+import click
+from waitress.server import create_server
+
+from api import CACHE_SIZE, SETTINGS, create_app
+from graph.settings import Settings
+from ontology.errors import AkgError
+
+__all__ = ["COMMANDS", "run_server", "serve_cmd"]
+
+
+def _stop(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt
+
+
+def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
+               cache: bool = True) -> None:
+    """Open the store, print the URL, serve until Ctrl+C or SIGTERM, then close the store.
+
+    Raises:
+        click.ClickException: the store cannot be opened (one line, no traceback).
+    """
+    app = create_app({SETTINGS: settings, **({} if cache else {CACHE_SIZE: 0})})
+    state = app.extensions["akg"]
+    try:
+        store = state.store()
+    except AkgError as exc:
+        raise click.ClickException(exc.message) from None
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    server = create_server(app, host=host, port=port, threads=threads, ident="atrocity-kg")
+    where = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
+    mode = "read-write" if state.writable else "read-only"
+    click.echo(f"serving {store.backend} store ({mode}) on {where}/api/v1/ (docs: {where}/api/v1/docs)")
+    click.echo("press Ctrl+C to stop")
+    sys.stdout.flush()
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+        state.close()
+        click.echo("stopped")
+
+
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535),
+              help="Port to listen on (0: any free port; the URL printed says which).")
+@click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
+              help="Worker threads answering requests.")
+@click.option("--cache/--no-cache", default=True, show_default=True,
+              help="Keep answers to repeated GETs until the next write (Ladybug only).")
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, cache: bool) -> None:
+    """Serve the API under /api/v1 (docs at /api/v1/docs) until interrupted.
+
+    The store is opened once: writable when API tokens are configured (AKG_API_TOKENS or
+    AKG_API_TOKEN_FILE), read-only otherwise.
+    """
+    root = ctx.find_root().obj
+    settings = root if isinstance(root, Settings) else Settings.from_env()
+    run_server(settings, host=host, port=port, threads=threads, cache=cache)
+
+
+COMMANDS = [serve_cmd]
+
+if __name__ == "__main__":
+    serve_cmd()

@@ -1,0 +1,96 @@
+"""The API's fixture graph (vocabularies + the 20 example assessments + one risk score), built
+once per session in a temporary Ladybug database, and apps over it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask.testing import FlaskClient
+from flask_openapi3.openapi import OpenAPI
+
+from api import create_app
+from cli.admin import init_store
+from graph.ingest import load_files
+from graph.ladybug_store import LadybugStore
+from graph.records import Edge, Node
+from graph.settings import Settings
+from loaders import assessment
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = ROOT / "examples" / "assessments"
+TOKEN = "test-token-0123456789"
+SCORE = "score/test-ewp-RWA-1994"
+
+
+def api_settings(db: Path) -> Settings:
+    """Settings of a small Ladybug store at ``db``."""
+    return Settings(db_path=db, buffer_pool_mb=256, threads=2)
+
+
+def build(db: Path) -> None:
+    """Vocabularies, every example assessment and one statistical risk score."""
+    store = LadybugStore(api_settings(db))
+    try:
+        init_store(store)
+        results = load_files(store, assessment.files_in([EXAMPLES]), assessment.read)
+        assert [r.problems for r in results if not r.loaded] == []
+        assert len(results) == 20
+        store.write([Node.make(SCORE, name="EWP 1994 (test)", dataset="EWP", date=dt.date(1994, 1, 1),
+                               risk=0.25, rank=1, edition="test")],
+                    [Edge.make("SCORES", SCORE, "country/RWA")])
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def api_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The fixture graph's database file (read it; copy it to write)."""
+    db = tmp_path_factory.mktemp("api") / "akg.lbug"
+    build(db)
+    return db
+
+
+@pytest.fixture(scope="session")
+def app(api_db: Path) -> Iterator[OpenAPI]:
+    """A read-only app over the fixture graph, as `akg serve` runs it (cache on)."""
+    application = create_app({"SETTINGS": api_settings(api_db), "TESTING": True})
+    yield application
+    application.extensions["akg"].close()
+
+
+@pytest.fixture
+def client(app: OpenAPI) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def variant(app: OpenAPI) -> Iterator[Any]:
+    """Build more apps over the session app's open store (cache off unless asked)."""
+    store = app.extensions["akg"].store()
+
+    def make(**config: Any) -> OpenAPI:
+        base: dict[str, Any] = {"SETTINGS": app.extensions["akg"].settings, "STORE": store,
+                                "TESTING": True, "CACHE_SIZE": 0}
+        return create_app({**base, **config})
+
+    yield make
+
+
+@pytest.fixture
+def writable(api_db: Path, tmp_path: Path) -> Iterator[OpenAPI]:
+    """A writable app (a token configured) over a private copy of the fixture graph."""
+    db = tmp_path / "akg.lbug"
+    shutil.copyfile(api_db, db)
+    application = create_app({"SETTINGS": api_settings(db), "TESTING": True, "API_TOKENS": TOKEN})
+    yield application
+    application.extensions["akg"].close()
+
+
+def auth(token: str = TOKEN) -> dict[str, str]:
+    """The Authorization header for ``token``."""
+    return {"Authorization": f"Bearer {token}"}
