@@ -91,6 +91,7 @@ def main() -> None:
         for name, params in CASES:
             p50, p95 = timed(lambda name=name, params=params: queries.run(store, name, **params), args.runs)
             rows.append((name, p50, p95))
+            print(f"{name}: p50 {p50:.1f} ms, p95 {p95:.1f} ms", flush=True)
         t = time.perf_counter()
         g = graph_to_networkx(store)
         export_s = time.perf_counter() - t

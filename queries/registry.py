@@ -270,6 +270,7 @@ def _cypher_queries() -> dict[str, NamedQuery]:
 def catalogue() -> dict[str, NamedQuery]:
     """Every named query by name, sorted by name."""
     import queries.builtin  # noqa: F401 - registers the Python queries
+    import queries.evidence  # noqa: F401 - registers response_evidence_for_country
 
     merged = {**_cypher_queries(), **_PYTHON}
     clash = set(_cypher_queries()) & set(_PYTHON)

@@ -12,6 +12,7 @@ import pytest
 import queries
 from graph.base import GraphStore
 from queries.registry import QueryParameterError, catalogue, execute, get
+from tests.queries.test_evidence import response_evidence_for_country
 from tests.queries.world import (
     A0,
     A1,
@@ -433,7 +434,7 @@ ANSWERS: dict[str, Callable[[GraphStore], None]] = {
         paths_actor_to_group, events_by_actor_country_period, actor_cooccurrence,
         countries_ranked_by_risk, risk_watchlist, counts_by_label, schema_listing,
         indicator_evidence_from_events, country_network, country_overview, actor_search,
-        assessment_list, victim_group_threats]
+        assessment_list, victim_group_threats, response_evidence_for_country]
 }
 
 
