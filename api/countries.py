@@ -8,9 +8,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.common import api_blueprint, not_found, rows, this_url
+from api.common import api_blueprint, not_found, rows, store, this_url
 from api.errors import ApiError
 from api.models import AsOf, OptionalId, PageFields, Paging, QueryModel, full_id, page
+from queries.evidence import response_evidence
 
 __all__ = ["bp"]
 
@@ -109,6 +110,13 @@ class RiskProfile(BaseModel):
     indicators: list[Observation]
 
 
+class ScoreTerm(BaseModel):
+    value: float
+    kind: str
+    item: str
+    reason: str
+
+
 class ResponseOption(BaseModel):
     id: str
     name: str | None
@@ -118,6 +126,14 @@ class ResponseOption(BaseModel):
     stages: list[str] | None
     risk_factors: list[str]
     stakeholders_with_leverage: list[str]
+    strategies: list[str] = Field(default_factory=list, description="USHMM strategies the option supports")
+    evidence_score: float | None = Field(None, description="Explainable score from the evidence on what works "
+                                                            "(None when no evidence data is loaded)")
+    raising_factors_present: list[str] = Field(
+        default_factory=list, description="Factors research says raise the option's effectiveness, present here")
+    lowering_factors_present: list[str] = Field(
+        default_factory=list, description="Factors research says lower the option's effectiveness, present here")
+    explanation: list[ScoreTerm] = Field(default_factory=list, description="Every term of the score")
 
 
 class ResponsePage(PageFields):
@@ -219,9 +235,21 @@ def country_responses(path: CountryPath, query: ResponsesQuery) -> dict[str, Any
                  as_of=query.as_of)
     if not found:
         require_country(cid)
-    items = [{"id": r["option"], **{k: r[k] for k in ("name", "stage_rank", "category", "categories",
-                                                      "stages", "risk_factors")},
-              "stakeholders_with_leverage": r["stakeholders_with_leverage"] or []} for r in found]
+    ranked = {o.option: o for o in response_evidence(store(), cid, query.as_of).options}
+    items = []
+    for r in found:
+        item = {"id": r["option"], **{k: r[k] for k in ("name", "stage_rank", "category", "categories",
+                                                        "stages", "risk_factors")},
+                "stakeholders_with_leverage": r["stakeholders_with_leverage"] or []}
+        evidence = ranked.get(r["option"])
+        if evidence is not None:
+            item.update(strategies=evidence.strategies, evidence_score=evidence.score,
+                        raising_factors_present=[f.factor for f in evidence.by_direction("greater")
+                                                 if f.status == "present"],
+                        lowering_factors_present=[f.factor for f in evidence.by_direction("lesser")
+                                                  if f.status == "present"],
+                        explanation=[vars(t) for t in evidence.explanation])
+        items.append(item)
     return page(items, query, this_url(), country=cid)
 
 

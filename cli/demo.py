@@ -10,7 +10,7 @@ from cli.admin import init_store, print_stats
 from cli.common import settings_of, store_from
 from graph.base import GraphStore
 from graph.ingest import load_bulk, load_files, split
-from loaders import acled, assessment, ewp, ucdp
+from loaders import acled, assessment, ewp, ucdp, ushmm
 from loaders.actors import AliasTable
 
 __all__ = ["COMMANDS", "build_demo"]
@@ -41,6 +41,10 @@ def build_demo(store: GraphStore, examples: Path = EXAMPLES) -> list[str]:
                                                skip_lines={b.line for b in bad}))
             out.append(f"{name} {path.name}: {rows} rows, {s.nodes_created} nodes and {s.edges_created} "
                        "relationships created")
+    for path in sorted((examples / "ushmm").glob("*.csv")):
+        nodes, edges = split(ushmm.read(path))
+        s = store.write(nodes, edges)
+        out.append(f"USHMM evidence {path.name}: {s.nodes_created} nodes and {s.edges_created} relationships created")
     for path in sorted((examples / "ewp").glob("*.csv")):
         parsed = ewp.parse(path)
         nodes, edges = split(parsed.records)

@@ -1,0 +1,264 @@
+"""Pages for people: watch-list, country dashboard, network explorer, response planner, query
+console, and the self-contained network views under ``/viz/``.
+
+Server-rendered with Jinja (autoescaped); scripts and styles are served from this app
+(``/pages-static/`` and ``/viz/assets/``), never from a CDN. The pages run under the API's
+strict Content Security Policy; the ``/viz/`` network views are single files with their script
+inlined, so they carry their own policy (inline code only, no connections at all).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import networkx as nx
+from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
+
+from api.state import state
+from graph.base import GraphStore
+from ontology.errors import AkgError
+from ontology.model import load_model
+from queries import catalogue, execute, run_safe
+from viz.dashboard import country_dashboard, country_id, watchlist
+from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
+from viz.planner import plan, plan_markdown
+from viz.results import cell_text, result_graph
+from viz.style import class_styles, confidence_levels, relationship_styles, role_styles
+from viz.subgraphs import (
+    UnknownNode,
+    actor_network,
+    class_of,
+    country_network,
+    describe_actors,
+    describe_groups,
+    leverage_network,
+    paths_network,
+)
+
+__all__ = ["bp"]
+
+bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static/pages",
+               static_url_path="/pages-static")
+
+VIEW_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
+            "connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
+VIZ_ASSETS = frozenset({"vis-network.min.js", "akg-network.js"})
+CONSOLE_ROWS = 500
+
+
+def _store() -> GraphStore:
+    return state().store()
+
+
+def _full(prefix: str, ident: str) -> str:
+    ident = ident.strip()
+    return ident if ident.startswith(f"{prefix}/") else f"{prefix}/{ident}"
+
+
+def _date(name: str) -> dt.date | None:
+    raw = request.args.get(name, "").strip()
+    try:
+        return dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        abort(400, f"{name} must be a date like 1994-04-06")
+
+
+def _int(name: str, default: int, low: int, high: int) -> int:
+    try:
+        return max(low, min(high, int(request.args.get(name, default))))
+    except ValueError:
+        return default
+
+
+def _not_found(message: str) -> tuple[str, int]:
+    return render_template("pages/not_found.html", message=message), 404
+
+
+def _view_response(view: View) -> Response:
+    response = Response(render_html(view), mimetype="text/html")
+    response.headers["Content-Security-Policy"] = VIEW_CSP
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.errorhandler(UnknownNode)
+def _unknown(exc: UnknownNode) -> tuple[str, int]:
+    return _not_found(exc.message)
+
+
+# ------------------------------------------------------------------------------ pages
+@bp.get("/")
+def home() -> str:
+    """Watch-list: monitored countries by region with risk, trend, score and next trigger."""
+    return render_template("pages/home.html", data=watchlist(_store()), active="home")
+
+
+@bp.get("/countries/<code>")
+def country(code: str) -> str:
+    """Country dashboard."""
+    data = country_dashboard(_store(), code)
+    return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country")
+
+
+@bp.get("/explorer")
+def explorer() -> str:
+    """Network explorer: search an actor, draw its network, expand nodes, filter, path, export."""
+    store = _store()
+    q = request.args.get("q", "").strip()
+    actor = request.args.get("actor", "").strip()
+    found = execute(store, "actor_search", {"q": q}, limit=50).dicts() if q else []
+    if q and not actor and len(found) == 1:
+        actor = found[0]["actor"]
+    view = None
+    if actor:
+        date_from, date_to = _date("from"), _date("to")
+        graph = actor_network(store, _full("actor", actor), depth=_int("depth", 1, 1, 3), date_from=date_from,
+                              date_to=date_to)
+        view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
+                          focus=[_full("actor", actor)],
+                          empty_message="This actor has no recorded relationships yet.").as_dict()
+    return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
+                           styles=_style_tables(), active="explorer")
+
+
+@bp.get("/planner")
+def planner() -> str:
+    """Response planner for a country or a victim group."""
+    store = _store()
+    code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
+    countries = [r for r in execute(store, "country_overview", {}).dicts() if r["assessment"]]
+    groups: dict[str, str] = {}
+    for c in countries:
+        for r in execute(store, "victim_groups_at_risk", {"country": c["country"]}).dicts():
+            groups.setdefault(r["victim_group"], f"{r['name']} ({c['name']})")
+    data = None
+    if code or group:
+        data = plan(store, country=code, victim_group=_full("group", group) if group else "",
+                    min_level=_int("min_level", 2, 0, 3))
+    return render_template("pages/planner.html", p=data, countries=countries, groups=sorted(groups.items(),
+                           key=lambda kv: kv[1]), country=code,
+                           group=group, active="planner", args=request.args.to_dict())
+
+
+@bp.get("/planner/briefing.md")
+def planner_markdown() -> Response:
+    """The plan as a Markdown briefing (download)."""
+    code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
+    data = plan(_store(), country=code, victim_group=_full("group", group) if group else "",
+                min_level=_int("min_level", 2, 0, 3))
+    response = Response(plan_markdown(data), mimetype="text/markdown")
+    response.headers["Content-Disposition"] = 'attachment; filename="briefing.md"'
+    return response
+
+
+@bp.get("/planner/print")
+def planner_print() -> str:
+    """The plan as a print-ready page (save as PDF from the browser)."""
+    code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
+    data = plan(_store(), country=code, victim_group=_full("group", group) if group else "",
+                min_level=_int("min_level", 2, 0, 3))
+    return render_template("pages/planner_print.html", p=data)
+
+
+@bp.route("/console", methods=["GET", "POST"])
+def console() -> str:
+    """Query console: named queries with parameter forms, and read-only Cypher."""
+    store = _store()
+    queries = catalogue()
+    chosen = request.values.get("query", "")
+    cypher = request.form.get("cypher", "") if request.method == "POST" else ""
+    result: dict[str, Any] | None = None
+    error = ""
+    try:
+        if cypher.strip():
+            st = state()
+            found = run_safe(store, cypher, timeout=st.query_timeout, limit=min(st.row_limit, CONSOLE_ROWS))
+            result = _result(found.columns, found.rows, found.truncated)
+        elif chosen in queries and request.args.get("run"):
+            params = {p.name: request.args[p.name] for p in queries[chosen].params
+                      if request.args.get(p.name, "") != ""}
+            found = execute(store, chosen, params, limit=CONSOLE_ROWS)
+            result = _result(found.columns, found.rows, found.truncated)
+    except AkgError as exc:
+        error = exc.message
+    return render_template("pages/console.html", queries=queries, chosen=chosen, cypher=cypher, result=result,
+                           error=error, args=request.args, active="console")
+
+
+def _result(columns: list[str], rows: list[list[Any]], truncated: bool) -> dict[str, Any]:
+    graph = result_graph(rows)
+    view = build_view(graph, title="Result network").as_dict() if graph.number_of_edges() else None
+    return {"columns": columns, "rows": [[cell_text(c) for c in row] for row in rows], "truncated": truncated,
+            "view": view}
+
+
+# ------------------------------------------------------------------------------ /viz/
+@bp.get("/viz/actor/<path:actor_id>")
+def viz_actor(actor_id: str) -> Response:
+    """An actor's ego network (``depth`` 1-3, optional ``from``/``to`` window for events)."""
+    aid = _full("actor", actor_id)
+    graph = actor_network(_store(), aid, depth=_int("depth", 2, 1, 3), date_from=_date("from"), date_to=_date("to"))
+    name = str(graph.nodes[aid].get("name") or aid)
+    return _view_response(build_view(graph, title=f"{name}: ego network", focus=[aid],
+                                     empty_message=f"{name} has no recorded relationships yet."))
+
+
+@bp.get("/viz/country/<code>")
+def viz_country(code: str) -> Response:
+    """A country's actors, victim groups and event clusters."""
+    cid = country_id(code)
+    graph = country_network(_store(), cid, as_of=_date("as_of"))
+    return _view_response(build_view(graph, title=f"{graph.graph['name']}: actors and victim groups",
+                                     empty_message="No actors or victim groups are recorded for this country."))
+
+
+@bp.get("/viz/paths")
+def viz_paths() -> Response:
+    """Paths from ``actor`` to victim ``group``."""
+    actor, group = request.args.get("actor", ""), request.args.get("group", "")
+    if not actor or not group:
+        return _view_response(empty_view("Paths", "Give an actor and a victim group: /viz/paths?actor=…&group=…"))
+    aid, gid = _full("actor", actor), _full("group", group)
+    graph = paths_network(_store(), aid, gid, max_hops=_int("max_hops", 4, 1, 4))
+    names = [graph.nodes[n].get("name") or n for n in (aid, gid)]
+    return _view_response(build_view(graph, title=f"Paths from {names[0]} to {names[1]}", focus=[aid, gid],
+                                     empty_message="No path connects them (up to four steps)."))
+
+
+@bp.get("/viz/leverage/<path:actor_id>")
+def viz_leverage(actor_id: str) -> Response:
+    """Who has leverage over a perpetrator, its backers and the groups it threatens."""
+    aid = _full("actor", actor_id)
+    graph = leverage_network(_store(), aid, max_steps=_int("steps", 2, 1, 3))
+    return _view_response(build_view(graph, title=f"Leverage over {graph.nodes[aid].get('name') or aid}",
+                                     focus=[aid], empty_message="No leverage over this actor is recorded."))
+
+
+@bp.get("/viz/data/nodes")
+def viz_nodes() -> Response:
+    """Styled vis-network nodes (role, tooltip) for ids the explorer received from the API."""
+    ids = [i for i in request.args.get("ids", "").split(",") if i][:200]
+    graph = nx.MultiDiGraph()
+    for i in ids:
+        graph.add_node(i, label=class_of(i), name=request.args.get(f"name.{i}") or i)
+    describe_actors(_store(), graph)
+    describe_groups(_store(), graph)
+    return jsonify(build_view(graph).nodes)
+
+
+@bp.get("/viz/assets/<name>")
+def viz_asset(name: str) -> Response:
+    """vis-network and our drawing script, from the viz package."""
+    if name not in VIZ_ASSETS:
+        abort(404)
+    return send_from_directory(STATIC_DIR, name, mimetype="text/javascript", max_age=3600)
+
+
+def _style_tables() -> dict[str, Any]:
+    """Styles the explorer needs to draw what the API returns (all from the model)."""
+    prefixes = {c.id_prefix: c.name for c in load_model().classes.values()}
+    return {"classes": {k: {"colour": s.colour, "shape": s.shape, "label": s.label} for k, s in class_styles().items()},
+            "roles": {k: {"colour": s.colour, "shape": s.shape, "label": s.label} for k, s in role_styles().items()},
+            "relationships": {k: {"colour": s.colour, "label": s.label} for k, s in relationship_styles().items()},
+            "confidence": list(confidence_levels()), "prefixes": prefixes}

@@ -1,0 +1,206 @@
+/* Network explorer: click an actor to expand its neighbours through the API, filter by
+ * relationship type and confidence, show a path, export PNG and GraphML (the time window for
+ * events is a server-side filter of the search form).
+ * Requests go to this server only (/api/v1 and /viz/data). Data text is set as text. */
+(function () {
+  "use strict";
+  var AKG = window.AKG, el = AKG.el;
+  var data = JSON.parse(document.getElementById("explorer-data").textContent);
+  var styles = JSON.parse(document.getElementById("explorer-styles").textContent);
+  var box = document.getElementById("explorer-net");
+  var status = document.getElementById("explorer-status");
+  var legendBox = document.getElementById("explorer-legend");
+  AKG.renderLegend(legendBox, data.legend || {});
+  if (!(data.nodes || []).length) { box.textContent = data.empty_message; window.akgReady = true; return; }
+  var drawn = AKG.draw(box, data, { status: status, onReady: refreshControls });
+  var nodes = drawn.nodes, edges = drawn.edges, network = drawn.network;
+  var expanded = {};
+  var centre = data.nodes.filter(function (n) { return n.borderWidth === 4; }).map(function (n) { return n.id; })[0];
+  expanded[centre] = true;
+  var confRank = {}; styles.confidence.forEach(function (c, i) { confRank[c] = i; });
+
+  function classOf(id) { return styles.prefixes[id.split("/")[0]] || ""; }
+  function say(text) { status.textContent = text; }
+
+  function edgeFor(r) {
+    var st = styles.relationships[r.type] || { colour: "#888", label: r.type };
+    var i = confRank[r.confidence];
+    var dashes = i === undefined ? false : [false, [10, 6], [2, 5]][Math.min(i, 2)];
+    var width = i === undefined ? 1.6 : [3, 2, 1.4][Math.min(i, 2)];
+    var title = (r.source_name || r.source) + " — " + st.label + " → " + (r.target_name || r.target);
+    if (r.confidence) title += "\nconfidence: " + r.confidence;
+    if (r.lever) title += "\nlever: " + r.lever;
+    return { id: r.source + "|" + r.type + "|" + r.target, from: r.source, to: r.target, rtype: r.type,
+             confidence: r.confidence || "", title: title, arrows: "to", dashes: dashes, width: width,
+             color: { color: st.colour, highlight: st.colour, hover: st.colour, opacity: 0.9 } };
+  }
+  function plainNode(n) {
+    var cls = classOf(n.id), st = styles.classes[cls] || { colour: "#999", shape: "dot", label: cls };
+    return { id: n.id, label: n.name || n.id, name: n.name || n.id, cls: cls, role: "", shape: st.shape,
+             title: (n.name || n.id) + "\n" + st.label + "\nid: " + n.id, size: 14,
+             color: { background: st.colour, border: "#fff", hover: { background: st.colour, border: "#000" },
+                      highlight: { background: st.colour, border: "#000" } } };
+  }
+
+  function expand(id) {
+    if (classOf(id) !== "Actor") { say("Only actors can be expanded; " + id + " is a " + (classOf(id) || "node") + "."); return; }
+    if (expanded[id]) { say("Already expanded: " + (nodes.get(id) || {}).name); return; }
+    var before = nodes.length;
+    say("Loading neighbours…");
+    fetch("/api/v1/actors/" + encodeURIComponent(id.split("/").slice(1).join("/")) + "/network?depth=1",
+          { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error("the API answered " + r.status); return r.json(); })
+      .then(function (net) {
+        expanded[id] = true;
+        var names = {}; (net.nodes || []).forEach(function (n) { names[n.id] = n.name; });
+        var fresh = (net.nodes || []).filter(function (n) { return !nodes.get(n.id); });
+        var at = network.getPositions([id])[id] || { x: 0, y: 0 };
+        nodes.add(fresh.map(function (n, i) {
+          var node = plainNode(n), angle = 2 * Math.PI * i / Math.max(fresh.length, 1);
+          node.x = at.x + 170 * Math.cos(angle); node.y = at.y + 170 * Math.sin(angle);
+          return node;
+        }));
+        (net.relationships || []).forEach(function (r) {
+          r.source_name = names[r.source]; r.target_name = names[r.target];
+          var e = edgeFor(r); if (!edges.get(e.id)) edges.add(e);
+        });
+        var added = nodes.length - before;
+        say("Added " + added + " node(s) around " + (names[id] || id) + ". " + nodes.length + " nodes, " + edges.length + " relationships.");
+        box.setAttribute("data-nodes", String(nodes.length));
+        refreshControls();
+        if (!fresh.length) return;
+        network.setOptions({ physics: { enabled: true } });
+        network.stabilize(80);
+        network.once("stabilized", function () {
+          network.setOptions({ physics: { enabled: false } });
+          network.fit({ animation: false });
+        });
+        var q = "ids=" + fresh.map(function (n) { return encodeURIComponent(n.id); }).join(",");
+        return fetch("/viz/data/nodes?" + q).then(function (r) { return r.ok ? r.json() : []; }).then(function (styled) {
+          nodes.update(styled.map(function (n) {
+            var known = nodes.get(n.id);
+            delete n.x; delete n.y; delete n.size;
+            if (known && n.name === n.id) { n.name = known.name; n.label = known.label; }
+            return n;
+          }));
+          refreshLegend();
+        });
+      })
+      .catch(function (err) { say("Could not expand: " + err.message); });
+  }
+  network.on("click", function (p) { if (p.nodes.length === 1) expand(p.nodes[0]); });
+  network.on("doubleClick", function (p) {
+    if (p.nodes.length === 1 && classOf(p.nodes[0]) === "Actor")
+      window.location.href = "/explorer?actor=" + encodeURIComponent(p.nodes[0]);
+  });
+
+  function refreshLegend() {
+    var leg = JSON.parse(JSON.stringify(data.legend || {}));
+    var seenN = {}, seenE = {};
+    (leg.nodes || []).forEach(function (n) { seenN[n.label] = 1; });
+    (leg.edges || []).forEach(function (e) { seenE[e.label] = 1; });
+    nodes.forEach(function (n) {
+      var st = n.role ? styles.roles[n.role] : styles.classes[n.cls];
+      if (st && !seenN[st.label]) { seenN[st.label] = 1; leg.nodes.push({ label: st.label, colour: st.colour, shape: st.shape }); }
+    });
+    edges.forEach(function (e) {
+      var st = styles.relationships[e.rtype];
+      if (st && !seenE[st.label]) { seenE[st.label] = 1; leg.edges.push({ label: st.label, colour: st.colour }); }
+    });
+    AKG.renderLegend(legendBox, leg);
+  }
+
+  /* Filters */
+  var typeBox = document.getElementById("type-filters");
+  var minConf = document.getElementById("min-conf");
+  function refreshControls() {
+    var types = {};
+    edges.forEach(function (e) { types[e.rtype] = 1; });
+    Object.keys(types).sort().forEach(function (t) {
+      if (typeBox.querySelector('input[value="' + CSS.escape(t) + '"]')) return;
+      var id = "t-" + t, label = el("label", { "for": id });
+      var cb = el("input", { type: "checkbox", id: id, value: t }); cb.checked = true;
+      cb.addEventListener("change", applyFilters);
+      label.appendChild(cb);
+      label.appendChild(document.createTextNode(" " + ((styles.relationships[t] || {}).label || t)));
+      typeBox.appendChild(label);
+    });
+    ["path-a", "path-b"].forEach(function (sid) {
+      var sel = document.getElementById(sid), keep = sel.value;
+      sel.textContent = "";
+      nodes.get({ order: "name" }).forEach(function (n) { sel.appendChild(el("option", { value: n.id }, n.name || n.id)); });
+      if (keep) sel.value = keep;
+      else if (sid === "path-a" && centre) sel.value = centre;
+      else if (sid === "path-b") {
+        var groups = nodes.get({ filter: function (n) { return n.cls && n.cls !== "Actor" && n.cls.indexOf("cluster") < 0 && n.id !== centre; } });
+        if (groups.length) sel.value = groups[0].id;
+      }
+    });
+    applyFilters();
+  }
+  function visible(e) {
+    var cb = typeBox.querySelector('input[value="' + CSS.escape(e.rtype) + '"]');
+    if (cb && !cb.checked) return false;
+    if (minConf.value && (confRank[e.confidence] === undefined || confRank[e.confidence] > confRank[minConf.value])) return false;
+    return true;
+  }
+  function applyFilters() {
+    edges.update(edges.get().map(function (e) { return { id: e.id, hidden: !visible(e) }; }));
+  }
+  minConf.addEventListener("change", applyFilters);
+
+  /* Path: breadth-first over visible relationships, either direction */
+  document.getElementById("path-go").addEventListener("click", function () {
+    var a = document.getElementById("path-a").value, b = document.getElementById("path-b").value;
+    var adj = {};
+    edges.get().filter(function (e) { return !e.hidden; }).forEach(function (e) {
+      (adj[e.from] = adj[e.from] || []).push([e.to, e.id]);
+      (adj[e.to] = adj[e.to] || []).push([e.from, e.id]);
+    });
+    var prev = {}; prev[a] = null; var queue = [a];
+    while (queue.length) {
+      var n = queue.shift(); if (n === b) break;
+      (adj[n] || []).forEach(function (x) { if (!(x[0] in prev)) { prev[x[0]] = [n, x[1]]; queue.push(x[0]); } });
+    }
+    if (!(b in prev) || a === b) { say("No path between them among the relationships shown."); network.unselectAll(); return; }
+    var pathNodes = [b], pathEdges = [], cur = b;
+    while (prev[cur]) { pathEdges.push(prev[cur][1]); cur = prev[cur][0]; pathNodes.push(cur); }
+    network.setSelection({ nodes: pathNodes, edges: pathEdges }, { highlightEdges: false });
+    network.fit({ nodes: pathNodes, animation: false });
+    say("Path of " + pathEdges.length + " step(s): " + pathNodes.reverse().map(function (id) { return (nodes.get(id) || {}).name || id; }).join(" → "));
+  });
+
+  /* Export */
+  function download(name, href) {
+    var a = el("a", { href: href, download: name }); document.body.appendChild(a); a.click(); a.remove();
+  }
+  document.getElementById("export-png").addEventListener("click", function () {
+    download("network.png", box.querySelector("canvas").toDataURL("image/png"));
+  });
+  function xml(s) { return String(s === undefined || s === null ? "" : s).replace(/[<>&"']/g, function (c) {
+    return { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" }[c]; }); }
+  AKG.graphml = function () {
+    var out = ['<?xml version="1.0" encoding="UTF-8"?>',
+      '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+      '<key id="name" for="node" attr.name="name" attr.type="string"/>',
+      '<key id="class" for="node" attr.name="class" attr.type="string"/>',
+      '<key id="role" for="node" attr.name="role" attr.type="string"/>',
+      '<key id="type" for="edge" attr.name="type" attr.type="string"/>',
+      '<key id="confidence" for="edge" attr.name="confidence" attr.type="string"/>',
+      '<graph id="G" edgedefault="directed">'];
+    nodes.forEach(function (n) {
+      out.push('<node id="' + xml(n.id) + '"><data key="name">' + xml(n.name) + '</data><data key="class">' +
+               xml(n.cls) + '</data><data key="role">' + xml(n.role) + "</data></node>");
+    });
+    edges.get().filter(function (e) { return !e.hidden; }).forEach(function (e) {
+      out.push('<edge id="' + xml(e.id) + '" source="' + xml(e.from) + '" target="' + xml(e.to) + '"><data key="type">' +
+               xml(e.rtype) + '</data><data key="confidence">' + xml(e.confidence) + "</data></edge>");
+    });
+    out.push("</graph>", "</graphml>");
+    return out.join("\n");
+  };
+  document.getElementById("export-graphml").addEventListener("click", function () {
+    download("network.graphml", URL.createObjectURL(new Blob([AKG.graphml()], { type: "application/xml" })));
+  });
+  window.akgExplorer = { nodes: nodes, edges: edges, expand: expand };
+})();

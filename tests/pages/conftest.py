@@ -1,0 +1,135 @@
+"""Fixtures of the page tests: the demo store served on 127.0.0.1, and headless Chromium.
+
+Chromium comes from Debian (`make browser`). Without it the browser tests fail and say so,
+unless ``AKG_SKIP_BROWSER=1``, which skips them with that reason.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import pytest
+
+from graph.base import GraphStore
+from tests.pages.server import ROOT, demo_store, serve
+from tests.viz.conftest import add_xss_actor
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+SCREENSHOTS = ROOT / "docs" / "img"
+ARGS = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+        "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
+        "--window-size=1400,1000", "--hide-scrollbars"]
+
+
+@pytest.fixture(scope="session")
+def demo_app_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """The demo store (assessments, events, scores) plus an actor with a hostile name."""
+    store = demo_store(tmp_path_factory.mktemp("pages-demo") / "akg.lbug")
+    add_xss_actor(store)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="session")
+def base_url(demo_app_store: GraphStore) -> Iterator[str]:
+    """The app served on a free port of 127.0.0.1."""
+    with serve(demo_app_store) as url:
+        yield url
+
+
+def _browser_missing() -> str:
+    missing = [p for p in (CHROMIUM, CHROMEDRIVER) if not (Path(p).exists() or shutil.which(Path(p).name))]
+    return ", ".join(missing)
+
+
+@pytest.fixture(scope="session")
+def driver() -> Iterator[Any]:
+    """Headless Chromium through selenium, with the browser and performance logs on."""
+    missing = _browser_missing()
+    if missing:
+        if os.environ.get("AKG_SKIP_BROWSER") == "1":
+            pytest.skip(f"browser tests skipped (AKG_SKIP_BROWSER=1): {missing} not installed")
+        pytest.fail(f"{missing} not found: run `make browser` to install Debian's chromium and chromium-driver "
+                    "(or set AKG_SKIP_BROWSER=1 to skip the browser tests)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ARGS:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    drv = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    drv.set_page_load_timeout(30)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+
+
+def wait_ready(drv: Any, timeout: float = 20.0) -> float:
+    """Wait until the page's scripts say they are done (``window.akgReady``); seconds waited."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if drv.execute_script("return document.readyState === 'complete' && window.akgReady === true"):
+            return time.perf_counter() - started
+        time.sleep(0.05)
+    raise AssertionError(f"{drv.current_url} did not finish drawing within {timeout} s")
+
+
+def load(drv: Any, url: str) -> float:
+    """Open a page and wait for it; returns the seconds from navigation to ready."""
+    drv.get_log("browser")
+    drv.get_log("performance")
+    started = time.perf_counter()
+    drv.get(url)
+    wait_ready(drv)
+    return time.perf_counter() - started
+
+
+def requested_urls(drv: Any) -> list[str]:
+    """Every URL the browser requested since the last call (from the performance log)."""
+    import json
+
+    urls = []
+    for entry in drv.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def assert_offline_and_clean(drv: Any, base: str) -> None:
+    """No console errors, no request and no link in the DOM that leaves 127.0.0.1."""
+    errors = [e for e in drv.get_log("browser") if e["level"] in {"SEVERE", "ERROR"}]
+    assert not errors, errors
+    host = urlparse(base).hostname
+    dom = drv.execute_script(
+        "return Array.from(document.querySelectorAll('[src],[href],[action]'))"
+        ".map(e => e.src || e.href || e.action);")
+    for url in [*dom, *requested_urls(drv)]:
+        parsed = urlparse(url)
+        assert parsed.scheme in {"data", "blob", "about", "javascript"} or parsed.hostname == host, url
+
+
+def screenshot(drv: Any, name: str, full: bool = False) -> Path:
+    """Save ``docs/img/<name>.png`` (the whole page when ``full``)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    if full:
+        height = min(int(drv.execute_script("return document.body.scrollHeight")), 3200)
+        drv.set_window_size(1400, height)
+        time.sleep(0.3)
+    drv.save_screenshot(str(path))
+    if full:
+        drv.set_window_size(1400, 1000)
+    return path

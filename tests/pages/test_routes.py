@@ -1,0 +1,88 @@
+"""Pages and /viz/ routes through Flask's test client (no browser): status, headers, escaping."""
+
+from __future__ import annotations
+
+import pytest
+from flask.testing import FlaskClient
+
+from api import create_app
+from graph.base import GraphStore
+from tests.viz.conftest import XSS, XSS_ID
+
+
+@pytest.fixture(scope="module")
+def client(demo_app_store: GraphStore) -> FlaskClient:
+    return create_app({"STORE": demo_app_store, "TESTING": True}).test_client()
+
+
+PAGES = ["/", "/countries/RWA", "/countries/xkx", "/explorer", "/explorer?q=inter", "/explorer?actor=actor/far",
+         "/planner", "/planner?country=RWA", "/planner?group=tutsi", "/planner/print?country=RWA", "/console",
+         "/console?query=countries_ranked_by_risk&run=1", "/viz/actor/interahamwe", "/viz/country/RWA",
+         "/viz/paths?actor=far&group=tutsi", "/viz/leverage/sdn-government"]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_pages_answer(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    assert response.mimetype == "text/html"
+    html = response.get_data(as_text=True)
+    assert "https://" not in html.split("<script>")[0].replace("https://w3id.org", "")
+    assert "cdn" not in html.lower().split("<script>")[0]
+
+
+def test_pages_run_under_the_strict_policy_and_views_under_their_own(client: FlaskClient) -> None:
+    page = client.get("/countries/RWA")
+    assert "script-src 'self'" in page.headers["Content-Security-Policy"]
+    assert "<script>" not in page.get_data(as_text=True)  # no inline code on pages
+    view = client.get("/viz/country/RWA")
+    assert "connect-src 'none'" in view.headers["Content-Security-Policy"]
+    assert view.headers["X-Frame-Options"] == "SAMEORIGIN"
+
+
+@pytest.mark.parametrize("path", ["/countries/ZZZ", "/viz/actor/nobody", "/viz/country/ZZZ",
+                                  "/viz/leverage/nobody", "/viz/paths?actor=far&group=nobody",
+                                  "/explorer?actor=actor/nobody", "/planner?country=ZZZ", "/planner?group=nobody"])
+def test_unknown_ids_get_a_friendly_404(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "Not found" in response.get_data(as_text=True)
+
+
+def test_hostile_text_is_escaped_everywhere(client: FlaskClient) -> None:
+    for path in ["/explorer?q=alert", f"/explorer?actor={XSS_ID}", f"/viz/actor/{XSS_ID.split('/')[1]}",
+                 "/console?query=actor_search&run=1&q=alert", f"/explorer?q={XSS}"]:
+        html = client.get(path).get_data(as_text=True)
+        assert XSS not in html and "<img src=x" not in html, path
+        assert "onerror=alert(2)>" not in html, path
+
+
+def test_empty_network_says_so(client: FlaskClient) -> None:
+    html = client.get("/viz/paths?actor=far&group=civilians-syr").get_data(as_text=True)
+    assert "No path connects them" in html
+
+
+def test_markdown_briefing(client: FlaskClient) -> None:
+    response = client.get("/planner/briefing.md?group=tutsi")
+    assert response.status_code == 200 and response.mimetype == "text/markdown"
+    assert "attachment" in response.headers["Content-Disposition"]
+    text = response.get_data(as_text=True)
+    assert text.startswith("# Response plan: Tutsi") and "## Stakeholders with leverage" in text
+
+
+def test_console_refuses_writes_and_draws_results(client: FlaskClient) -> None:
+    refused = client.post("/console", data={"cypher": "MATCH (a:Actor) DETACH DELETE a"})
+    assert refused.status_code == 200 and "refused" in refused.get_data(as_text=True)
+    result = client.post("/console", data={
+        "cypher": "MATCH (a:Actor)-[r:THREATENS]->(g:VictimGroup) RETURN a, r, g LIMIT 3"})
+    html = result.get_data(as_text=True)
+    assert "3 rows" in html and 'data-akg-network="result-net-data"' in html
+
+
+def test_node_styles_for_the_explorer(client: FlaskClient) -> None:
+    nodes = client.get("/viz/data/nodes?ids=actor/interahamwe,group/tutsi").get_json()
+    by_id = {n["id"]: n for n in nodes}
+    assert by_id["actor/interahamwe"]["role"] and by_id["group/tutsi"]["name"] == "Tutsi"
+    with client.get("/viz/assets/vis-network.min.js") as asset:
+        assert asset.status_code == 200 and asset.mimetype == "text/javascript"
+    assert client.get("/viz/assets/other.js").status_code == 404

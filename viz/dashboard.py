@@ -1,0 +1,145 @@
+"""What the watch-list and the country dashboard show, gathered with named queries.
+
+Everything returned is plain data (dicts, lists, SVG text) for the page templates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from graph.base import GraphStore
+from queries import execute
+from viz.charts import bar_chart, by_month, by_perpetrator, hbar_chart, risk_line
+from viz.network import View, build_view
+from viz.style import role_property
+from viz.subgraphs import UnknownNode, country_network, event_rows
+from viz.vocab import categories, risk_factors, stages
+
+__all__ = ["country_dashboard", "country_id", "watchlist"]
+
+
+def _rows(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
+    return execute(store, name, {k: v for k, v in params.items() if v is not None}).dicts()
+
+
+def country_id(code: str) -> str:
+    """``RWA``, ``rwa`` or ``country/RWA`` → ``country/RWA``."""
+    code = code.strip()
+    return code if code.startswith("country/") else f"country/{code.upper()}"
+
+
+def _next_trigger(store: GraphStore, country: str, assessed_on: dt.date | None,
+                  today: dt.date) -> dict[str, Any] | None:
+    for day, note in ((today, ""), (assessed_on, "as anticipated by the latest assessment")):
+        if day is None:
+            continue
+        found = [r for r in _rows(store, "upcoming_triggers", today=day, months=24) if r["country"] == country]
+        if found:
+            return {**found[0], "note": note}
+    return None
+
+
+def watchlist(store: GraphStore, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Monitored countries by region (and assessed ones outside the monitored list).
+
+    Each row: country, name, region, overall risk and trend of the latest published
+    assessment, the latest statistical score and rank, the next anticipated trigger.
+    """
+    today = today or dt.date.today()
+    rows = _rows(store, "country_overview")
+    rising = {r["country"]: r for r in _rows(store, "risk_watchlist")}
+    regions: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows:
+        if not (r["monitored"] or r["assessment"]):
+            continue
+        r = dict(r)
+        r["rising"] = rising.get(r["country"])
+        r["next_trigger"] = _next_trigger(store, r["country"], r["assessed_on"], today) if r["assessment"] else None
+        region = r["region_name"] if r["monitored"] and r["region_name"] else "Assessed, not on the monitored list"
+        regions[region].append(r)
+    for members in regions.values():
+        members.sort(key=lambda r: (-(r["overall_risk"] if r["overall_risk"] is not None else -1),
+                                    -(r["score_risk"] or 0.0), r["name"]))
+    ordered = sorted(regions.items(), key=lambda kv: (kv[0].startswith("Assessed"), kv[0]))
+    assessed = sum(1 for r in rows if r["assessment"])
+    return {"regions": ordered, "assessed": assessed, "monitored": sum(1 for r in rows if r["monitored"]),
+            "overdue": _rows(store, "monitoring_cadence", today=today, include_never=False)}
+
+
+def _matrix(store: GraphStore, country: str, assessments: list[dict[str, Any]]) -> dict[str, Any]:
+    """Risk factors × assessments (oldest first): level, trend and rationale per cell."""
+    columns = sorted(assessments, key=lambda a: (a["date"], a["assessment"]))
+    cells: dict[str, dict[str, dict[str, Any]]] = defaultdict(dict)
+    for a in columns:
+        profile = _rows(store, "country_risk_profile", country=country, as_of=a["date"], include_drafts=True)
+        for r in profile:
+            if r["section"] == "risk-factor" and r["assessment"] == a["assessment"]:
+                cells[r["item"]][a["assessment"]] = {"level": r["level"], "trend": r["trend"], "text": r["text"]}
+    rows = [{"id": rf.id, "code": rf.code, "name": rf.label, "definition": rf.definition,
+             "cells": [cells.get(rf.id, {}).get(a["assessment"]) for a in columns]} for rf in risk_factors()]
+    return {"columns": columns, "rows": rows}
+
+
+def _continuum(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Response options per stage of the continuum of steps (an option may sit in several)."""
+    names = {c.code: c.label for c in categories()}
+    out = []
+    for stage in stages():
+        here = [{**o, "category_names": [names.get(c, c) for c in o["categories"] or []]}
+                for o in options if stage.code in (o["stages"] or [])]
+        out.append({"code": stage.code, "label": stage.label, "definition": stage.definition, "options": here})
+    return out
+
+
+def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = None) -> dict[str, Any]:
+    """Everything the country dashboard shows; raises :class:`UnknownNode` for an unknown country."""
+    today = today or dt.date.today()
+    country = country_id(code)
+    overview = _rows(store, "country_overview", country=country)
+    if not overview:
+        raise UnknownNode(f"no country with id {country}", {"id": country})
+    info = overview[0]
+    assessments = _rows(store, "assessment_list", country=country)
+    published = [a for a in assessments if a["status"] == "published"]
+    latest = published[0] if published else (assessments[0] if assessments else None)
+    as_of = latest["date"] if latest else today
+    profile = _rows(store, "country_risk_profile", country=country, as_of=as_of, include_drafts=latest is not None
+                    and latest["status"] != "published")
+    overall = next((r for r in profile if r["section"] == "overall"), None)
+    perpetrators = _rows(store, "perpetrators_in_country", country=country, as_of=as_of)
+    groups: dict[str, dict[str, Any]] = {}
+    for r in _rows(store, "victim_groups_at_risk", country=country, as_of=as_of):
+        g = groups.setdefault(r["victim_group"], {**r, "threats": []})
+        if r["actor"]:
+            g["threats"].append({"actor": r["actor"], "name": r["actor_name"], "confidence": r["confidence"]})
+    triggers = [r for r in _rows(store, "upcoming_triggers", today=as_of, months=36) if r["country"] == country]
+    recommendations = _rows(store, "recommendations_by_addressee_status", country=country)
+    if latest:
+        recommendations = [r for r in recommendations if r["assessment"] == latest["assessment"]] or recommendations
+    options = _rows(store, "response_options_for_country", country=country, as_of=as_of) if published else []
+    events, cut = event_rows(store, country=country)
+    actors = {r["actor"]: r["name"] for r in _rows(store, "actor_search")}
+    graph = country_network(store, country, as_of=as_of)
+    view: View = build_view(graph, title=f"{info['name']}: actors and victim groups",
+                            subtitle=f"As of {as_of.isoformat()}" if latest else "",
+                            empty_message="No actors or victim groups are recorded for this country yet.")
+    line = risk_line([(a["date"], a["overall_risk"], a["name"] or a["assessment"])
+                      for a in sorted(assessments, key=lambda a: a["date"])],
+                     title=f"Overall risk across assessments, {info['name']}")
+    return {
+        "country": country, "info": info, "latest": latest, "overall": overall, "assessments": assessments,
+        "matrix": _matrix(store, country, assessments),
+        "indicators": [r for r in profile if r["section"] == "indicator"],
+        "perpetrators": perpetrators, "groups": list(groups.values()), "triggers": triggers,
+        "recommendations": recommendations, "options": options, "events": events, "events_cut": cut,
+        "fatalities": sum(int(e["fatalities"] or 0) for e in events), "actor_names": actors,
+        "charts": {"risk": line,
+                   "months": bar_chart(by_month(events), title=f"Fatalities by month, {info['name']}",
+                                       unit=" deaths"),
+                   "perpetrators": hbar_chart(by_perpetrator(events, actors),
+                                              title=f"Fatalities by perpetrator, {info['name']}")},
+        "continuum": _continuum(options),
+        "view": view, "perpetrator_role": next((r for r in role_property()[1] if "perpetrator" in r), ""),
+    }
