@@ -17,6 +17,7 @@ from typing import Any
 from graph.base import GraphStore
 from queries import execute
 from queries.analytics import influence_over
+from queries.evidence import response_evidence
 from viz.dashboard import country_id
 from viz.subgraphs import UnknownNode
 from viz.vocab import categories, stages
@@ -67,12 +68,23 @@ def plan(store: GraphStore, *, country: str = "", victim_group: str = "", min_le
     options = _rows(store, "response_options_for_country", country=country, min_level=min_level, as_of=as_of) \
         if latest else []
     category_label = {c.code: c.label for c in categories()}
+    evidence = {e.option: e for e in response_evidence(store, country, as_of).options} if latest else {}
     by_stage: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
     for o in options:
+        ev = evidence.get(o["option"])
+        found = {
+            "score": ev.score if ev else None,
+            "raising": [f"{f.name} ({'; '.join(f.evidence)})" if f.evidence else f.name
+                        for f in (ev.by_direction("greater") if ev else []) if f.status == "present"],
+            "lowering": [f"{f.name} ({'; '.join(f.evidence)})" if f.evidence else f.name
+                         for f in (ev.by_direction("lesser") if ev else []) if f.status == "present"],
+            "terms": [f"{t.value:+g}: {t.reason}" for t in (ev.explanation if ev else [])],
+        }
         for code in o["stages"] or ["?"]:
             cat = category_label.get(o["category"], o["category"] or "Other")
             by_stage[code][cat].append({**o, "risk_names": [risk_names.get(r, r) for r in o["risk_factors"]],
-                                        "risk_codes": [r.rsplit("/", 1)[-1] for r in o["risk_factors"]]})
+                                        "risk_codes": [r.rsplit("/", 1)[-1] for r in o["risk_factors"]],
+                                        "evidence": found})
     stage_list = [{"code": s.code, "label": s.label, "definition": s.definition,
                    "categories": sorted(by_stage[s.code].items())} for s in stages() if s.code in by_stage]
     perpetrators = []
