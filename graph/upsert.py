@@ -11,13 +11,13 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from graph.records import Edge, Node
 from ontology.errors import InvalidRecord
 from ontology.model import Model
 
-__all__ = ["EdgePlan", "NodePlan", "dedupe_edges", "dedupe_nodes", "plan_edges", "plan_nodes"]
+__all__ = ["EdgePlan", "NodePlan", "Plan", "dedupe_edges", "dedupe_nodes", "plan", "plan_edges", "plan_nodes"]
 
 
 def _older(props: Mapping[str, Any], old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
@@ -108,43 +108,46 @@ def _at(source: str, line: int | None) -> str:
     return f"{source}:{line}" if line is not None else (source or "this batch")
 
 
-@dataclass
-class NodePlan:
-    """Nodes of one label to create and to update (id -> full property set)."""
-
-    create: dict[str, dict[str, Any]] = field(default_factory=dict)
-    update: dict[str, dict[str, Any]] = field(default_factory=dict)
-    unchanged: int = 0
+K = TypeVar("K", str, tuple[str, str])
 
 
 @dataclass
-class EdgePlan:
-    """Relationships of one type and end-label pair to create and update."""
+class Plan(Generic[K]):
+    """Records of one label (keyed by id) or one relationship group (keyed by (source, target))
+    to create and to update (key -> properties to write), and how many are unchanged."""
 
-    create: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
-    update: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
+    create: dict[K, dict[str, Any]] = field(default_factory=dict)
+    update: dict[K, dict[str, Any]] = field(default_factory=dict)
     unchanged: int = 0
+
+
+NodePlan = Plan[str]
+EdgePlan = Plan[tuple[str, str]]
+
+
+def plan(
+    model: Model, owner: str, batch: Mapping[K, Mapping[str, Any]], stored: Mapping[K, Mapping[str, Any]]
+) -> Plan[K]:
+    """Compare a batch of one class or relationship type with what the store holds for its keys."""
+    out: Plan[K] = Plan()
+    for key, props in batch.items():
+        if key not in stored:
+            out.create[key] = dict(props)
+            continue
+        old = {k: v for k, v in stored[key].items() if v is not None}
+        merged = _merge(model, owner, old, props)
+        if merged == old:
+            out.unchanged += 1
+        else:
+            out.update[key] = {k: v for k, v in merged.items() if old.get(k) != v}
+    return out
 
 
 def plan_nodes(
-    model: Model,
-    label: str,
-    batch: Mapping[str, Mapping[str, Any]],
-    stored: Mapping[str, Mapping[str, Any]],
+    model: Model, label: str, batch: Mapping[str, Mapping[str, Any]], stored: Mapping[str, Mapping[str, Any]]
 ) -> NodePlan:
     """Compare a batch of one label with what the store holds for those ids."""
-    plan = NodePlan()
-    for node_id, props in batch.items():
-        if node_id not in stored:
-            plan.create[node_id] = dict(props)
-            continue
-        old = {k: v for k, v in stored[node_id].items() if v is not None}
-        merged = _merge(model, label, old, props)
-        if merged == old:
-            plan.unchanged += 1
-        else:
-            plan.update[node_id] = {k: v for k, v in merged.items() if old.get(k) != v}
-    return plan
+    return plan(model, label, batch, stored)
 
 
 def plan_edges(
@@ -154,18 +157,7 @@ def plan_edges(
     stored: Mapping[tuple[str, str], Mapping[str, Any]],
 ) -> EdgePlan:
     """Compare a batch of one relationship type with what the store holds."""
-    plan = EdgePlan()
-    for pair, props in batch.items():
-        if pair not in stored:
-            plan.create[pair] = dict(props)
-            continue
-        old = {k: v for k, v in stored[pair].items() if v is not None}
-        merged = _merge(model, rel_type, old, props)
-        if merged == old:
-            plan.unchanged += 1
-        else:
-            plan.update[pair] = {k: v for k, v in merged.items() if old.get(k) != v}
-    return plan
+    return plan(model, rel_type, batch, stored)
 
 
 def group_edges(
