@@ -42,6 +42,7 @@ def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
     where = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
     mode = "read-write" if state.writable else "read-only"
     click.echo(f"serving {store.backend} store ({mode}) on {where}/api/v1/ (docs: {where}/api/v1/docs)")
+    click.echo(f"pages (watch-list, dashboards, explorer, planner, console): {where}/")
     click.echo("press Ctrl+C to stop")
     sys.stdout.flush()
     signal.signal(signal.SIGTERM, _stop)
