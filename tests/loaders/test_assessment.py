@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,14 +12,13 @@ from click.testing import CliRunner
 
 import loaders.reference
 from cli import cli
-from cli.admin import init_store
 from graph.base import GraphStore
 from graph.ingest import load_files
-from graph.records import Node
 from graph.registry import open_store
 from graph.settings import Settings
 from loaders import assessment
 from loaders.assessment_schema import SCHEMA_FILE, schema_json
+from tests.loaders.stores import base_store, counts, store  # noqa: F401 - fixtures
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "assessments" / "QZA-2024-01.yaml"
 TEXT = FIXTURE.read_text(encoding="utf-8")
@@ -31,32 +29,6 @@ NAME = FIXTURE.name
 def qaziria(monkeypatch: pytest.MonkeyPatch) -> None:
     """The fictional country of the fixtures is known to the reference check."""
     monkeypatch.setitem(loaders.reference.reference().countries, "QZA", "Qaziria")
-
-
-@pytest.fixture(scope="module")
-def base_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("assess") / "akg.lbug"
-    store = open_store(Settings(db_path=path, buffer_pool_mb=128, threads=2))
-    init_store(store)
-    store.write([Node.make("country/QZA", name="Qaziria", notation="QZA", monitored=True)], [])
-    store.close()
-    yield path
-
-
-@pytest.fixture
-def store(base_store: Path, tmp_path: Path) -> Iterator[GraphStore]:
-    import shutil
-
-    copy = tmp_path / "akg.lbug"
-    shutil.copy(base_store, copy)
-    s = open_store(Settings(db_path=copy, buffer_pool_mb=128, threads=2))
-    yield s
-    s.close()
-
-
-def counts(store: GraphStore) -> tuple[dict[str, int], dict[str, int]]:
-    st = store.stats()
-    return dict(st.nodes), dict(st.relationships)
 
 
 def write(tmp_path: Path, text: str, name: str = NAME) -> Path:

@@ -13,43 +13,18 @@ from pathlib import Path
 
 import pytest
 
-from cli.admin import init_store
 from graph.base import GraphStore
 from graph.ingest import load_files
 from graph.records import Edge, Node
-from graph.registry import open_store
-from graph.settings import Settings
 from loaders import ewp
 from loaders.crosswalk import COW_FILE, crosswalk, normalise
 from loaders.reference import reference
 from ontology.errors import SourceFormatError
+from tests.loaders.stores import base_store, counts, store  # noqa: F401 - fixtures
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "ewp"
 SRA_2025 = FIXTURES / "final_forecasts_data_3Sep2025.csv"
 SRA_2022 = FIXTURES / "base2021-run-2022-09-30.csv"
-
-
-@pytest.fixture(scope="module")
-def base_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("ewp") / "akg.lbug"
-    store = open_store(Settings(db_path=path, buffer_pool_mb=128, threads=2))
-    init_store(store)
-    store.close()
-    yield path
-
-
-@pytest.fixture
-def store(base_store: Path, tmp_path: Path) -> Iterator[GraphStore]:
-    copy = tmp_path / "akg.lbug"
-    shutil.copy(base_store, copy)
-    s = open_store(Settings(db_path=copy, buffer_pool_mb=128, threads=2))
-    yield s
-    s.close()
-
-
-def counts(store: GraphStore) -> tuple[dict[str, int], dict[str, int]]:
-    st = store.stats()
-    return dict(st.nodes), dict(st.relationships)
 
 
 def scores(store: GraphStore, iso3: str) -> list[list[object]]:

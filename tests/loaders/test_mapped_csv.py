@@ -6,50 +6,22 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from cli.admin import init_store
 from graph.base import GraphStore
 from graph.ingest import load_files
 from graph.records import Node
-from graph.registry import open_store
-from graph.settings import Settings
 from loaders import mapped_csv as mc
 from ontology.errors import SourceFormatError
+from tests.loaders.stores import base_store, counts, store  # noqa: F401 - fixtures
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "csv"
 SANCTIONS = FIXTURES / "sanctions.csv"
 SANCTIONS_MAP = FIXTURES / "sanctions.mapping.yaml"
 ROSTER = FIXTURES / "militia_roster.csv"
 ROSTER_MAP = FIXTURES / "militia_roster.mapping.yaml"
-
-
-@pytest.fixture(scope="module")
-def base_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("csv") / "akg.lbug"
-    store = open_store(Settings(db_path=path, buffer_pool_mb=128, threads=2))
-    init_store(store)
-    store.write([Node.make("country/QZA", name="Qaziria", notation="QZA")], [])
-    store.close()
-    yield path
-
-
-@pytest.fixture
-def store(base_store: Path, tmp_path: Path) -> Iterator[GraphStore]:
-    copy = tmp_path / "akg.lbug"
-    shutil.copy(base_store, copy)
-    s = open_store(Settings(db_path=copy, buffer_pool_mb=128, threads=2))
-    yield s
-    s.close()
-
-
-def counts(store: GraphStore) -> tuple[dict[str, int], dict[str, int]]:
-    st = store.stats()
-    return dict(st.nodes), dict(st.relationships)
 
 
 def load(store: GraphStore, path: Path, mapping: Path) -> mc.MappedFile:

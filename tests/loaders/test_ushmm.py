@@ -9,8 +9,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +17,12 @@ from click.testing import CliRunner
 
 import cli.evidence  # noqa: F401 - adds `load ushmm-tools`
 from cli import cli as root
-from cli.admin import init_store
 from graph.base import GraphStore
 from graph.ingest import load_files
 from graph.records import Edge, Node
-from graph.registry import open_store
-from graph.settings import Settings
 from loaders import ushmm
 from ontology.errors import SourceFormatError
+from tests.loaders.stores import base_store, counts, store  # noqa: F401 - fixtures
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "ushmm"
@@ -45,24 +41,6 @@ USHMM_TOOLS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def base_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("ushmm") / "akg.lbug"
-    store = open_store(Settings(db_path=path, buffer_pool_mb=128, threads=2))
-    init_store(store)
-    store.close()
-    yield path
-
-
-@pytest.fixture
-def store(base_store: Path, tmp_path: Path) -> Iterator[GraphStore]:
-    copy = tmp_path / "akg.lbug"
-    shutil.copy(base_store, copy)
-    s = open_store(Settings(db_path=copy, buffer_pool_mb=128, threads=2))
-    yield s
-    s.close()
-
-
 def findings(parsed: ushmm.UshmmFile) -> dict[tuple[str, str], dict[str, Any]]:
     """The CONDITIONED_BY facts by (option, factor), without provenance."""
     return {(e.source, e.target): {k: v for k, v in e.props.items() if k not in ("note", "sources", "asserted_on")}
@@ -73,11 +51,6 @@ def messages(path: Path, **kw: Any) -> list[str]:
     with pytest.raises(SourceFormatError) as info:
         list(ushmm.read(path, file_date=DAY, **kw))
     return [SourceFormatError.format_one(*p) for p in info.value.problems]
-
-
-def counts(store: GraphStore) -> tuple[dict[str, int], dict[str, int]]:
-    st = store.stats()
-    return dict(st.nodes), dict(st.relationships)
 
 
 # ---------------------------------------------------------------------------- the mapping
