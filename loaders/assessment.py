@@ -171,10 +171,10 @@ def records(doc: Document) -> list[Node | Edge]:
            horizon_months=d.get("horizon_months"), overall_risk=overall.get("level"),
            risk_trend=overall.get("trend"), summary=d.get("summary"), file=doc.name)
     b.edge(("country",), "ASSESSES", aid, country)
-    if d.get("review_interval_months") is not None:
-        b.out.append(Node.make(country, partial=True, source=doc.name,
-                               review_interval_months=d["review_interval_months"],
-                               asserted_on=dt.date.fromisoformat(date)))
+    # a country the team assesses is a monitored country (it then shows on the watch-list)
+    b.out.append(Node.make(country, partial=True, source=doc.name, monitored=True,
+                           review_interval_months=d.get("review_interval_months"),
+                           asserted_on=dt.date.fromisoformat(date)))
     for i, s in enumerate(d.get("sources") or []):
         sid = f"source/{s['id']}"
         b.node(("sources", i), sid, name=s["title"], title=s["title"], publisher=s["publisher"],
