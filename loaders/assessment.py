@@ -9,7 +9,7 @@ Example:
     >>> import datetime as dt
     >>> recs = read_text(template("RWA", dt.date(1994, 1, 11)), "RWA-1994-01.yaml")
     >>> [r.id for r in recs if isinstance(r, Node)]
-    ['assessment/RWA-1994-01']
+    ['assessment/RWA-1994-01', 'country/RWA']
 """
 
 from __future__ import annotations
