@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.base import WriteSummary
-from graph.bulk import Bulk, EdgeTable
+from graph.bulk import Bulk, EdgeTable, arrow_type
 from graph.ladybug_write import LadybugWriter, one_result
 from graph.schema import literal, quote
 from graph.upsert import plan_edges
@@ -96,8 +96,6 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], set
 
 def _complete(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
     """All columns of the node table, in table order, nulls where the load has none."""
-    from graph.bulk import arrow_type
-
     props = w.model.classes[label].properties
     cols = {"id": table.column("id")}
     for name, prop in props.items():
@@ -140,8 +138,6 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], settled: set[str]
     if fresh.num_rows:
         if fresh.num_rows >= w.copy_threshold:
             props = w.model.relationships[et.type].properties
-            from graph.bulk import arrow_type
-
             cols = {"from": fresh.column("from"), "to": fresh.column("to")}
             for name, prop in props.items():
                 cols[name] = fresh.column(name) if name in fresh.column_names else \

@@ -17,21 +17,15 @@ import ladybug
 import pyarrow as pa
 
 from graph.base import WriteSummary
+from graph.bulk import arrow_type
 from graph.records import Edge, Node
 from graph.schema import literal, quote
 from graph.upsert import dedupe_edges, dedupe_nodes, group_edges, plan_edges, plan_nodes
 from ontology.errors import InvalidRecord, StoreError
-from ontology.model import Model, Property
+from ontology.model import Model
 
 __all__ = ["LadybugWriter", "one_result", "rows_of"]
 
-_ARROW = {
-    "string": pa.string(),
-    "integer": pa.int64(),
-    "double": pa.float64(),
-    "boolean": pa.bool_(),
-    "date": pa.date32(),
-}
 _LOOKUP_CHUNK = 20_000
 
 
@@ -48,11 +42,6 @@ def rows_of(
     """Execute one statement and return all its rows as lists."""
     rows = one_result(conn.execute(cypher, dict(params or {}))).get_all()
     return [list(r) if isinstance(r, list) else list(r.values()) for r in rows]
-
-
-def _arrow_type(prop: Property) -> pa.DataType:
-    base = _ARROW[prop.datatype]
-    return pa.list_(base) if prop.multi else base
 
 
 def _param(value: Any) -> Any:
@@ -229,7 +218,7 @@ class LadybugWriter:
             for name, prop in props.items():
                 if name != "id":
                     values = [_param(r.get(name)) for r in rows.values()]
-                    columns[name] = pa.array(values, _arrow_type(prop))
+                    columns[name] = pa.array(values, arrow_type(prop))
             arrow_rows = pa.table(columns)  # noqa: F841 - COPY reads it by name
             self.copy_started = True
             self.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
@@ -260,7 +249,7 @@ class LadybugWriter:
                 "to": pa.array([p[1] for p in pairs], pa.string()),
             }
             for name, prop in props.items():
-                columns[name] = pa.array([_param(rows[p].get(name)) for p in pairs], _arrow_type(prop))
+                columns[name] = pa.array([_param(rows[p].get(name)) for p in pairs], arrow_type(prop))
             arrow_rows = pa.table(columns)  # noqa: F841 - COPY reads it by name
             self.copy_started = True
             self.conn.execute(
