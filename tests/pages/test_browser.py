@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.pages.conftest import assert_offline_and_clean, load, screenshot, wait_ready
 from tests.viz.conftest import XSS, XSS_ID
@@ -140,6 +141,8 @@ def test_query_console(driver: Any, base_url: str) -> None:
     area = driver.find_element(By.ID, "cypher")
     area.send_keys("MATCH (a:Actor)-[r:THREATENS]->(g:VictimGroup) RETURN a, r, g LIMIT 30")
     area.find_element(By.XPATH, "./following-sibling::button").click()
+    # the click submits a form: wait for the result page, not the old page's readyState
+    WebDriverWait(driver, 30).until(lambda d: "rows" in text(d))
     wait_ready(driver)
     assert "30 rows" in text(driver)
     assert driver.find_elements(By.CSS_SELECTOR, "#result-net canvas")
