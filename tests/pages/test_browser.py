@@ -9,6 +9,7 @@ import time
 from typing import Any
 
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -142,7 +143,8 @@ def test_query_console(driver: Any, base_url: str) -> None:
     area.send_keys("MATCH (a:Actor)-[r:THREATENS]->(g:VictimGroup) RETURN a, r, g LIMIT 30")
     area.find_element(By.XPATH, "./following-sibling::button").click()
     # the click submits a form: wait for the result page, not the old page's readyState
-    WebDriverWait(driver, 30).until(lambda d: "rows" in text(d))
+    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)) \
+        .until(lambda d: "rows" in text(d))
     wait_ready(driver)
     assert "30 rows" in text(driver)
     assert driver.find_elements(By.CSS_SELECTOR, "#result-net canvas")
