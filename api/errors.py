@@ -31,6 +31,7 @@ from ontology.errors import (
     StoreLocked,
 )
 from queries import QueryError, QueryParameterError
+from queries.isolated import QueryBusy, QueryCrashed, QueryTooLarge
 
 __all__ = [
     "ApiError",
@@ -147,6 +148,12 @@ def _akg_status(exc: AkgError) -> tuple[int, str, str, dict[str, Any]]:
         return 404, exc.code, exc.message, exc.details
     if isinstance(exc, QueryTimeout):
         return 504, exc.code, exc.message, {}
+    if isinstance(exc, QueryTooLarge):
+        return 422, exc.code, exc.message, {}
+    if isinstance(exc, QueryCrashed):
+        return 502, exc.code, exc.message, {}
+    if isinstance(exc, QueryBusy):
+        return 503, exc.code, exc.message, exc.details
     if isinstance(exc, StoreLocked):
         return 503, exc.code, "the graph store is locked by another process; try again later", {}
     if isinstance(exc, StoreUnavailable):
@@ -176,7 +183,9 @@ def _handle_akg(exc: AkgError) -> Response:
     status, code, message, details = _akg_status(exc)
     if status >= 500:
         log.error("%s: %s", type(exc).__name__, exc.message, exc_info=status == 500)
-    return error_response(status, code, message, details)
+    retry = details.get("retry_after")
+    headers = {"Retry-After": str(retry)} if isinstance(retry, int) else {}
+    return error_response(status, code, message, details, headers)
 
 
 def _handle_unexpected(exc: Exception) -> Response:

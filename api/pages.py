@@ -15,11 +15,14 @@ from typing import Any
 import networkx as nx
 from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
 
+from api.errors import ApiError
+from api.queries import query_pool, rate_limit
 from api.state import state
 from graph.base import GraphStore
 from ontology.errors import AkgError
 from ontology.model import load_model
-from queries import catalogue, execute, run_safe
+from queries import catalogue, execute
+from queries.isolated import QueryBusy
 from viz.dashboard import country_dashboard, country_id, watchlist
 from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
 from viz.planner import plan, plan_markdown
@@ -162,28 +165,43 @@ def planner_print() -> str:
 
 
 @bp.route("/console", methods=["GET", "POST"])
-def console() -> str:
-    """Query console: named queries with parameter forms, and read-only Cypher."""
-    store = _store()
+def console() -> Response | str:
+    """Query console: named queries with parameter forms, and read-only Cypher.
+
+    Cypher runs in a query worker (:func:`api.queries.query_pool`) under the same per-client
+    rate limit as ``POST /api/v1/query``; over the limit, or with every worker busy, the page
+    answers 429/503 with ``Retry-After``.
+    """
     queries = catalogue()
     chosen = request.values.get("query", "")
     cypher = request.form.get("cypher", "") if request.method == "POST" else ""
     result: dict[str, Any] | None = None
     error = ""
+    status = 200
+    headers: dict[str, str] = {}
     try:
         if cypher.strip():
             st = state()
-            found = run_safe(store, cypher, timeout=st.query_timeout, limit=min(st.row_limit, CONSOLE_ROWS))
+            rate_limit()
+            pool = query_pool()
+            found = pool.run(None if pool.isolated else _store(), cypher, timeout=st.query_timeout,
+                             limit=min(st.row_limit, CONSOLE_ROWS))
             result = _result(found.columns, found.rows, found.truncated)
         elif chosen in queries and request.args.get("run"):
             params = {p.name: request.args[p.name] for p in queries[chosen].params
                       if request.args.get(p.name, "") != ""}
-            found = execute(store, chosen, params, limit=CONSOLE_ROWS)
+            found = execute(_store(), chosen, params, limit=CONSOLE_ROWS)
             result = _result(found.columns, found.rows, found.truncated)
+    except ApiError as exc:  # over the rate limit
+        error, status, headers = exc.message, exc.status, exc.headers
+    except QueryBusy as exc:
+        error, status = exc.message, 503
+        headers = {"Retry-After": str(exc.details.get("retry_after", 1))}
     except AkgError as exc:
         error = exc.message
-    return render_template("pages/console.html", queries=queries, chosen=chosen, cypher=cypher, result=result,
-                           error=error, args=request.args, active="console")
+    page = render_template("pages/console.html", queries=queries, chosen=chosen, cypher=cypher,
+                           result=result, error=error, args=request.args, active="console")
+    return Response(page, status=status, headers=headers, mimetype="text/html")
 
 
 def _result(columns: list[str], rows: list[list[Any]], truncated: bool) -> dict[str, Any]:

@@ -1,15 +1,19 @@
 """``/api/v1/queries`` (the catalogue, run a named query) and ``POST /api/v1/query`` (own Cypher).
 
-Researchers' Cypher goes through :func:`queries.run_safe`: refused before it reaches the
-database unless it only reads, run read-only with the configured time limit and row cap, and
-limited per client (``AKG_API_QUERY_RATE`` a minute).
+Researchers' Cypher goes through the app's :class:`queries.isolated.QueryPool`: refused before
+it reaches the database unless it only reads, then run in a worker process (read-only, with the
+configured time limit, row cap and memory limit), a few at a time (the rest get 503 with
+``Retry-After`` at once), and limited per client (``AKG_API_QUERY_RATE`` a minute, shared with
+the console). Named queries run in this process.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import atexit
+import threading
+from typing import Annotated, Any, cast
 
-from flask import request
+from flask import current_app, request
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.common import api_blueprint, this_url
@@ -17,9 +21,14 @@ from api.errors import ApiError, ErrorBody
 from api.models import PageFields, Paging, page
 from api.state import state
 from ontology.errors import QueryNotFound
-from queries import NamedQuery, catalogue, execute, get, run_safe
+from queries import NamedQuery, catalogue, execute, get
+from queries.isolated import QueryPool
 
-__all__ = ["bp"]
+__all__ = ["POOL", "bp", "query_pool", "rate_limit"]
+
+POOL = "akg_query_pool"
+
+_POOL_LOCK = threading.Lock()
 
 bp = api_blueprint("queries", "Named queries and researchers' read-only Cypher.")
 
@@ -121,25 +130,49 @@ def run_named(path: QueryPath, query: RunQuery) -> dict[str, Any]:
                 truncated=result.truncated)
 
 
+def query_pool() -> QueryPool:
+    """The app's pool of query workers (started on first use, stopped at exit)."""
+    found = current_app.extensions.get(POOL)
+    if found is None:
+        with _POOL_LOCK:
+            found = current_app.extensions.get(POOL)
+            if found is None:
+                found = QueryPool(state().settings)
+                current_app.extensions[POOL] = found
+                atexit.register(found.close)
+    return cast(QueryPool, found)
+
+
+def rate_limit() -> None:
+    """One per-client budget for researchers' Cypher, from the API and the console alike."""
+    state().limiter.check(request.remote_addr or "unknown")
+
+
 @bp.before_request
 def _rate_limit() -> None:
     """POST /query is limited per client address."""
     if request.endpoint == f"{bp.name}.post_query":
-        state().limiter.check(request.remote_addr or "unknown")
+        rate_limit()
 
 
 @bp.post("/query", summary="Run read-only Cypher (researchers)",
-         responses={200: CypherResult, 429: ErrorBody, 504: ErrorBody})
+         responses={200: CypherResult, 422: ErrorBody, 429: ErrorBody, 502: ErrorBody,
+                    503: ErrorBody, 504: ErrorBody})
 def post_query(body: CypherRequest) -> dict[str, Any]:
     """Run one read-only query with parameters, a time limit and a row cap.
 
     Writes, schema changes, file access and procedures other than a few read-only ones are
     refused before reaching the database (400 naming the clause); queries past the time limit
-    are stopped (504); each client may send ``AKG_API_QUERY_RATE`` queries a minute (429).
+    are stopped (504); each client may send ``AKG_API_QUERY_RATE`` queries a minute (429); when
+    every query worker is busy the answer is 503 with ``Retry-After``; a query that needs more
+    than a worker's memory gives 422 ``query_too_large``, one that crashes the engine's worker
+    502 ``query_crashed`` (the server and other queries are unaffected).
     """
     st = state()
     limit = min(body.limit or st.row_limit, st.row_limit)
-    result = run_safe(st.store(), body.cypher, body.params, timeout=st.query_timeout, limit=limit)
+    pool = query_pool()
+    store = None if pool.isolated else st.store()
+    result = pool.run(store, body.cypher, body.params, timeout=st.query_timeout, limit=limit)
     return {"columns": result.columns, "rows": result.rows, "row_count": len(result.rows),
             "truncated": result.truncated}
 

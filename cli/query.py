@@ -11,6 +11,7 @@ import csv
 import datetime as dt
 import json
 import sys
+from functools import partial
 from typing import Any
 
 import click
@@ -18,6 +19,8 @@ import click
 import queries
 from cli.common import echo_table, settings_of, store_from
 from graph.base import ReadResult
+from graph.settings import Settings
+from queries.isolated import QueryPool
 
 __all__ = ["COMMANDS"]
 
@@ -78,15 +81,30 @@ def query_cmd(ctx: click.Context, words: tuple[str, ...], list_all: bool, pairs:
         return
     params = _params(pairs)
     settings = settings_of(ctx)
-    with store_from(ctx, read_only=True) as store:
-        if words[0] == "run":
-            if len(words) != 2:
-                raise click.UsageError("usage: akg query run NAME [--param KEY=VALUE …]")
+    if words[0] == "run":
+        if len(words) != 2:
+            raise click.UsageError("usage: akg query run NAME [--param KEY=VALUE …]")
+        with store_from(ctx, read_only=True) as store:
             result = queries.execute(store, words[1], params, timeout=timeout or settings.query_timeout_s,
                                      limit=limit or settings.row_limit)
-        else:
-            result = queries.run_safe(store, " ".join(words), params, timeout=timeout, limit=limit)
+    else:
+        result = _isolated(ctx, settings, " ".join(words), params, timeout, limit)
     _print(result, fmt)
+
+
+def _isolated(ctx: click.Context, settings: Settings, cypher: str, params: dict[str, str],
+              timeout: float | None, limit: int | None) -> ReadResult:
+    """A researcher's Cypher in one query worker (a crash or runaway ends only the worker)."""
+    pool = QueryPool(settings, workers=1)
+    try:
+        run = partial(pool.run, cypher=cypher, params=params, timeout=timeout or settings.query_timeout_s,
+                      limit=limit or settings.row_limit)
+        if pool.isolated:
+            return run(None)
+        with store_from(ctx, read_only=True) as store:
+            return run(store)
+    finally:
+        pool.close()
 
 
 COMMANDS = [query_cmd]

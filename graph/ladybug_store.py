@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -29,6 +30,9 @@ from ontology.model import Model, load_model
 __all__ = ["LadybugStore", "translate_error"]
 
 _LOCK_RE = re.compile(r"Lock is held by PID (\d+)")
+_RECOVERY_PENDING = "checkpoint recovery is pending"
+# How long a read-only open waits for another process's checkpoint to finish.
+RECOVERY_WAIT_S = 5.0
 
 
 def translate_error(exc: Exception, path: object = None) -> StoreError | QueryRefused | QueryTimeout:
@@ -36,7 +40,13 @@ def translate_error(exc: Exception, path: object = None) -> StoreError | QueryRe
     text = str(exc).strip()
     if text.startswith("Interrupted"):
         return QueryTimeout("the query ran past its time limit and was stopped")
-    if "read-only" in text or "read only" in text:
+    if _RECOVERY_PENDING in text:
+        return StoreError(
+            f"database {path} has an interrupted checkpoint (a process writing it was killed) and "
+            "another process holds it for writing: stop that process, or run `akg stats` once it "
+            "has finished"
+        )
+    if "Cannot execute write operations" in text or "read-only database" in text:
         return QueryRefused(f"the database refused a write: {text}")
     if "Could not set lock" in text:
         pid = _LOCK_RE.search(text)
@@ -67,9 +77,15 @@ class LadybugStore:
     backend = "ladybug"
 
     def __init__(
-        self, settings: Settings, *, read_only: bool = False, model: Model | None = None
+        self,
+        settings: Settings,
+        *,
+        read_only: bool = False,
+        model: Model | None = None,
+        max_db_bytes: int | None = None,
     ) -> None:
         self.settings = settings
+        self.max_db_bytes = max_db_bytes
         self.read_only = read_only
         self.model = model or load_model()
         self._lock = threading.RLock()
@@ -92,16 +108,44 @@ class LadybugStore:
                 raise StoreError(f"cannot create {path.parent}: {exc.strerror}") from None
             if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
                 raise StoreError(f"database path {path} is not writable")
-        threads = self.settings.threads or (os.cpu_count() or 1)
         try:
-            return ladybug.Database(
-                str(path),
-                buffer_pool_size=self.settings.buffer_pool_mb * 1024 * 1024,
-                max_num_threads=threads,
-                read_only=self.read_only,
-            )
+            return self._database(self.read_only)
         except RuntimeError as exc:
-            raise translate_error(exc, path) from None
+            if not (self.read_only and _RECOVERY_PENDING in str(exc)):
+                raise translate_error(exc, path) from None
+        return self._recover_then_open()
+
+    def _database(self, read_only: bool) -> ladybug.Database:
+        threads = self.settings.threads or (os.cpu_count() or 1)
+        return ladybug.Database(
+            str(self.settings.db_path),
+            buffer_pool_size=self.settings.buffer_pool_mb * 1024 * 1024,
+            max_num_threads=threads,
+            read_only=read_only,
+            max_db_size=self.max_db_bytes,
+        )
+
+    def _recover_then_open(self) -> ladybug.Database:
+        """A read-only open after a writer was killed mid-checkpoint: finish its recovery first.
+
+        Recovery needs a read-write open, which only succeeds when no other process holds the
+        database for writing; a process that does is finishing its own checkpoint, so this
+        waits for it (up to RECOVERY_WAIT_S) and then says what to do.
+        """
+        path = self.settings.db_path
+        deadline = time.monotonic() + RECOVERY_WAIT_S
+        while True:
+            try:
+                self._database(read_only=False).close()  # replays the WAL and the checkpoint
+            except RuntimeError as exc:
+                if "Could not set lock" not in str(exc) and _RECOVERY_PENDING not in str(exc):
+                    raise translate_error(exc, path) from None
+            try:
+                return self._database(self.read_only)
+            except RuntimeError as exc:
+                if _RECOVERY_PENDING not in str(exc) or time.monotonic() > deadline:
+                    raise translate_error(exc, path) from None
+            time.sleep(0.1)
 
     def _conn(self) -> ladybug.Connection:
         conn: ladybug.Connection | None = getattr(self._local, "conn", None)

@@ -42,6 +42,12 @@ class Settings:
         "AKG_QUERY_TIMEOUT", 10.0, "Time limit in seconds for researchers' queries."
     )
     row_limit: int = _setting("AKG_ROW_LIMIT", 10_000, "Row cap for researchers' queries.")
+    query_workers: int = _setting(
+        "AKG_QUERY_WORKERS", 2, "Worker processes running researchers' Cypher at once (more are refused, 503)."
+    )
+    query_memory_mb: int = _setting(
+        "AKG_QUERY_MEMORY_MB", 1024, "Memory a query worker may add to its idle size (MiB, RLIMIT_AS)."
+    )
     api_tokens: str = _setting(
         "AKG_API_TOKENS", "", "Comma-separated bearer tokens allowed to write through the API."
     )

@@ -2,10 +2,12 @@
 
 Two layers. :func:`check` looks at the text with comments and string literals blanked out
 and refuses writes, schema changes, file access, extension management, settings, procedure
-calls off an allow-list, several statements, unbounded or deep variable-length patterns and
-huge ``range()``/``repeat()``/``lpad()``/``rpad()`` calls. :func:`run_safe` then runs what is
-left through ``store.run_read`` (a read-only transaction, a timeout and a row cap), so a query
-the check misses still cannot write.
+calls off an allow-list, several statements, unbounded or deep variable-length patterns, deep
+nesting and huge ``range()``/``repeat()``/``lpad()``/``rpad()`` calls (:mod:`queries.cypher_size`).
+:func:`run_safe` then runs what is left through ``store.run_read`` (a read-only transaction, a
+timeout and a row cap), so a query the check misses still cannot write; researchers' queries from
+the API, the console and the CLI go through :mod:`queries.isolated` instead, which runs them in a
+worker process with a memory limit.
 
 The check is deliberately conservative: it refuses some harmless texts (a variable called
 ``use``, say) rather than let a harmful one through. Ladybug executes ``COPY … TO``,
@@ -35,7 +37,8 @@ from typing import Any
 from graph.base import GraphStore, ReadResult
 from graph.settings import Settings
 from ontology.errors import AkgError, QueryRefused, StoreError
-from queries.cypher_text import arguments, numeric, strip
+from queries.cypher_size import MAX_LIST, check_shape, check_sizes
+from queries.cypher_text import strip
 
 __all__ = [
     "ALLOWED_CALLS",
@@ -52,8 +55,6 @@ __all__ = [
 
 MAX_CHARS = 100_000
 MAX_HOPS = 6
-MAX_LIST = 10_000_000
-MAX_SIZED_CALLS = 100
 
 # Procedures and table functions that only describe the schema (lower case; both dialects).
 ALLOWED_CALLS = frozenset({
@@ -76,14 +77,9 @@ _REFUSED_WORDS = frozenset({
 _SAFE_FUNCTION_NAMESPACES = frozenset({
     "duration", "date", "datetime", "localdatetime", "localtime", "time", "point", "vector",
 })
-# Functions whose size argument(s) must be literals or numeric parameters, within MAX_LIST.
-# (argument index of the size, or -1 for range()'s span).
-_SIZED_FUNCTIONS = {"range": -1, "repeat": 1, "lpad": 1, "rpad": 1}
-
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 _CALL_NAME = re.compile(r"\s*([A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)")
 _DOTTED_CALL = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)((?:\s*\.\s*[A-Za-z_]\w*)+)\s*\(")
-_FUNCTION = re.compile(r"(?<![\w.$])([A-Za-z_]\w*)\s*\(")
 _QUOTED_CALL = re.compile(r"`_*`\s*\(")
 _BOUNDS = re.compile(r"\s*(?:[A-Za-z_]+(?:\s*\([^)]*\))?\s*)*(\d+)?\s*(\.\.\s*(\d+)?)?")
 _QUANTIFIER = re.compile(r"[)\]>-]\s*\{([\d\s,]*)\}")
@@ -125,9 +121,10 @@ def check(cypher: str, params: Mapping[str, Any] | None = None) -> str:
         raise _refuse("more than one statement (remove the ';')", "multiple statements")
     if not body.strip():
         raise _refuse("the query is empty", "empty")
+    check_shape(body)
     _check_words(body)
     _check_paths(body)
-    _check_sizes(body, params or {})
+    check_sizes(body, params or {})
     return cypher[: len(body)]
 
 
@@ -200,35 +197,6 @@ def _bounded(upper: int | None) -> None:
     if upper > MAX_HOPS:
         raise _refuse(f"variable-length pattern up to {upper} hops (at most {MAX_HOPS})",
                       "variable-length pattern")
-
-
-def _check_sizes(code: str, params: Mapping[str, Any]) -> None:
-    calls = [m for m in _FUNCTION.finditer(code) if m.group(1).lower() in _SIZED_FUNCTIONS]
-    if len(calls) > MAX_SIZED_CALLS:
-        raise _refuse(f"more than {MAX_SIZED_CALLS} calls of range()/repeat()/lpad()/rpad()", "range")
-    for m in calls:
-        name = m.group(1).lower()
-        args = arguments(code, m.end())
-        index = _SIZED_FUNCTIONS[name]
-        if index < 0:
-            values = [_number(name, a, params) for a in args[:3]]
-            if len(values) < 2:
-                continue  # a syntax error the database reports
-            step = abs(values[2]) if len(values) > 2 and values[2] else 1
-            size = abs(values[1] - values[0]) / step
-        else:
-            if len(args) <= index:
-                continue
-            size = abs(_number(name, args[index], params))
-        if size > MAX_LIST:
-            raise _refuse(f"{name}() of about {size:.3g} elements (at most {MAX_LIST:,})", name)
-
-
-def _number(function: str, expr: str, params: Mapping[str, Any]) -> float:
-    try:
-        return numeric(expr, params)
-    except ValueError:
-        raise _refuse(f"{function}() needs literal or numeric-parameter bounds", function) from None
 
 
 def plain(value: Any) -> Any:
