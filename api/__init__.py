@@ -31,6 +31,7 @@ from flask import Response, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
+from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from api import (
     actors,
@@ -42,6 +43,7 @@ from api import (
     meta,
     queries,
     recommendations,
+    session,
     triggers,
 )
 from api.errors import ErrorBody, register, validation_error_response
@@ -160,6 +162,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> OpenAPI:
         log.warning("AKG_API_READ_REQUIRES_TOKEN is set but no token is configured: every read is refused")
 
     register(app)
+    session.init_app(app)
     for module in RESOURCES:
         app.register_api(module.bp)
     app.register_api(meta.bp)
@@ -173,11 +176,19 @@ def create_app(config: Mapping[str, Any] | None = None) -> OpenAPI:
     return app
 
 
-def _guard() -> None:
-    """Reads need a token when configured so (health and docs stay open)."""
+def _guard() -> WerkzeugResponse | None:
+    """Reads need a token when configured so (health and docs stay open); pages need a session.
+
+    A page session also lets the pages' own scripts read the API (GET only: writes always
+    need a bearer token).
+    """
     st = state()
+    if request.blueprint in {"pages", session.bp.name}:
+        return session.guard_pages(st.tokens, st.read_requires_token)
     if st.read_requires_token and request.blueprint in CACHED and request.method != "OPTIONS":
-        st.tokens.require("read")
+        if not (request.method == "GET" and session.signed_in(st.tokens)):
+            st.tokens.require("read")
+    return None
 
 
 def _cache_eligible() -> bool:

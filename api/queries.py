@@ -20,6 +20,7 @@ from api.common import api_blueprint, this_url
 from api.errors import ApiError, ErrorBody
 from api.models import PageFields, Paging, page
 from api.state import state
+from graph.settings import Settings
 from ontology.errors import QueryNotFound
 from queries import NamedQuery, catalogue, execute, get
 from queries.isolated import QueryPool
@@ -137,7 +138,9 @@ def query_pool() -> QueryPool:
         with _POOL_LOCK:
             found = current_app.extensions.get(POOL)
             if found is None:
-                found = QueryPool(state().settings)
+                st = state()
+                given = getattr(st.injected, "settings", None)  # an app serving a store it was given
+                found = QueryPool(given if isinstance(given, Settings) else st.settings)
                 current_app.extensions[POOL] = found
                 atexit.register(found.close)
     return cast(QueryPool, found)

@@ -5,8 +5,8 @@ line, ``#`` comments). They are compared in constant time and never logged or ec
 
 Example:
     >>> tokens = Tokens(["s3cret"])
-    >>> tokens.valid("Bearer s3cret"), tokens.valid("Bearer nope"), tokens.valid(None)
-    (True, False, False)
+    >>> tokens.valid("Bearer s3cret"), tokens.valid("bearer s3cret"), tokens.valid("Bearer nope")
+    (True, True, False)
     >>> bucket = RateLimiter(per_minute=2, clock=lambda: 0.0)
     >>> [bucket.take("127.0.0.1") for _ in range(3)]
     [0.0, 0.0, 30.0]
@@ -70,13 +70,24 @@ class Tokens:
         return f"Tokens(<{len(self._tokens)} configured>)"
 
     def valid(self, header: str | None) -> bool:
-        """Whether an ``Authorization`` header carries one of the tokens (constant time)."""
-        if not header or not header.startswith("Bearer "):
+        """Whether an ``Authorization`` header carries one of the tokens (constant time).
+
+        The scheme name is case-insensitive (RFC 7235): ``Bearer``, ``bearer``, ``BEARER``.
+        """
+        scheme, _, rest = (header or "").strip().partition(" ")
+        if scheme.lower() != "bearer":
             return False
-        given = header[len("Bearer "):].strip().encode()
+        given = rest.strip().encode()
         found = False
         for token in self._tokens:
             found |= hmac.compare_digest(given, token)
+        return found and bool(given)
+
+    def has_fingerprint(self, value: str, fingerprint: Callable[[str], str]) -> bool:
+        """Whether ``value`` is the fingerprint of a configured token (constant time)."""
+        found = False
+        for token in self._tokens:
+            found |= hmac.compare_digest(value.encode(), fingerprint(token.decode()).encode())
         return found
 
     def require(self, action: str) -> None:

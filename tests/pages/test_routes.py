@@ -7,6 +7,7 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from graph.base import GraphStore
+from tests.api.forms import post_form
 from tests.viz.conftest import XSS, XSS_ID
 
 
@@ -71,9 +72,9 @@ def test_markdown_briefing(client: FlaskClient) -> None:
 
 
 def test_console_refuses_writes_and_draws_results(client: FlaskClient) -> None:
-    refused = client.post("/console", data={"cypher": "MATCH (a:Actor) DETACH DELETE a"})
+    refused = post_form(client, "/console", {"cypher": "MATCH (a:Actor) DETACH DELETE a"})
     assert refused.status_code == 200 and "refused" in refused.get_data(as_text=True)
-    result = client.post("/console", data={
+    result = post_form(client, "/console", {
         "cypher": "MATCH (a:Actor)-[r:THREATENS]->(g:VictimGroup) RETURN a, r, g LIMIT 3"})
     html = result.get_data(as_text=True)
     assert "3 rows" in html and 'data-akg-network="result-net-data"' in html
