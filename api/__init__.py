@@ -23,6 +23,7 @@ import datetime as dt
 import importlib
 import importlib.util
 import logging
+import math
 from collections.abc import Mapping, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from typing import Any
@@ -31,6 +32,7 @@ from flask import Response, g, request
 from flask.json.provider import DefaultJSONProvider
 from flask_openapi3.models.info import Info
 from flask_openapi3.openapi import OpenAPI
+from werkzeug.exceptions import BadRequest
 from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from api import (
@@ -50,6 +52,7 @@ from api.errors import ErrorBody, register, validation_error_response
 from api.security import RateLimiter, Tokens, add_cors, add_security_headers, load_tokens
 from api.state import ApiState, ResponseCache, state
 from graph.settings import Settings
+from loaders.yaml_source import MAX_DEPTH, nesting_line
 
 __all__ = [
     "API_TOKENS",
@@ -88,10 +91,24 @@ KEPT_HEADERS = frozenset({"Content-Type", "Content-Disposition"})
 
 
 class JSONProvider(DefaultJSONProvider):
-    """JSON with ISO dates, keys in the order the code builds them."""
+    """JSON with ISO dates, keys in the order the code builds them, never NaN or Infinity.
+
+    Bodies nested deeper than :data:`loaders.yaml_source.MAX_DEPTH` are refused (400) before
+    parsing; non-finite floats are written as ``null`` (strict JSON parsers reject ``NaN``).
+    """
 
     sort_keys = False
     ensure_ascii = False
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return super().dumps(finite(obj), **kwargs)
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        text = s.decode("utf-8", "replace") if isinstance(s, bytes) else s
+        deep = nesting_line(text, MAX_DEPTH)
+        if deep is not None:
+            raise BadRequest(f"the JSON body is nested more than {MAX_DEPTH} levels deep (line {deep})")
+        return super().loads(s, **kwargs)
 
     @staticmethod
     def default(o: Any) -> Any:
@@ -100,6 +117,21 @@ class JSONProvider(DefaultJSONProvider):
         if isinstance(o, set | frozenset | tuple):
             return list(o)
         return DefaultJSONProvider.default(o)
+
+
+def finite(value: Any) -> Any:
+    """NaN and ±Infinity (anywhere in lists and dicts) become None.
+
+    >>> finite({"x": [1.0, float("nan"), float("-inf")], "y": "NaN"})
+    {'x': [1.0, None, None], 'y': 'NaN'}
+    """
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [finite(v) for v in value]
+    return value
 
 
 def _split(value: str | Sequence[str]) -> list[str]:

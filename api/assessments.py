@@ -21,6 +21,7 @@ from api.state import state
 from graph.ingest import split
 from graph.records import Node
 from loaders.assessment import read_text
+from loaders.yaml_source import MAX_DEPTH, nesting_line
 from ontology.errors import SourceFormatError
 
 __all__ = ["MEDIA_TYPES", "bp"]
@@ -121,6 +122,10 @@ def _body_text() -> str:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise SourceFormatError([(BODY_NAME, None, "", f"not UTF-8 text (byte {exc.start})")]) from None
+    deep = nesting_line(text)
+    if deep is not None:  # before PyYAML's scanner, which is quadratic in the nesting
+        raise SourceFormatError([(BODY_NAME, deep, "", f"lists and mappings nested more than {MAX_DEPTH} "
+                                  "levels deep")])
     try:
         for token in yaml.scan(text, Loader=yaml.SafeLoader):
             if isinstance(token, yaml.AliasToken | yaml.AnchorToken):

@@ -19,6 +19,7 @@ import click
 import queries
 from cli.common import echo_table, settings_of, store_from
 from graph.base import ReadResult
+from graph.export import csv_cell
 from graph.settings import Settings
 from queries.isolated import QueryPool
 
@@ -55,7 +56,8 @@ def _print(result: ReadResult, fmt: str) -> None:
         writer = csv.writer(sys.stdout)
         writer.writerow(result.columns)
         for row in result.rows:
-            writer.writerow([json.dumps(v, default=str) if isinstance(v, (list, dict)) else _cell(v) for v in row])
+            writer.writerow([csv_cell(json.dumps(v, default=str) if isinstance(v, (list, dict)) else _cell(v))
+                             for v in row])
     else:
         echo_table(result.columns, [[_cell(v) for v in row] for row in result.rows])
     note = " (truncated at the row limit)" if result.truncated else ""

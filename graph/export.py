@@ -22,7 +22,7 @@ from graph.rdf import to_rdf
 from graph.schema import quote
 from ontology.model import load_model
 
-__all__ = ["FORMATS", "export", "graph_to_networkx", "iter_nodes", "iter_rels"]
+__all__ = ["FORMATS", "csv_cell", "export", "graph_to_networkx", "iter_nodes", "iter_rels"]
 
 FORMATS = ("ttl", "jsonld", "nt", "graphml", "csv")
 _RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
@@ -63,6 +63,20 @@ def _scalar(value: Any) -> Any:
     return value
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> Any:
+    """A CSV cell a spreadsheet will not run: text starting with = + - @ tab or CR gets a ``'``.
+
+    >>> [csv_cell(v) for v in ["=1+2", "-1", -1, "@SUM(A1)", "ok"]]
+    ["'=1+2", "'-1", -1, "'@SUM(A1)", 'ok']
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
 def export(store: GraphStore, fmt: str, out: Path) -> list[Path]:
     """Write the graph in ``fmt`` to ``out`` (a file; a folder for csv). Returns files written."""
     if fmt not in FORMATS:
@@ -100,7 +114,7 @@ def _csv_into(fh: Any, rows: Iterator[dict[str, Any]], first: list[str]) -> None
     writer = csv.DictWriter(fh, fieldnames=first + keys)
     writer.writeheader()
     for row in materialised:
-        writer.writerow({k: _scalar(v) for k, v in row.items()})
+        writer.writerow({k: csv_cell(_scalar(v)) for k, v in row.items()})
 
 
 def _write_csv(path: Path, rows: Iterator[dict[str, Any]], first: list[str]) -> Path:

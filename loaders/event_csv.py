@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -54,22 +56,60 @@ class CsvSource:
     unknown: list[str] = field(default_factory=list)
 
     def batches(self, block_size: int = BLOCK) -> Iterator[tuple[int, pa.RecordBatch]]:
-        """(line of the batch's first row, batch), all values as text."""
-        reader = pacsv.open_csv(
-            self.path,
-            read_options=pacsv.ReadOptions(block_size=block_size, encoding="utf8"),
-            parse_options=pacsv.ParseOptions(newlines_in_values=True),
-            convert_options=pacsv.ConvertOptions(
-                column_types={c: pa.string() for c in self.columns},
-                strings_can_be_null=False, quoted_strings_can_be_null=False),
-        )
+        """(line of the batch's first row, batch), all values as text.
+
+        Raises:
+            SourceFormatError: one line naming the file line of a malformed row (too few or
+                too many cells, an unterminated quote) or of the batch a too-large cell is in.
+        """
+        invalid: list[str] = []
+
+        def remember(row: Any) -> str:
+            invalid.append(str(row.text))
+            return "error"
+
         line = 2
         try:
+            reader = pacsv.open_csv(
+                self.path,
+                read_options=pacsv.ReadOptions(block_size=block_size, encoding="utf8"),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=remember),
+                convert_options=pacsv.ConvertOptions(
+                    column_types={c: pa.string() for c in self.columns},
+                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+            )
             for batch in reader:
                 yield line, batch
                 line += batch.num_rows
-        except pa.ArrowInvalid as exc:
-            raise SourceFormatError([(self.path.name, None, "", f"CSV error near line {line}: {exc}")]) from None
+        except pa.ArrowException as exc:
+            where = _line_of(self.path, invalid[0]) if invalid else None
+            raise SourceFormatError([(self.path.name, where or line, "", _arrow_message(exc, where))]) from None
+
+
+def _arrow_message(exc: Exception, where: int | None) -> str:
+    """Arrow's first line, without the row it quotes (that can be megabytes)."""
+    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    text = re.sub(r"^CSV parse error: | \(try to increase block size\?\)", "", text)
+    text = text.split(": ", 1)[0] if text.startswith("Expected ") else text[:160]
+    if "straddling" in text or "block" in text:
+        text += " (a cell or row larger than the reader's block: is a quote left open?)"
+    elif "got 1" in text or "quote" in text:
+        text += " (an unterminated quote?)"
+    return f"CSV error: {text}" + ("" if where else " (in the rows from this line on)")
+
+
+def _line_of(path: Path, row_text: str) -> int | None:
+    """The file line where a row Arrow refused starts (read again only after an error)."""
+    first = row_text.split("\n", 1)[0].encode("utf-8")
+    if not first:
+        return None
+    whole = "\n" not in row_text
+    with path.open("rb") as fh:
+        for number, raw in enumerate(fh, start=1):
+            line = raw.rstrip(b"\r\n")
+            if line == first if whole else line.startswith(first):
+                return number
+    return None
 
 
 def open_source(path: Path, required: Sequence[str], optional: Sequence[str], layout: str) -> CsvSource:

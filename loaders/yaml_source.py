@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,10 +22,70 @@ import yaml
 
 from ontology.errors import SourceFormatError
 
-__all__ = ["Document", "Problem", "field_path", "parse_file", "parse_text"]
+__all__ = ["MAX_DEPTH", "Document", "Problem", "field_path", "nesting_line", "parse_file", "parse_text"]
 
 Path_ = tuple[str | int, ...]
 Problem = tuple[str, int | None, str, str]
+# Deepest nesting of lists and mappings accepted (an assessment needs about 5).
+MAX_DEPTH = 64
+_FLOW = re.compile(r"""[\[\]{}\n#'"]""")
+_QUOTE_START = re.compile(r"(?:^|[\[{,:]|-\s)\s*$")
+
+
+def nesting_line(text: str, limit: int = MAX_DEPTH) -> int | None:
+    """The line where ``[``/``{`` nesting first passes ``limit`` (None when it never does).
+
+    A linear scan, before any parser sees the text: PyYAML's scanner takes 17 s over 50,000
+    ``[`` and its composer recurses once per level. Comments and quoted scalars are skipped;
+    the check errs towards refusing (an unbalanced ``[`` in plain text counts).
+
+    >>> nesting_line("a: [[1], {b: '[[[['}]  # [[[["), nesting_line("x: " + "[" * 70, 64)
+    (None, 1)
+    """
+    depth, line, pos = 0, 1, 0
+    while True:
+        m = _FLOW.search(text, pos)
+        if m is None:
+            return None
+        ch, pos = m.group(0), m.end()
+        if ch == "\n":
+            line += 1
+        elif ch in "[{":
+            depth += 1
+            if depth > limit:
+                return line
+        elif ch in "]}":
+            depth = max(0, depth - 1)
+        elif ch == "#" and (m.start() == 0 or text[m.start() - 1] in " \t\n"):
+            end = text.find("\n", pos)
+            pos = len(text) if end < 0 else end
+        elif ch in "'\"":
+            start = text.rfind("\n", 0, m.start()) + 1
+            if _QUOTE_START.search(text[start:m.start()]):
+                end = _closing_quote(text, pos, ch)
+                line += text.count("\n", pos, end)
+                pos = end
+
+
+def _closing_quote(text: str, pos: int, quote: str) -> int:
+    """Just after the quote closing a scalar opened before ``pos`` (the text's end if none)."""
+    while True:
+        end = text.find(quote, pos)
+        if end < 0:
+            return len(text)
+        if quote == "'" and text.startswith("''", end):
+            pos = end + 2  # '' is an escaped quote
+        elif quote == '"' and _escaped(text, end):
+            pos = end + 1
+        else:
+            return end + 1
+
+
+def _escaped(text: str, at: int) -> bool:
+    backslashes = 0
+    while at - backslashes - 1 >= 0 and text[at - backslashes - 1] == "\\":
+        backslashes += 1
+    return backslashes % 2 == 1
 
 
 def field_path(path: Sequence[str | int]) -> str:
@@ -103,8 +164,21 @@ def parse_text(text: str, name: str) -> Document:
     """Parse YAML (JSON is YAML too); syntax errors and duplicate keys raise with line/column."""
     if not text.strip():
         raise SourceFormatError([(name, None, "", "the file is empty")])
+    deep = nesting_line(text)
+    if deep is not None:
+        raise SourceFormatError([(name, deep, "", f"lists and mappings nested more than {MAX_DEPTH} "
+                                  "levels deep")])
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    line = event.start_mark.line + 1 if event.start_mark else None
+                    raise SourceFormatError([(name, line, "", "lists and mappings nested more than "
+                                              f"{MAX_DEPTH} levels deep")])
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
             anchor = getattr(event, "anchor", None)
             if isinstance(event, yaml.AliasEvent) or anchor:
                 line = event.start_mark.line + 1 if event.start_mark else None
@@ -146,6 +220,10 @@ def parse_file(path: Path, max_bytes: int) -> Document:
         raise SourceFormatError([(name, None, "", f"not UTF-8 text: {exc.reason} at byte {exc.start}")]) \
             from None
     if path.suffix.lower() == ".json":
+        deep = nesting_line(text)
+        if deep is not None:
+            raise SourceFormatError([(name, deep, "", f"lists and objects nested more than {MAX_DEPTH} "
+                                      "levels deep")])
         try:
             json.loads(text)
         except json.JSONDecodeError as exc:
