@@ -48,9 +48,9 @@ def init_app(app: Flask) -> None:
     """Cookie settings, a signing key, the sign-in blueprint and ``csrf_token()`` in templates."""
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secrets.token_bytes(32)
-    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
-    app.config.setdefault("SESSION_COOKIE_SAMESITE", "Strict")
-    app.config.setdefault("SESSION_COOKIE_NAME", "akg_session")
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Strict"
+    app.config["SESSION_COOKIE_NAME"] = "akg_session"
     app.register_blueprint(bp)
     app.jinja_env.globals["csrf_token"] = csrf_token
 
