@@ -53,6 +53,7 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_NAME"] = "akg_session"
     app.register_blueprint(bp)
     app.jinja_env.globals["csrf_token"] = csrf_token
+    app.jinja_env.globals["akg_signed_in"] = lambda: isinstance(session.get(_AUTH), str)
 
 
 def csrf_token() -> str:

@@ -14,6 +14,7 @@ import click
 from waitress.server import create_server
 
 from api import CACHE_SIZE, SETTINGS, create_app
+from api.queries import query_pool
 from graph.settings import Settings
 from ontology.errors import AkgError
 
@@ -37,6 +38,9 @@ def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
         store = state.store()
     except AkgError as exc:
         raise click.ClickException(exc.message) from None
+    with app.app_context():
+        pool = query_pool()
+    pool.warm()  # researchers' first query need not wait for a worker to start
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     server = create_server(app, host=host, port=port, threads=threads, ident="atrocity-kg")
     where = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
@@ -52,6 +56,7 @@ def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
         pass
     finally:
         server.close()
+        pool.close()
         state.close()
         click.echo("stopped")
 
