@@ -46,7 +46,7 @@ def translate_error(exc: Exception, path: object = None) -> StoreError | QueryRe
             "another process holds it for writing: stop that process, or run `akg stats` once it "
             "has finished"
         )
-    if "Cannot execute write operations" in text or "read-only database" in text:
+    if "read-only" in text or "read only" in text:  # a write inside a read-only transaction or database
         return QueryRefused(f"the database refused a write: {text}")
     if "Could not set lock" in text:
         pid = _LOCK_RE.search(text)
