@@ -9,6 +9,7 @@ import click
 from cli.admin import init_store, print_stats
 from cli.common import settings_of, store_from
 from graph.base import GraphStore
+from graph.editorial import file_writer
 from graph.ingest import load_bulk, load_files, split
 from loaders import acled, assessment, ewp, ucdp, ushmm
 from loaders.actors import AliasTable
@@ -24,7 +25,7 @@ def build_demo(store: GraphStore, examples: Path = EXAMPLES) -> list[str]:
     summary = init_store(store)
     out.append(f"vocabularies: {summary.nodes_created} nodes and {summary.edges_created} relationships created")
     files = assessment.files_in([examples / "assessments"])
-    results = load_files(store, files, assessment.read)
+    results = load_files(store, files, assessment.read, write=file_writer(by="akg demo"))
     failed = [r for r in results if not r.loaded]
     for r in failed:
         out.extend(r.problems)

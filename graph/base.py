@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from graph.bulk import Bulk
+from graph.changes import ChangeSet
 from graph.records import Edge, Node
 
 __all__ = ["GraphStore", "ReadResult", "Stats", "WriteSummary"]
@@ -43,11 +44,14 @@ class WriteSummary:
     edges_created: int = 0
     edges_updated: int = 0
     edges_unchanged: int = 0
+    nodes_removed: int = 0
+    edges_removed: int = 0
 
     @property
     def changes(self) -> int:
-        """Number of nodes and relationships created or updated."""
-        return self.nodes_created + self.nodes_updated + self.edges_created + self.edges_updated
+        """Number of nodes and relationships created, updated or removed."""
+        return (self.nodes_created + self.nodes_updated + self.edges_created + self.edges_updated
+                + self.nodes_removed + self.edges_removed)
 
     def add(self, other: WriteSummary) -> None:
         """Accumulate another summary into this one."""
@@ -109,6 +113,10 @@ class GraphStore(Protocol):
 
     def write_bulk(self, chunks: Iterable[Bulk]) -> WriteSummary:
         """Write the chunks of one large load in one transaction (fast path of the backend)."""
+
+    def apply(self, changes: ChangeSet) -> None:
+        """Apply an exact change set (creates, overwrites, cleared properties, deletes) in one
+        transaction; used to replace or retract what an owner asserted."""
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Remove nodes and their relationships (used by actor merges); one transaction."""

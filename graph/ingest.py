@@ -18,11 +18,13 @@ from pathlib import Path
 from graph.base import GraphStore, WriteSummary
 from graph.bulk import Bulk
 from graph.records import Edge, Node
-from ontology.errors import InvalidRecord, SourceFormatError
+from ontology.errors import AkgError, InvalidRecord, SourceFormatError
 
 __all__ = ["FileResult", "load_bulk", "load_files", "split"]
 
 Reader = Callable[[Path], Iterable[Node | Edge]]
+# writes one file's records; returns the summary and lines describing what changed
+Writer = Callable[[GraphStore, Path, list[Node | Edge]], tuple[WriteSummary, list[str]]]
 
 
 @dataclass
@@ -33,6 +35,7 @@ class FileResult:
     loaded: bool
     problems: list[str] = field(default_factory=list)
     summary: WriteSummary = field(default_factory=WriteSummary)
+    details: list[str] = field(default_factory=list)
 
 
 def split(records: Iterable[Node | Edge]) -> tuple[list[Node], list[Edge]]:
@@ -49,27 +52,42 @@ def load_files(
     paths: Sequence[Path],
     read: Reader,
     on_file: Callable[[FileResult], None] | None = None,
+    write: Writer | None = None,
 ) -> list[FileResult]:
-    """Load each file in its own transaction; bad files are reported, not written."""
+    """Load each file in its own transaction; bad files are reported, not written.
+
+    ``write`` replaces the plain upsert (assessments use :func:`graph.editorial.file_writer`).
+    """
     results = []
     for path in paths:
         result = FileResult(path, loaded=False)
         try:
-            nodes, edges = split(read(path))
-            result.summary = store.write(nodes, edges)
+            records = list(read(path))
+            if write is not None:
+                result.summary, result.details = write(store, path, records)
+            else:
+                nodes, edges = split(records)
+                result.summary = store.write(nodes, edges)
             result.loaded = True
         except SourceFormatError as exc:
             result.problems = [SourceFormatError.format_one(*p) for p in exc.problems]
         except InvalidRecord as exc:
-            hint = " (run `akg init` to load the reference vocabularies)" \
-                if any(str(r).startswith(("rf/", "ind/", "option/", "country/", "capability/",
-                                          "trigger-type/"))
-                       for r in exc.errors.get("references", [])) else ""
-            result.problems = [f"{path.name}: {exc.message}{hint}"]
+            result.problems = [_invalid(path, exc)]
+        except AkgError as exc:
+            if exc.code != "workflow_refused":
+                raise
+            result.problems = [exc.message]
         results.append(result)
         if on_file is not None:
             on_file(result)
     return results
+
+
+def _invalid(path: Path, exc: InvalidRecord) -> str:
+    hint = " (run `akg init` to load the reference vocabularies)" \
+        if any(str(r).startswith(("rf/", "ind/", "option/", "country/", "capability/", "trigger-type/"))
+               for r in exc.errors.get("references", [])) else ""
+    return f"{path.name}: {exc.message}{hint}"
 
 
 def load_bulk(

@@ -27,6 +27,7 @@ from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, unit_of_work
 from graph import neo4j_write as w
 from graph.base import ReadResult, Stats, WriteSummary
 from graph.bulk import Bulk
+from graph.changes import ChangeSet
 from graph.records import Edge, Node
 from graph.schema import neo4j_ddl
 from graph.settings import Settings
@@ -43,11 +44,12 @@ def neo4j_statements(model: Model | None = None) -> list[str]:
     out = list(neo4j_ddl(m))
     for label in m.classes:
         out += [w.node_lookup(label), w.node_ids(label), w.node_create(label),
-                w.node_update(label), w.node_delete(label), w.count_nodes(label)]
+                w.node_update(label), w.node_delete(label), w.node_delete_plain(label),
+                w.count_nodes(label)]
     for rel in m.relationships.values():
         for src, tgt in rel.pairs:
             out += [w.edge_lookup(rel.name, src, tgt), w.edge_create(rel.name, src, tgt),
-                    w.edge_update(rel.name, src, tgt)]
+                    w.edge_update(rel.name, src, tgt), w.edge_delete(rel.name, src, tgt)]
         out.append(w.count_rels(rel.name))
     out.append(w.RESOLVE_ENDS)
     return list(dict.fromkeys(out))
@@ -194,6 +196,15 @@ class Neo4jStore:
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._fail(exc) from None
         return WriteSummary(**counts)
+
+    def apply(self, changes: ChangeSet) -> None:
+        """Apply an exact change set in one transaction (see :mod:`graph.changes`)."""
+        self._writable()
+        try:
+            with self._session(WRITE_ACCESS) as session:
+                session.execute_write(w.apply_tx, changes)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._fail(exc) from None
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Remove nodes and their relationships in one transaction."""

@@ -27,6 +27,7 @@ from neo4j.graph import Path as NeoPath
 from neo4j.graph import Relationship as NeoRel
 
 from graph.base import WriteSummary
+from graph.changes import ChangeSet
 from graph.schema import quote
 from graph.upsert import group_edges, plan_edges, plan_nodes
 from graph.values import clean_node, clean_rel
@@ -34,9 +35,10 @@ from ontology.errors import InvalidRecord
 from ontology.model import Model
 
 __all__ = [
-    "RESOLVE_ENDS", "count_nodes", "count_rels", "delete_tx", "edge_create", "edge_lookup",
+    "RESOLVE_ENDS", "apply_tx", "count_nodes", "count_rels", "delete_tx", "edge_create", "edge_delete",
+    "edge_lookup",
     "edge_update", "from_neo4j", "node_create", "node_delete", "node_ids", "node_lookup",
-    "node_update", "plain_rows", "records", "to_param", "write_tx",
+    "node_delete_plain", "node_update", "plain_rows", "records", "to_param", "write_tx",
 ]
 
 _CHUNK = 10_000
@@ -98,6 +100,16 @@ def edge_create(rel: str, src: str, tgt: str) -> str:
 def edge_update(rel: str, src: str, tgt: str) -> str:
     """Overwrite the given properties of existing relationships."""
     return f"UNWIND $rows AS r MATCH {_ends(rel, src, tgt)} SET e += r.props"
+
+
+def edge_delete(rel: str, src: str, tgt: str) -> str:
+    """Delete the relationships given as ``{s, t}`` rows."""
+    return f"UNWIND $rows AS r MATCH {_ends(rel, src, tgt)} DELETE e"
+
+
+def node_delete_plain(label: str) -> str:
+    """Detach and delete nodes by id (no count)."""
+    return f"UNWIND $ids AS k MATCH (n:{quote(label)} {{{_ID}: k}}) DETACH DELETE n"
 
 
 # Ends of relationships returned without their nodes carry only an element id.
@@ -239,6 +251,26 @@ def delete_tx(tx: neo4j.ManagedTransaction, by_label: Mapping[str, list[str]]) -
         for label, ids in by_label.items()
         for rec in _lookup(tx, node_delete(label), "ids", sorted(set(ids)))
     )
+
+
+def apply_tx(tx: neo4j.ManagedTransaction, changes: ChangeSet) -> None:
+    """Apply an exact change set: deletes, creates, then updates (``SET +=`` with a null
+    value removes the property, which is what a cleared property means)."""
+    for (rel, src, tgt), pairs in changes.delete_edges.items():
+        _apply(tx, edge_delete(rel, src, tgt), [{"s": s, "t": t} for s, t in sorted(set(pairs))])
+    for label, ids in changes.delete_nodes.items():
+        for chunk in _chunks(sorted(set(ids))):
+            tx.run(node_delete_plain(label), {"ids": chunk}).consume()
+    for label, rows in changes.create_nodes.items():
+        _apply(tx, node_create(label), [{"id": i, "props": _props(p)} for i, p in rows.items()])
+    for (rel, src, tgt), erows in changes.create_edges.items():
+        _apply(tx, edge_create(rel, src, tgt),
+               [{"s": s, "t": t, "props": _props(p)} for (s, t), p in erows.items()])
+    for label, rows in changes.update_nodes.items():
+        _apply(tx, node_update(label), [{"id": i, "props": _props(p)} for i, p in rows.items()])
+    for (rel, src, tgt), erows in changes.update_edges.items():
+        _apply(tx, edge_update(rel, src, tgt),
+               [{"s": s, "t": t, "props": _props(p)} for (s, t), p in erows.items()])
 
 
 def _props(props: Mapping[str, Any]) -> dict[str, Any]:

@@ -163,7 +163,6 @@ def records(doc: Document) -> list[Node | Edge]:
     aid = assessment_id(d)
     country = f"country/{d['country']}"
     date = d["date"]
-    found = {"assessments": [aid]}
     period = d.get("period") or {}
     overall = d.get("overall") or {}
     b.node((), aid, name=d["title"], date=date, status=d["status"], authors=d["authors"],
@@ -196,7 +195,7 @@ def records(doc: Document) -> list[Node | Edge]:
                    sources=src(a.get("sources")))
         codes = a.get("country") or []
         for code in codes if isinstance(codes, list) else [codes]:
-            b.edge(("actors", i, "country"), "OPERATES_IN", actor, f"country/{code}", **found)
+            b.edge(("actors", i, "country"), "OPERATES_IN", actor, f"country/{code}")
     for i, g in enumerate(d.get("victim_groups") or []):
         group = f"group/{g['id']}"
         b.node(("victim_groups", i), group, name=g["name"], aliases=g.get("aliases"), basis=g["basis"],
@@ -204,13 +203,13 @@ def records(doc: Document) -> list[Node | Edge]:
                population_estimate=g.get("population_estimate"), description=g.get("description"))
         b.edge(("victim_groups", i), "CONCERNS", aid, group, sources=src(g.get("sources")))
         for code in g.get("lives_in") or []:
-            b.edge(("victim_groups", i, "lives_in"), "LIVES_IN", group, f"country/{code}", **found)
+            b.edge(("victim_groups", i, "lives_in"), "LIVES_IN", group, f"country/{code}")
     groups = {g["id"] for g in d.get("victim_groups") or []}
     for i, r in enumerate(d.get("relationships") or []):
         target = f"group/{r['to']}" if r["to"] in groups and r["type"] == "THREATENS" else f"actor/{r['to']}"
         b.edge(("relationships", i), r["type"], f"actor/{r['from']}", target, lever=r.get("lever"),
                confidence=r.get("confidence"), valid_from=r.get("valid_from"),
-               valid_to=r.get("valid_to"), note=r.get("note"), sources=src(r.get("sources")), **found)
+               valid_to=r.get("valid_to"), note=r.get("note"), sources=src(r.get("sources")))
     for i, t in enumerate(d.get("triggers") or []):
         trig = f"trigger/{t['id']}"
         start, end = _window(t.get("expected"))
@@ -220,8 +219,7 @@ def records(doc: Document) -> list[Node | Edge]:
                likelihood=t.get("likelihood"), sources=src(t.get("sources")))
     for i, c in enumerate(d.get("capabilities") or []):
         b.edge(("capabilities", i), "HAS_CAPABILITY", f"actor/{c['actor']}", f"capability/{c['capability']}",
-               level=c["level"], assessed_on=date, note=c.get("note"), sources=src(c.get("sources")),
-               **found)
+               level=c["level"], assessed_on=date, note=c.get("note"), sources=src(c.get("sources")))
     for i, rec in enumerate(d.get("recommendations") or []):
         rid = f"rec/{aid.split('/', 1)[1]}/{rec['id']}"
         b.node(("recommendations", i), rid, name=rec["name"], description=rec.get("text"),

@@ -13,6 +13,7 @@ from click.testing import CliRunner
 import loaders.reference
 from cli import cli
 from graph.base import GraphStore
+from graph.editorial import file_writer
 from graph.ingest import load_files
 from graph.registry import open_store
 from graph.settings import Settings
@@ -51,7 +52,7 @@ def line_of(text: str, needle: str) -> int:
 
 def test_fixture_is_valid_and_maps_to_the_graph(store: GraphStore) -> None:
     assert messages(FIXTURE) == []
-    [result] = load_files(store, [FIXTURE], assessment.read)
+    [result] = load_files(store, [FIXTURE], assessment.read, write=file_writer())
     assert result.loaded, result.problems
     rows = store.run_read(
         "MATCH (a:Assessment {id: 'assessment/QZA-2024-01'})-[f:FINDS]->(rf:RiskFactor) "
@@ -61,7 +62,7 @@ def test_fixture_is_valid_and_maps_to_the_graph(store: GraphStore) -> None:
                           "RETURN r.role").scalar()
     assert role == "potential-perpetrator"
     threat = store.run_read("MATCH (:Actor)-[t:THREATENS]->(g:VictimGroup) RETURN t").scalar()
-    assert threat["valid_from"] == dt.date(2023, 9, 1) and threat["assessments"] == ["assessment/QZA-2024-01"]
+    assert threat["valid_from"] == dt.date(2023, 9, 1) and threat["owners"] == ["assessment/QZA-2024-01"]
     group = store.run_read("MATCH (g:VictimGroup) RETURN g").scalar()
     assert group["protected"] is True  # ethnic groups are protected by the Genocide Convention
     rec = store.run_read(
@@ -81,21 +82,21 @@ def test_fixture_is_valid_and_maps_to_the_graph(store: GraphStore) -> None:
 def test_reloading_changes_nothing_and_later_assessment_keeps_history(
     store: GraphStore, tmp_path: Path
 ) -> None:
-    load_files(store, [FIXTURE], assessment.read)
+    load_files(store, [FIXTURE], assessment.read, write=file_writer())
     before = counts(store)
-    [again] = load_files(store, [FIXTURE], assessment.read)
+    [again] = load_files(store, [FIXTURE], assessment.read, write=file_writer())
     assert again.loaded and again.summary.changes == 0
     assert counts(store) == before
     later = TEXT.replace("id: QZA-2024-01", "id: QZA-2024-07").replace("date: 2024-01-31", "date: 2024-07-31") \
         .replace("level: 2                    # 0 absent", "level: 3                    # 0 absent") \
         .replace("status: proposed", "status: adopted")
-    [second] = load_files(store, [write(tmp_path, later, "QZA-2024-07.yaml")], assessment.read)
+    [second] = load_files(store, [write(tmp_path, later, "QZA-2024-07.yaml")], assessment.read, write=file_writer())
     assert second.loaded, second.problems
     rows = store.run_read("MATCH (a:Assessment)-[f:FINDS]->(:RiskFactor {id: 'rf/RF7'}) "
                           "RETURN a.date, f.level ORDER BY a.date").rows
     assert rows == [[dt.date(2024, 1, 31), 2], [dt.date(2024, 7, 31), 3]]
     # actors are shared by id; the relationship keeps every assessment that found it
-    threat = store.run_read("MATCH (:Actor)-[t:THREATENS]->(:VictimGroup) RETURN t.assessments").scalar()
+    threat = store.run_read("MATCH (:Actor)-[t:THREATENS]->(:VictimGroup) RETURN t.owners").scalar()
     assert threat == ["assessment/QZA-2024-01", "assessment/QZA-2024-07"]
     assert store.run_read("MATCH (a:Actor {id: 'actor/qz-night-riders'}) RETURN count(*)").scalar() == 1
 
@@ -189,7 +190,7 @@ def test_bad_input_is_reported_precisely_and_writes_nothing(
     assert any(expected in m for m in found), f"{case}: {found}"
     assert all(m.startswith(NAME) for m in found)
     before = counts(store)
-    [result] = load_files(store, [path], assessment.read)
+    [result] = load_files(store, [path], assessment.read, write=file_writer())
     assert not result.loaded and result.problems
     assert counts(store) == before
 
@@ -203,7 +204,7 @@ def test_oversized_file_is_refused_before_reading(store: GraphStore, tmp_path: P
     found = messages(path)
     assert found == [f"{NAME}: the file is 52,428,800 bytes; the limit is 5,000,000 (AKG_MAX_ASSESSMENT_BYTES)"]
     before = counts(store)
-    assert not load_files(store, [path], assessment.read)[0].loaded
+    assert not load_files(store, [path], assessment.read, write=file_writer())[0].loaded
     assert counts(store) == before
 
 
@@ -219,7 +220,7 @@ def test_folder_with_one_bad_file_loads_the_others(store: GraphStore, tmp_path: 
     write(folder, TEXT, "QZA-2024-01.yaml")
     write(folder, CORPUS["level-out-of-range"][0].replace("id: QZA-2024-01", "id: QZA-2024-02"),
           "QZA-2024-02.yaml")
-    results = load_files(store, assessment.files_in([folder]), assessment.read)
+    results = load_files(store, assessment.files_in([folder]), assessment.read, write=file_writer())
     assert [(r.path.name, r.loaded) for r in results] == [("QZA-2024-01.yaml", True), ("QZA-2024-02.yaml", False)]
     ids = [r[0] for r in store.run_read("MATCH (a:Assessment) RETURN a.id").rows]
     assert ids == ["assessment/QZA-2024-01"]
@@ -279,7 +280,7 @@ def test_bundled_case_studies_are_valid_cover_every_region_and_reload_idempotent
     db = tmp_path / "examples.lbug"
     shutil.copy(base_store, db)
     store = open_store(Settings(db_path=db, buffer_pool_mb=256, threads=2))
-    results = load_files(store, files, assessment.read)
+    results = load_files(store, files, assessment.read, write=file_writer())
     assert all(r.loaded for r in results), [r.problems for r in results if not r.loaded]
     regions = store.run_read(
         "MATCH (a:Assessment)-[:ASSESSES]->(c:Country)-[:IN_REGION]->(r:Region) RETURN DISTINCT r.id ORDER BY r.id").rows
@@ -288,7 +289,7 @@ def test_bundled_case_studies_are_valid_cover_every_region_and_reload_idempotent
     per_country = store.run_read("MATCH (a:Assessment)-[:ASSESSES]->(c:Country) RETURN c.id, count(a)").rows
     assert all(n >= 2 for _, n in per_country)
     before = counts(store)
-    again = load_files(store, files, assessment.read)
+    again = load_files(store, files, assessment.read, write=file_writer())
     assert sum(r.summary.changes for r in again) == 0
     assert counts(store) == before
     store.close()
