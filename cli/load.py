@@ -93,8 +93,10 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         problems = assessment.validate_path(path, max_bytes=limit)
         if problems:
             failed += 1
-            for p in problems:
-                click.echo(f"{path.parent / p[0] if p[0] == path.name else p[0]}"
+        for label, found in (("", problems),
+                             ("warning: ", [] if problems else assessment.warnings_of(path, max_bytes=limit))):
+            for p in found:
+                click.echo(f"{label}{path.parent / p[0] if p[0] == path.name else p[0]}"
                            f"{':' + str(p[1]) if p[1] else ''} {p[2] + ': ' if p[2] else ''}{p[3]}")
     click.echo(f"{len(files) - failed} of {len(files)} files valid")
     if failed or not files:

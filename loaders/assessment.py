@@ -7,8 +7,12 @@ so every assessment stays in the graph with its date.
 
 Example:
     >>> import datetime as dt
-    >>> recs = read_text(template("RWA", dt.date(1994, 1, 11)), "RWA-1994-01.yaml")
-    >>> [r.id for r in recs if isinstance(r, Node)]
+    >>> text = template("RWA", dt.date(1994, 1, 11))
+    >>> [p[2] for p in check_document(parse_text(text, "RWA-1994-01.yaml"))]   # placeholders left
+    ['title', 'authors[0]', 'summary']
+    >>> filled = text.replace("«RWA, 1994-01: a title»", "Rwanda, January 1994").replace(
+    ...     "«team or unit that wrote it»", "Risk assessment team").replace("«", "").replace("»", "")
+    >>> [r.id for r in read_text(filled, "RWA-1994-01.yaml") if isinstance(r, Node)]
     ['assessment/RWA-1994-01', 'country/RWA']
 """
 
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.records import Edge, Node
-from loaders.assessment_checks import check_document
+from loaders.assessment_checks import check_document, sourcing_gaps
 from loaders.yaml_source import Document, Problem, parse_file, parse_text
 from ontology.errors import InvalidRecord, SourceFormatError
 
@@ -34,6 +38,7 @@ __all__ = [
     "records",
     "template",
     "validate_path",
+    "warnings_of",
 ]
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -73,6 +78,20 @@ def validate_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         except SourceFormatError as exc:
             return exc.problems
     return problems
+
+
+def warnings_of(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Problem]:
+    """What a draft still lacks before it can be published (unsourced claims, no reviewer)."""
+    try:
+        doc = parse_file(path, max_bytes)
+    except SourceFormatError:
+        return []
+    if not isinstance(doc.data, dict) or doc.data.get("status") == "published":
+        return []
+    out = sourcing_gaps(doc)
+    if not doc.data.get("reviewers"):
+        out.append(doc.problem(("reviewers",), "no reviewer yet (needed before publishing)"))
+    return out
 
 
 def read_document(doc: Document, today: dt.date | None = None) -> list[Node | Edge]:

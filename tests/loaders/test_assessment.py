@@ -19,6 +19,7 @@ from graph.registry import open_store
 from graph.settings import Settings
 from loaders import assessment
 from loaders.assessment_schema import SCHEMA_FILE, schema_json
+from ontology.errors import SourceFormatError
 from tests.loaders.stores import base_store, counts, store  # noqa: F401 - fixtures
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "assessments" / "QZA-2024-01.yaml"
@@ -39,7 +40,7 @@ def write(tmp_path: Path, text: str, name: str = NAME) -> Path:
 
 
 def messages(path: Path) -> list[str]:
-    from ontology.errors import SourceFormatError
+
 
     return [SourceFormatError.format_one(*p) for p in assessment.validate_path(path)]
 
@@ -57,7 +58,7 @@ def test_fixture_is_valid_and_maps_to_the_graph(store: GraphStore) -> None:
     rows = store.run_read(
         "MATCH (a:Assessment {id: 'assessment/QZA-2024-01'})-[f:FINDS]->(rf:RiskFactor) "
         "RETURN rf.id, f.level, f.trend, f.sources ORDER BY rf.id").rows
-    assert rows == [["rf/RF7", 2, "rising", ["source/qz-monitor-2023-12"]], ["rf/RF9", 2, "stable", None]]
+    assert rows == [["rf/RF7", 2, "rising", ["source/qz-monitor-2023-12"]], ["rf/RF9", 2, "stable", ["source/qz-monitor-2023-12"]]]
     role = store.run_read("MATCH (:Assessment)-[r:IDENTIFIES]->(a:Actor {id: 'actor/qz-night-riders'}) "
                           "RETURN r.role").scalar()
     assert role == "potential-perpetrator"
@@ -113,9 +114,19 @@ def test_shipped_schema_file_is_current() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_json(), "run `akg docs` to regenerate"
 
 
-def test_template_is_valid_once_filled() -> None:
+def test_template_fails_until_every_placeholder_is_replaced_then_is_valid() -> None:
     text = assessment.template("RWA", dt.date(1994, 1, 11))
-    recs = assessment.read_text(text, "RWA-1994-01.yaml")
+    with pytest.raises(SourceFormatError) as err:
+        assessment.read_text(text, "RWA-1994-01.yaml")
+    assert [(p[1], p[2]) for p in err.value.problems] == [(7, "title"), (9, "authors[0]"), (14, "summary")]
+    assert all("template placeholder «" in p[3] for p in err.value.problems)
+    half = text.replace("«RWA, 1994-01: a title»", "Rwanda, January 1994")
+    with pytest.raises(SourceFormatError) as err:
+        assessment.read_text(half, "RWA-1994-01.yaml")
+    assert [p[2] for p in err.value.problems] == ["authors[0]", "summary"]
+    filled = half.replace("«team or unit that wrote it»", "Risk assessment team").replace(
+        "«One paragraph", "One paragraph").replace("whom.»", "whom.")
+    recs = assessment.read_text(filled, "RWA-1994-01.yaml")
     assert recs[0].id == "assessment/RWA-1994-01"
 
 
@@ -259,7 +270,7 @@ def test_cli_new_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     result = runner.invoke(cli, ["new-assessment", "mmr"])
     assert result.exit_code == 0, result.output
     [written] = list(tmp_path.glob("MMR-*.yaml"))
-    assert messages(written) == []
+    assert [m.split(" ", 1)[1].split(":")[0] for m in messages(written)] == ["title", "authors[0]", "summary"]
     unknown = runner.invoke(cli, ["new-assessment", "MMX"])
     assert unknown.exit_code == 2 and "unknown country code 'MMX'" in unknown.output
 
