@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from graph.bulk import Bulk
 from graph.changes import ChangeSet
 from graph.records import Edge, Node
+
+if TYPE_CHECKING:
+    from graph.datasets import DatasetSwitch
 
 __all__ = ["GraphStore", "ReadResult", "Stats", "WriteSummary"]
 
@@ -111,8 +114,9 @@ class GraphStore(Protocol):
     def stats(self) -> Stats:
         """Counts per label and relationship type."""
 
-    def write_bulk(self, chunks: Iterable[Bulk]) -> WriteSummary:
-        """Write the chunks of one large load in one transaction (fast path of the backend)."""
+    def write_bulk(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
+        """Write the chunks of one large load in one transaction (fast path of the backend);
+        with ``switch``, make the load the dataset's new version in that same transaction."""
 
     def apply(self, changes: ChangeSet) -> None:
         """Apply an exact change set (creates, overwrites, cleared properties, deletes) in one

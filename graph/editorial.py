@@ -33,7 +33,8 @@ from ontology.errors import AkgError, InvalidRecord
 from ontology.model import Model, load_model
 
 __all__ = [
-    "EditorialError", "Outcome", "content_hash", "file_writer", "load_assessment", "retract", "transition_problem",
+    "EditorialError", "Outcome", "content_hash", "file_hash", "file_writer", "load_assessment", "retract",
+    "transition_problem",
 ]
 
 ORDER = {"draft": 0, "reviewed": 1, "published": 2, "superseded": 3, "retracted": 3}
@@ -66,6 +67,15 @@ class Outcome:
 def content_hash(data: bytes) -> str:
     """SHA-256 of a file's bytes, as stored on assessments, dataset versions and log entries."""
     return hashlib.sha256(data).hexdigest()
+
+
+def file_hash(path: Path, block: int = 1 << 20) -> str:
+    """SHA-256 of a file, read in blocks (large dataset files are never held whole)."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(block):
+            h.update(chunk)
+    return h.hexdigest()
 
 
 def transition_problem(before: str | None, after: str, *, reason: str | None) -> str | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from graph.base import GraphStore, WriteSummary
 from graph.bulk import Bulk
+from graph.datasets import DatasetSwitch
 from graph.records import Edge, Node
 from ontology.errors import AkgError, InvalidRecord, SourceFormatError
 
@@ -91,7 +92,8 @@ def _invalid(path: Path, exc: InvalidRecord) -> str:
 
 
 def load_bulk(
-    store: GraphStore, chunks: Iterable[Bulk], on_chunk: Callable[[Bulk], None] | None = None
+    store: GraphStore, chunks: Iterable[Bulk], on_chunk: Callable[[Bulk], None] | None = None,
+    switch: DatasetSwitch | None = None,
 ) -> WriteSummary:
     """Write every chunk of one large file in one transaction, reporting progress per chunk."""
 
@@ -101,4 +103,4 @@ def load_bulk(
             if on_chunk is not None:
                 on_chunk(chunk)
 
-    return store.write_bulk(counted())
+    return store.write_bulk(counted(), switch)

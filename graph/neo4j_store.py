@@ -28,6 +28,7 @@ from graph import neo4j_write as w
 from graph.base import ReadResult, Stats, WriteSummary
 from graph.bulk import Bulk
 from graph.changes import ChangeSet
+from graph.datasets import DatasetSwitch
 from graph.records import Edge, Node
 from graph.schema import neo4j_ddl
 from graph.settings import Settings
@@ -168,17 +169,19 @@ class Neo4jStore:
             raise self._fail(exc) from None
 
     # ------------------------------------------------------------------ writes
-    def write_bulk(self, chunks: Iterable[Bulk]) -> WriteSummary:
-        """All chunks in one transaction: Neo4j's fast path is the same UNWIND batches."""
+    def write_bulk(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
+        """All chunks in one transaction: Neo4j's fast path is the same UNWIND batches; with
+        ``switch``, the dataset's version switch runs in that transaction too."""
         nodes: list[Node] = []
         edges: list[Edge] = []
         for chunk in chunks:
             chunk_nodes, chunk_edges = chunk.records()
             nodes += chunk_nodes
             edges += chunk_edges
-        return self.write(nodes, edges)
+        return self.write(nodes, edges, switch)
 
-    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteSummary:
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge],
+              switch: DatasetSwitch | None = None) -> WriteSummary:
         """Upsert in one transaction; on failure nothing is written."""
         self._writable()
         node_list, edge_list = list(nodes), list(edges)
@@ -191,7 +194,7 @@ class Neo4jStore:
         try:
             with self._session(WRITE_ACCESS) as session:
                 counts = session.execute_write(
-                    w.write_tx, self.model, batch_nodes, batch_edges, label_of
+                    w.write_tx, self.model, batch_nodes, batch_edges, label_of, switch
                 )
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._fail(exc) from None
