@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from api.common import api_blueprint, store, this_url
 from api.models import AsOf, OptionalId, PageFields, Paging, page
 from graph import audit
+from graph.datasets import list_versions
 
 __all__ = ["bp"]
 
@@ -49,3 +50,38 @@ def get_log(query: LogQuery) -> dict[str, Any]:
     found = audit.read_log(store(), country=query.country.upper() if query.country else None, since=since,
                            target=query.target, limit=query.offset + query.limit + 1)
     return page(found, query, this_url())
+
+
+class DatasetQuery(BaseModel):
+    include_replaced: bool = Field(False, description="Also list versions a newer one replaced")
+
+
+class DatasetItem(BaseModel):
+    id: str
+    dataset: str
+    version: str | None
+    scope: str
+    current: bool | None
+    illustrative: bool | None = Field(description="Made-up data for demos and tests: label every number")
+    rows: int | None
+    file: str | None
+    file_date: dt.date | None
+    accessed: dt.date | None
+    publisher: str | None
+    licence: str | None
+    citation: str | None = Field(description="Show this wherever numbers from the dataset appear")
+    reliability: str | None
+    credibility: int | None
+    content_hash: str | None
+
+
+class DatasetList(BaseModel):
+    items: list[DatasetItem]
+
+
+@bp.get("/datasets", summary="Loaded dataset versions with licence and required citation",
+        responses={200: DatasetList})
+def get_datasets(query: DatasetQuery) -> dict[str, Any]:
+    """Every current dataset version (ACLED, UCDP GED, EWP), or every version ever loaded."""
+    found = [r for r in list_versions(store()) if query.include_replaced or r["current"]]
+    return {"items": found}

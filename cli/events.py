@@ -13,9 +13,9 @@ import click
 from cli.common import store_from
 from cli.load import load_group
 from graph.bulk import Bulk
-from graph.datasets import current_versions, plan_version, scope_text, stamped, version_node
+from graph.datasets import current_versions, scope_text, version_node
 from graph.editorial import file_hash
-from graph.ingest import load_bulk
+from graph.ingest import load_dataset
 from loaders import acled, ucdp
 from loaders.actors import AliasTable
 from loaders.event_csv import BadCell, CsvSource
@@ -78,13 +78,12 @@ def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
                            file_date=dt.date.fromtimestamp(path.stat().st_mtime), version=version_label,
                            illustrative=illustrative)
     with store_from(ctx) as store:
-        plan = plan_version(store, version, "Event", by=by)
         aliases = AliasTable.from_store(store, alias_files)
         with click.progressbar(length=total, label=f"loading {path.name}", file=sys.stderr,
                                show_pos=True, show_eta=True) as bar:
             chunks = build(source, aliases, skip_lines=skip, countries=codes, since=since.date() if since else None)
-            summary = load_bulk(store, stamped(chunks, "Event", version.id),
-                                on_chunk=lambda chunk: bar.update(max(chunk.rows, 1)), switch=plan.switch)
+            plan, summary = load_dataset(store, chunks, version, "Event", by=by,
+                                         on_chunk=lambda chunk: bar.update(max(chunk.rows, 1)))
     seconds = time.perf_counter() - started
     click.echo(f"{path.name}: {total:,} rows in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} rows/s); "
                f"{summary.nodes_created:,} nodes and {summary.edges_created:,} relationships created, "

@@ -9,6 +9,7 @@ import click
 
 from cli.common import echo_table, store_from
 from graph import audit
+from graph.datasets import list_versions
 from graph.editorial import retract
 
 __all__ = ["COMMANDS"]
@@ -59,4 +60,20 @@ def log_cmd(ctx: click.Context, country: str | None, since: dt.datetime | None, 
                  r["by"] or "", r["reason"] or ""] for r in rows])
 
 
-COMMANDS = [retract_group, log_cmd]
+@click.command("datasets")
+@click.option("--all", "show_all", is_flag=True, help="Also list versions a newer one replaced.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (with licence and citation).")
+@click.pass_context
+def datasets_cmd(ctx: click.Context, show_all: bool, as_json: bool) -> None:
+    """Loaded dataset versions: which file, scope, rows, access date, and whether current or illustrative."""
+    with store_from(ctx, read_only=True) as store:
+        rows = [r for r in list_versions(store) if show_all or r["current"]]
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
+        return
+    echo_table(["id", "dataset", "version", "scope", "rows", "accessed", "current", "illustrative", "file"],
+               [[r["id"], r["dataset"], r["version"], r["scope"], r["rows"], r["accessed"], r["current"],
+                 r["illustrative"], r["file"]] for r in rows])
+
+
+COMMANDS = [retract_group, log_cmd, datasets_cmd]

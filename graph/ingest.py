@@ -17,11 +17,11 @@ from pathlib import Path
 
 from graph.base import GraphStore, WriteSummary
 from graph.bulk import Bulk
-from graph.datasets import DatasetSwitch
+from graph.datasets import DatasetSwitch, VersionPlan, plan_version, stamped
 from graph.records import Edge, Node
 from ontology.errors import AkgError, InvalidRecord, SourceFormatError
 
-__all__ = ["FileResult", "load_bulk", "load_files", "split"]
+__all__ = ["FileResult", "load_bulk", "load_dataset", "load_files", "split"]
 
 Reader = Callable[[Path], Iterable[Node | Edge]]
 # writes one file's records; returns the summary and lines describing what changed
@@ -104,3 +104,20 @@ def load_bulk(
                 on_chunk(chunk)
 
     return store.write_bulk(counted(), switch)
+
+
+def load_dataset(
+    store: GraphStore,
+    chunks: Iterable[Bulk],
+    version: Node,
+    label: str,
+    *,
+    by: str | None = None,
+    on_chunk: Callable[[Bulk], None] | None = None,
+) -> tuple[VersionPlan, WriteSummary]:
+    """Load one file as a new version of its dataset (see :mod:`graph.datasets`), in one
+    transaction; a file whose content is already current is not loaded (empty summary)."""
+    plan = plan_version(store, version, label, by=by)
+    if plan.switch is None:
+        return plan, WriteSummary()
+    return plan, load_bulk(store, stamped(chunks, label, version.id), on_chunk=on_chunk, switch=plan.switch)
