@@ -7,8 +7,8 @@ address space at its idle size plus ``memory_mb`` (``RLIMIT_AS``), answers ``("r
 then for each ``(cypher, params, timeout, limit)`` answers ``("ok", columns, rows, truncated)``
 or ``("error", code, message, details)``.
 
-Before each query the worker compares the store files' state (size and modification time of
-the database file and its ``.wal``) with what it opened: when another process has committed a
+Before each query the worker compares the store files' state (size, modification time and inode
+of the database file and its ``.wal``) with what it opened: when another process has committed a
 write since, it reopens its read-only database (about 30 ms on the demo store), so it never
 answers from a stale snapshot. A query that crashes the engine kills only this process.
 """
@@ -36,15 +36,15 @@ MAX_RESULT_BYTES = 64 * 1024 * 1024
 _M_ARENA_MAX = -8
 
 
-def files_state(db: Path) -> tuple[tuple[int, int], ...]:
-    """(size, mtime ns) of the database file and its WAL; (-1, -1) for a missing file."""
+def files_state(db: Path) -> tuple[tuple[int, int, int], ...]:
+    """(size, mtime ns, inode) of the database file and its WAL; -1s for a missing file."""
     out = []
     for path in (db, db.with_name(db.name + ".wal")):
         try:
             st = path.stat()
-            out.append((st.st_size, st.st_mtime_ns))
+            out.append((st.st_size, st.st_mtime_ns, st.st_ino))
         except OSError:
-            out.append((-1, -1))
+            out.append((-1, -1, -1))
     return tuple(out)
 
 
@@ -54,7 +54,7 @@ def max_db_bytes(db: Path) -> int:
     Ladybug reserves ``max_db_size`` of virtual memory (8 TiB by default), which no address
     space limit would allow.
     """
-    used = sum(max(size, 0) for size, _ in files_state(db))
+    used = sum(max(size, 0) for size, _, _ in files_state(db))
     size = 1 << 30
     while size < 4 * used:
         size <<= 1
@@ -99,7 +99,7 @@ class _Worker:
         """
         now = files_state(self.settings.db_path)
         if now != self.state:
-            if 4 * sum(max(size, 0) for size, _ in now) > self.size:
+            if 4 * sum(max(size, 0) for size, _, _ in now) > self.size:
                 raise _Outgrown
             self.store.close()
             self.state = now
