@@ -139,6 +139,7 @@ def main(fd: int) -> None:
     """Serve queries on the connection ``fd`` until the parent closes it."""
     conn = Connection(fd)
     settings, memory_mb = conn.recv()
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a crash ends at once, leaving no copy of the data
     _limit_malloc_arenas()
     try:
         worker = _Worker(settings)
