@@ -10,6 +10,7 @@ the console). Named queries run in this process.
 from __future__ import annotations
 
 import atexit
+import math
 import threading
 from typing import Annotated, Any, cast
 
@@ -95,6 +96,19 @@ class CypherResult(BaseModel):
     rows: list[list[Any]]
     row_count: int
     truncated: bool = Field(description="Rows were cut off at the row cap")
+    non_finite: int = Field(0, description="Cells that held NaN or ±Infinity, sent as null (JSON has no "
+                                           "such numbers)")
+
+
+def _non_finite(value: Any) -> int:
+    """How many NaN/±Infinity floats a result holds (JSON writes them as null)."""
+    if isinstance(value, float):
+        return 0 if math.isfinite(value) else 1
+    if isinstance(value, list | tuple):
+        return sum(_non_finite(v) for v in value)
+    if isinstance(value, dict):
+        return sum(_non_finite(v) for v in value.values())
+    return 0
 
 
 def _info(q: NamedQuery) -> dict[str, Any]:
@@ -177,5 +191,5 @@ def post_query(body: CypherRequest) -> dict[str, Any]:
     store = None if pool.isolated else st.store()
     result = pool.run(store, body.cypher, body.params, timeout=st.query_timeout, limit=limit)
     return {"columns": result.columns, "rows": result.rows, "row_count": len(result.rows),
-            "truncated": result.truncated}
+            "truncated": result.truncated, "non_finite": _non_finite(result.rows)}
 

@@ -164,7 +164,7 @@ def test_json_never_carries_nan_or_infinity(isolated: Any) -> None:
     assert reply.status_code == 200
     text = reply.get_data(as_text=True)
     assert "NaN" not in text and "Infinity" not in text
-    assert reply.get_json()["rows"] == [[None, None, 2.0]]
+    assert reply.get_json()["rows"] == [[None, None, 2.0]] and reply.get_json()["non_finite"] == 2
 
 
 def test_csv_cells_never_start_a_formula() -> None:

@@ -49,7 +49,7 @@ def test_post_query_runs_read_only_cypher(client: FlaskClient) -> None:
         "params": {"id": "country/RWA"}})
     assert r.status_code == 200
     assert r.get_json() == {"columns": ["name", "monitored"], "rows": [["Rwanda", True]], "row_count": 1,
-                            "truncated": False}
+                            "truncated": False, "non_finite": 0}
     capped = client.post("/api/v1/query", json={"cypher": "MATCH (c:Country) RETURN c.id", "limit": 5})
     assert capped.get_json()["row_count"] == 5 and capped.get_json()["truncated"] is True
 
