@@ -32,7 +32,7 @@ def isolated(variant: Any) -> Any:
     made: list[OpenAPI] = []
 
     def make(**config: Any) -> OpenAPI:
-        app = variant(**config)
+        app: OpenAPI = variant(**config)
         made.append(app)
         return app
 
