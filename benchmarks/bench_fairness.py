@@ -4,7 +4,8 @@ Two runs on the demo graph: look-ups alone, then the same look-ups while ``--hea
 posting a CPU-bound Cypher query (``POST /api/v1/query``, each until its time limit). Heavy
 queries run in the query workers (``AKG_QUERY_WORKERS``, 2 by default); the rest are refused at
 once with 503 + ``Retry-After`` (or 429 past the per-client rate), so look-ups are never queued
-behind them. Prints look-up p50/p95/p99 for both runs and what the heavy clients got.
+behind them. Prints look-up p50/p95/p99 for both runs and what the heavy clients got, and what a
+worker's reopening (after another process's write) costs a query.
 
     python -m benchmarks.bench_fairness [--seconds 15] [--clients 4] [--heavy 8]
 
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
+import statistics
 import tempfile
 import threading
 import time
@@ -49,6 +51,39 @@ def heavy_client(base: str, until: float, outcomes: Counter[int], lock: threadin
             time.sleep(min(retry, 1.0))
 
 
+def reopen_cost(db: Path, runs: int = 20) -> tuple[float, float]:
+    """Median ms of a tiny query in a worker: unchanged store, and just after another process wrote."""
+    from graph.ladybug_store import LadybugStore
+    from graph.records import Node
+    from graph.settings import Settings
+    from queries.isolated import QueryPool
+
+    settings = Settings(db_path=db, buffer_pool_mb=256, threads=2)
+    pool = QueryPool(settings, workers=1)
+    query = "MATCH (r:Region) RETURN count(*) AS n"
+    try:
+        pool.run(None, query, timeout=10, limit=1)
+        still = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            pool.run(None, query, timeout=10, limit=1)
+            still.append((time.perf_counter() - start) * 1000)
+        fresh = []
+        writer = LadybugStore(settings)
+        try:
+            for n in range(runs):
+                writer.write([Node.make(f"region/bench-{n}", name=f"Bench {n}")], [])
+                start = time.perf_counter()
+                pool.run(None, query, timeout=10, limit=1)
+                fresh.append((time.perf_counter() - start) * 1000)
+            writer.delete_nodes([f"region/bench-{n}" for n in range(runs)])
+        finally:
+            writer.close()
+    finally:
+        pool.close()
+    return statistics.median(still), statistics.median(fresh)
+
+
 def row(name: str, result: Result) -> str:
     return (f"| {name} | {result.requests} | {result.rps:.0f} | {result.percentile(50):.1f} | "
             f"{result.percentile(95):.1f} | {result.percentile(99):.1f} | {result.errors} |")
@@ -63,6 +98,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="akg-bench-fair-") as tmp:
         db = Path(tmp) / "akg.lbug"
         build_store(db)
+        unchanged, reopened = reopen_cost(db)
         with serve(db, cache=False) as base:
             paths = lookup_paths(base)
             drive(base, paths, seconds=2, clients=args.clients)  # warm-up
@@ -85,6 +121,8 @@ def main() -> None:
     print(row(f"with {args.heavy} clients posting heavy Cypher", mixed))
     print(f"\nHeavy query answers: {dict(sorted(outcomes.items()))} "
           "(200 done, 503 every worker busy, 429 over the per-client rate, 504 time limit)")
+    print(f"\nA worker's query, median of 20: {unchanged:.1f} ms on an unchanged store, {reopened:.1f} ms "
+          "just after another process wrote (the worker reopens its read-only database first)")
 
 
 if __name__ == "__main__":
