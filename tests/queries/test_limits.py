@@ -10,7 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli.admin import init_store
 from graph.base import GraphStore
+from graph.ladybug_store import LadybugStore
+from graph.records import Edge, Node
+from graph.settings import Settings
 from ontology.errors import QueryRefused, QueryTimeout
 from queries.cypher_arith import evaluate
 from queries.isolated import QueryCrashed, QueryPool, QueryTooLarge
@@ -109,10 +113,21 @@ def _query(draw: st.DrawFn) -> str:
 
 
 @pytest.fixture(scope="module")
-def pool(world: GraphStore) -> Iterator[QueryPool]:
-    if world.backend != "ladybug":
-        pytest.skip("the worker pool isolates the embedded engine only")
-    found = QueryPool(world.settings, workers=1, memory_mb=512)  # type: ignore[attr-defined]
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LadybugStore]:
+    """The vocabularies and two actors, in a store of this module's own."""
+    store = LadybugStore(Settings(db_path=tmp_path_factory.mktemp("fuzz") / "akg.lbug", buffer_pool_mb=256,
+                                  threads=2))
+    init_store(store)
+    store.write([Node.make("actor/fuzz-a", name="Night Riders", kind="militia"),
+                 Node.make("actor/fuzz-b", name="Hill Front", kind="armed-group")],
+                [Edge.make("SUPPORTS", "actor/fuzz-a", "actor/fuzz-b")])
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="module")
+def pool(world: LadybugStore) -> Iterator[QueryPool]:
+    found = QueryPool(world.settings, workers=1, memory_mb=512)
     yield found
     found.close()
 
@@ -124,7 +139,8 @@ def _fingerprint(store: GraphStore) -> tuple[object, ...]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(query=_query())
-def test_what_the_checker_accepts_never_writes_or_crashes(world: GraphStore, pool: QueryPool, query: str) -> None:
+def test_what_the_checker_accepts_never_writes_or_crashes(world: LadybugStore, pool: QueryPool,
+                                                         query: str) -> None:
     before = _fingerprint(world)
     try:
         pool.run(None, query, {"n": 4}, timeout=1.0, limit=20)
