@@ -29,6 +29,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
 from typing import Any
@@ -137,6 +138,8 @@ class QueryPool:
         self._idle: list[_Child] = []
         self._busy = 0
         self._lock = threading.Lock()
+        self._ready = threading.Condition(self._lock)  # a background start finished
+        self._starting = 0
         self._closed = False
 
     @property
@@ -155,12 +158,18 @@ class QueryPool:
             self._busy += 1
 
     def _take_child(self) -> _Child:
+        """An idle worker; one being started in the background is waited for, not doubled."""
         with self._lock:
-            while self._idle:
-                child = self._idle.pop()
-                if child.alive():
-                    return child
-                child.kill()
+            deadline = time.monotonic() + START_TIMEOUT_S
+            while True:
+                while self._idle:
+                    child = self._idle.pop()
+                    if child.alive():
+                        return child
+                    child.kill()
+                if self._starting == 0 or time.monotonic() > deadline:
+                    break
+                self._ready.wait(timeout=1.0)
         return _Child(self.settings, self.memory_mb)
 
     def _release(self, child: _Child | None) -> None:
@@ -172,29 +181,34 @@ class QueryPool:
         if child is not None:
             child.kill()
         if not self._closed and self.isolated:
-            threading.Thread(target=self._replace, daemon=True).start()
+            self._start_in_background()
+
+    def _start_in_background(self) -> None:
+        with self._lock:
+            self._starting += 1
+        threading.Thread(target=self._replace, daemon=True).start()
 
     def _replace(self) -> None:
         """Start a worker in the background so the next query need not wait for one."""
+        child: _Child | None = None
         try:
             child = _Child(self.settings, self.memory_mb)
         except AkgError as exc:
             log.warning("could not start a query worker: %s", exc.message)
-            return
         with self._lock:
-            if self._closed or len(self._idle) >= self.capacity:
-                surplus: _Child | None = child
-            else:
+            self._starting -= 1
+            if child is not None and not self._closed and len(self._idle) < self.capacity:
                 self._idle.append(child)
-                surplus = None
-        if surplus is not None:
-            surplus.kill()
+                child = None
+            self._ready.notify_all()
+        if child is not None:
+            child.kill()  # surplus
 
     def warm(self) -> None:
         """Start every worker now (in the background), not on the first query."""
         if self.isolated:
-            for _ in range(self.capacity - len(self._idle)):
-                threading.Thread(target=self._replace, daemon=True).start()
+            for _ in range(self.capacity - len(self._idle) - self._starting):
+                self._start_in_background()
 
     def run(self, store: GraphStore | None, cypher: str, params: Mapping[str, Any] | None = None, *,
             timeout: float, limit: int) -> ReadResult:

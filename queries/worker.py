@@ -161,4 +161,7 @@ def main(fd: int) -> None:
 
 
 if __name__ == "__main__":  # pragma: no cover - run as a child process
-    main(int(sys.argv[1]))
+    try:
+        main(int(sys.argv[1]))
+    except (EOFError, OSError):  # the parent went away (it exited or gave up on this worker)
+        sys.exit(0)

@@ -110,6 +110,9 @@ def test_busy_workers_answer_503_with_retry_after_at_once(isolated: Any) -> None
     body = assert_error_shape(busy, 503, "query_busy")
     assert int(busy.headers["Retry-After"]) >= 1 and body["details"]["retry_after"] >= 1
     assert client.get("/api/v1/countries/RWA").status_code == 200  # lookups are not queued
+    page = post_form(client, "/console", {"cypher": "RETURN 1 AS one"})
+    assert page.status_code == 503 and int(page.headers["Retry-After"]) >= 1
+    assert "query workers are busy" in page.get_data(as_text=True)
     slow.join()
 
 
