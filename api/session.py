@@ -6,6 +6,7 @@ Flask's signed session cookie (``HttpOnly``, ``SameSite=Strict``, ``Secure`` whe
 HTTPS) holding a fingerprint of the token (SHA-256, never the token), so removing a token from
 the configuration ends its sessions. Scripts keep using ``Authorization: Bearer`` on the API.
 
+Failed sign-ins are limited per client address (:data:`SIGNIN_ATTEMPTS` a minute, then 429).
 Every form that posts carries a CSRF token (``csrf`` field, the session's random value), checked
 in constant time on every ``POST`` to the pages, signed in or not. The cookie's signing key is
 random per process unless the Flask ``SECRET_KEY`` is configured: a restart signs everyone out.
@@ -19,14 +20,15 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, redirect, render_template, request, session, url_for
+from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers.response import Response
 
 from api.errors import ApiError
-from api.security import Tokens
+from api.security import RateLimiter, Tokens
 from api.state import state
 
 __all__ = ["bp", "csrf_token", "fingerprint", "guard_pages", "init_app", "signed_in"]
@@ -34,6 +36,9 @@ __all__ = ["bp", "csrf_token", "fingerprint", "guard_pages", "init_app", "signed
 bp = Blueprint("session", __name__, template_folder="templates")
 
 _AUTH = "auth"
+_ATTEMPTS = "akg_signin_attempts"
+# Failed sign-ins allowed per client address a minute (guessing a token is hopeless anyway).
+SIGNIN_ATTEMPTS = 10
 _CSRF = "csrf"
 # Endpoints that stay open without a session (the sign-in form and the pages' own assets).
 OPEN_ENDPOINTS = frozenset({"session.signin", "session.signout", "pages.static", "pages.viz_asset"})
@@ -113,6 +118,12 @@ def signin() -> Response | tuple[str, int]:
     token = request.form.get("token", "").strip()
     tokens = state().tokens
     if not token or not tokens.valid(f"Bearer {token}"):
+        limiter = current_app.extensions.setdefault(_ATTEMPTS, RateLimiter(SIGNIN_ATTEMPTS))
+        wait = limiter.take(request.remote_addr or "unknown")
+        if wait > 0:
+            raise ApiError(429, "rate_limited", f"too many sign-in attempts: at most {SIGNIN_ATTEMPTS} "
+                           "failed ones a minute", {"retry_after": math.ceil(wait)},
+                           headers={"Retry-After": str(math.ceil(wait))})
         return render_template("pages/signin.html", next=target, error="That token is not valid."), 401
     session.clear()
     session[_AUTH] = fingerprint(token)

@@ -73,3 +73,8 @@ def test_every_posting_form_needs_its_csrf_token(client: Any) -> None:
     assert client.post("/console", data={"cypher": "RETURN 1 AS one", "csrf": "forged"}).status_code == 403
     assert post_form(client, "/console", {"cypher": "RETURN 1 AS one"}).status_code == 200
     assert client.post("/signin", data={"token": TOKEN}).status_code == 403
+
+
+def test_failed_sign_ins_are_limited(guarded: Any) -> None:
+    codes = [post_form(guarded, "/signin", {"token": f"guess-{n}"}).status_code for n in range(11)]
+    assert codes == [401] * 10 + [429]
