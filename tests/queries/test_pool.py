@@ -3,9 +3,13 @@ and the in-process path used on Neo4j."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -97,3 +101,18 @@ def test_without_isolation_the_pool_runs_in_process_and_still_bounds(settings: S
     finally:
         pool.close()
         store.close()
+
+
+@pytest.mark.parametrize(("cypher", "said"), [
+    ("RETURN " + "(" * 3000 + "1" + ")" * 3000 + " AS x", "nested 3000 deep"),
+    ("RETURN " + "NOT " * 20000 + "true AS x", "prefix operators"),
+    ("WITH range(1, 10000000) AS l RETURN size(list_transform(l, x -> l)) AS n", "more memory"),
+])
+def test_akg_query_ends_with_one_line_not_a_crash(settings: Settings, cypher: str, said: str) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AKG_")}
+    env.update(AKG_DB=str(settings.db_path), AKG_BUFFER_POOL_MB="128", AKG_QUERY_MEMORY_MB="512")
+    akg = Path(sys.executable).parent / "akg"
+    done = subprocess.run([str(akg), "query", cypher], env=env,  # noqa: S603
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 1, done.stderr
+    assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1
