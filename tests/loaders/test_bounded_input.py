@@ -60,3 +60,15 @@ def test_broken_csv_gives_one_line_with_the_line_number(tmp_path: Path, case: st
         for _ in acled.open_acled(tmp_path / "bad.csv").batches():
             pass
     assert str(err.value).splitlines() == [expected] or expected in str(err.value).splitlines()[0]
+
+
+def test_a_cell_larger_than_a_read_block_names_its_line(tmp_path: Path) -> None:
+    """The audit's 200 MB cell, scaled down: a cell past the reader's block size."""
+    lines = ACLED.read_text(encoding="utf-8").splitlines()
+    (tmp_path / "bad.csv").write_text("\n".join([*lines[:3], lines[3] + "x" * 50_000, *lines[4:]]) + "\n",
+                                      encoding="utf-8")
+    with pytest.raises(SourceFormatError) as err:
+        for _ in acled.open_acled(tmp_path / "bad.csv").batches(block_size=4096):
+            pass
+    text = str(err.value)
+    assert len(text.splitlines()) == 1 and text.startswith("bad.csv:") and "CSV error" in text, text
