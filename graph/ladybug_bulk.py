@@ -140,7 +140,7 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], settled: set[str]
     summary.edges_updated += len(plan.update)
     summary.edges_unchanged += plan.unchanged
     if fresh.num_rows:
-        if fresh.num_rows >= w.copy_threshold:
+        if fresh.num_rows >= w.copy_threshold and w.may_copy_edges(et.type):
             props = w.model.relationships[et.type].properties
             cols = {"from": fresh.column("from"), "to": fresh.column("to")}
             for name, prop in props.items():
