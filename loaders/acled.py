@@ -32,6 +32,7 @@ import pyarrow.compute as pc
 from graph.bulk import Bulk
 from loaders.actors import AliasTable
 from loaders.event_csv import BadCell, CsvSource, open_source, parse_dates, parse_floats, parse_ints
+from loaders.event_mapping import ACLED_INDICATORS
 from loaders.event_rows import EventBuilder
 from loaders.reference import reference
 from ontology.errors import SourceFormatError
@@ -51,10 +52,9 @@ KIND = {"1": "state-security-force", "2": "armed-group", "3": "militia", "4": "m
         "Protesters": "protesters", "External/Other forces": "other"}
 CIVILIANS = {"7", "Civilians"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
-# Sub-event types that evidence Framework indicators (team judgement, see docs/loading.md).
-INDICATORS = {"Sexual violence": ["7.9"], "Abduction/forced disappearance": ["7.8"],
-              "Attack": ["7.8"], "Looting/property destruction": ["7.11"],
-              "Chemical weapon": ["13.10"], "Excessive force against protesters": ["7.8"]}
+# Sub-event types that evidence Framework indicators (team judgement, see docs/loading.md); the
+# one mapping of event types to categories and indicators is loaders/event_mapping.py.
+INDICATORS = ACLED_INDICATORS
 
 
 def open_acled(path: Path) -> CsvSource:

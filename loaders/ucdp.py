@@ -30,6 +30,7 @@ import pycountry
 from graph.bulk import Bulk
 from loaders.actors import AliasTable
 from loaders.event_csv import BadCell, CsvSource, open_source, parse_dates, parse_floats, parse_ints
+from loaders.event_mapping import UCDP_INDICATORS
 from loaders.event_rows import EventBuilder, in_kosovo
 from loaders.reference import reference
 
@@ -149,7 +150,8 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
             builder.perpetrated(event, get("side_a", i), side_a_kind, country)
             if one_sided:
                 builder.targeted(event, [get("side_b", i)], country, reference().countries.get(country, ""))
-                builder.evidences(event, "11.1")
+                for indicator in UCDP_INDICATORS[kind]:
+                    builder.evidences(event, indicator)
             elif get("side_b", i):
                 side_b_kind = "government" if get("side_b", i).startswith("Government of") else "armed-group"
                 builder.perpetrated(event, get("side_b", i), side_b_kind, country)
