@@ -34,6 +34,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from api import (
     actors,
+    alerts,
     analytics,
     assessments,
     countries,
@@ -42,6 +43,7 @@ from api import (
     meta,
     queries,
     recommendations,
+    signals,
     triggers,
 )
 from api.errors import ErrorBody, register, validation_error_response
@@ -79,7 +81,8 @@ MAX_CONTENT_LENGTH = "MAX_CONTENT_LENGTH"
 
 log = logging.getLogger("api")
 
-RESOURCES = (countries, actors, groups, triggers, recommendations, assessments, queries, analytics, export)
+RESOURCES = (countries, actors, groups, triggers, recommendations, assessments, queries, analytics, export,
+             alerts, signals)
 # Blueprints whose successful GET responses may be cached (reads of the graph only).
 CACHED = frozenset(m.bp.name for m in RESOURCES)
 KEPT_HEADERS = frozenset({"Content-Type", "Content-Disposition"})

@@ -27,7 +27,7 @@ from loaders.signals import AlertDraft, evaluate
 from loaders.thresholds import Thresholds
 from ontology.errors import AkgError, InvalidRecord
 
-__all__ = ["STATUSES", "AlertNotFound", "Refresh", "refresh", "set_status", "touched_windows"]
+__all__ = ["STATUSES", "AlertNotFound", "Refresh", "coverage", "refresh", "set_status", "touched_windows"]
 
 STATUSES = ("new", "acknowledged", "dismissed", "escalated")
 
@@ -203,3 +203,20 @@ def set_status(store: GraphStore, alert_id: str, status: str, reason: str | None
         props["status_reason"] = reason.strip()
     store.write([Node.make(alert_id, partial=True, **props)], [])
     return {"id": alert_id, "status": status, "reason": props.get("status_reason"), "changed": day}
+
+
+def coverage(store: GraphStore, iso3: str, thresholds: Thresholds | None = None) -> dict[str, object]:
+    """What the stored events of a country allow: their span, and in words why nothing may alert."""
+    limits = (thresholds or Thresholds()).for_country(iso3)
+    span = first_dates(store, iso3).get(iso3)
+    if span is None:
+        return {"events": 0, "first_event": None, "last_event": None, "months": 0,
+                "message": f"No events of {iso3} are stored, so it has no series and no alerts: load ACLED or "
+                           "UCDP GED events for it (akg load acled|ucdp)."}
+    first, last, count = span
+    months = (last.year - first.year) * 12 + last.month - first.month + 1
+    need = int(limits["min_baseline_months"])
+    message = (f"{count:,} events from {first} to {last} ({months} months)."
+               + (f" Signals need {need} months of event history before anything can alert, so none has."
+                  if months <= need else ""))
+    return {"events": count, "first_event": first, "last_event": last, "months": months, "message": message}

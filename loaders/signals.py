@@ -155,8 +155,12 @@ def _month(c: _Country, month: pd.Timestamp, named: set[str]) -> list[AlertDraft
 
     def draft(kind: str, dimension: str, key: str, observed: float, baseline: float, strength: float,
               text: str, ids: Iterable[str], p: float | None = None, points: Iterable[str] = ()) -> None:
+        chosen = list(dict.fromkeys(ids))
+        evidence = c.evidence(chosen)
+        if len(evidence) < len(chosen):
+            text += f"; the {len(evidence)} of {len(chosen)} events with most deaths are linked as evidence"
         out.append(AlertDraft(c.iso3, kind, period[0], period[1], dimension, key, float(observed),
-                              float(baseline), round(strength, 4), text, p, c.evidence(ids), list(points)))
+                              float(baseline), round(strength, 4), text, p, evidence, list(points)))
 
     # surges
     counts = bas[bas["dimension"].isin(SURGE_DIMENSIONS)].groupby(["dimension", "slice", "month"]).size()
