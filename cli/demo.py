@@ -12,10 +12,15 @@ from graph.base import GraphStore
 from graph.ingest import load_bulk, load_files, split
 from loaders import acled, assessment, ewp, ucdp, ushmm
 from loaders.actors import AliasTable
+from loaders.early_warning import refresh
+from loaders.reference import reference
+from loaders.thresholds import Thresholds
 
 __all__ = ["COMMANDS", "build_demo"]
 
 EXAMPLES = Path("examples")
+# Countries whose real event data ship in examples/events (see examples/EVENTS.md).
+REAL = ("SYR",)
 
 
 def build_demo(store: GraphStore, examples: Path = EXAMPLES) -> list[str]:
@@ -37,10 +42,16 @@ def build_demo(store: GraphStore, examples: Path = EXAMPLES) -> list[str]:
             rows, bad = module.check(source)
             if bad:
                 out.append(f"{path}: {len(bad)} bad cells; skipped them")
+            # the real UCDP GED events of Syria replace the illustrative rows of Syria in the demo
+            keep = [c for c in reference().countries if c not in REAL] if path.name.endswith("_demo.csv") else None
             s = load_bulk(store, module.chunks(source, AliasTable.from_store(store, alias_files),
-                                               skip_lines={b.line for b in bad}))
+                                               skip_lines={b.line for b in bad}, countries=keep))
+            note = f" (illustrative rows of {', '.join(REAL)} left out)" if keep else ""
             out.append(f"{name} {path.name}: {rows} rows, {s.nodes_created} nodes and {s.edges_created} "
-                       "relationships created")
+                       f"relationships created{note}")
+    signals = refresh(store, None, Thresholds())
+    out.append(f"signals: {signals.points:,} series points and {signals.alerts:,} alerts from "
+               f"{signals.events:,} events of {signals.countries} countries")
     for path in sorted((examples / "ushmm").glob("*.csv")):
         nodes, edges = split(ushmm.read(path))
         s = store.write(nodes, edges)

@@ -2,7 +2,8 @@
 
 For each month the band is the baseline's mean ± 2 standard deviations over the preceding
 ``window`` months (zeros for months without events, from the series' first month), drawn as a
-shaded area with the mean as a dashed line: a bar above the band stands out. Months with an
+shaded area with the mean as a dashed line: a bar above the band stands out. Like the signals, the
+band starts once 12 months of history precede a month. Months with an
 alert carry a ▲ marker whose tooltip is the alert's explanation. Every bar has its month and
 count as a tooltip; the ``<desc>`` says in words how many months alerted.
 
@@ -11,8 +12,8 @@ Example:
     ...                    title="Events per month")
     >>> svg.startswith("<svg") and "▲" in svg and "surge: 40 vs 3" in svg
     True
-    >>> band([1, 1, 1, 10], window=3)[3]
-    (1.0, 1.0, 1.0)
+    >>> band([1, 1, 1, 10], window=3, minimum=3)[2:]
+    [None, (1.0, 1.0, 1.0)]
 """
 
 from __future__ import annotations
@@ -43,12 +44,12 @@ def fill_months(points: Sequence[tuple[str, int]]) -> list[tuple[str, int]]:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def band(values: Sequence[int], *, window: int = 24) -> list[tuple[float, float, float] | None]:
-    """Per position: (low, mean, high) of the preceding ``window`` values (None for the first)."""
+def band(values: Sequence[int], *, window: int = 24, minimum: int = 12) -> list[tuple[float, float, float] | None]:
+    """Per position: (low, mean, high) of the preceding ``window`` values (None with fewer than ``minimum``)."""
     out: list[tuple[float, float, float] | None] = []
     for i in range(len(values)):
         prior = values[max(0, i - window):i]
-        if not prior:
+        if len(prior) < max(minimum, 1):
             out.append(None)
             continue
         mean = sum(prior) / len(prior)
