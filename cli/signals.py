@@ -10,7 +10,7 @@ import click
 
 import queries
 from cli.common import echo_table, store_from
-from loaders.early_warning import Refresh, refresh, set_status
+from loaders.early_warning import AlertNotFound, Refresh, refresh, set_status
 from loaders.event_frame import first_dates
 from loaders.thresholds import load_thresholds
 
@@ -107,7 +107,11 @@ def list_alerts(ctx: click.Context, country: str, since: dt.datetime | None, sta
 
 def _status(ctx: click.Context, alert_id: str, status: str, reason: str | None) -> None:
     with store_from(ctx) as store:
-        done = set_status(store, alert_id if alert_id.startswith("alert/") else f"alert/{alert_id}", status, reason)
+        try:
+            done = set_status(store, alert_id if alert_id.startswith("alert/") else f"alert/{alert_id}", status,
+                              reason)
+        except AlertNotFound as exc:
+            raise click.ClickException(exc.message) from None
     click.echo(f"{done['id']}: {done['status']}" + (f" ({done['reason']})" if done["reason"] else ""))
 
 

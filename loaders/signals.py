@@ -32,9 +32,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from loaders.event_frame import EventFrames
@@ -75,29 +76,8 @@ def _strength(p: float) -> float:
     return min(1.0, -math.log10(max(p, 1e-300)) / 12)
 
 
-def _months(first: dt.date, last: dt.date) -> list[pd.Timestamp]:
-    return list(pd.date_range(pd.Timestamp(first).to_period("M").start_time,
-                              pd.Timestamp(last).to_period("M").start_time, freq="MS"))
-
-
 def _label(dimension: str, key: str) -> str:
     return "all events" if dimension == "all" else f"{dimension} {key}"
-
-
-@dataclass
-class _Country:
-    """One country's events, pre-grouped by month, and the helpers the signals share."""
-
-    iso3: str
-    events: pd.DataFrame          # id, month, fat, civd, civ, pv
-    slices: pd.DataFrame          # id, dimension, slice, month
-    first_month: pd.Timestamp
-    limits: Mapping[str, float]
-
-    def evidence(self, ids: Iterable[str]) -> list[str]:
-        chosen = self.events[self.events["id"].isin(set(ids))]
-        chosen = chosen.sort_values(["civd", "fat", "id"], ascending=[False, False, True])
-        return chosen["id"].head(int(self.limits["max_evidence"])).tolist()
 
 
 def _prepare(frames: EventFrames) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -107,8 +87,9 @@ def _prepare(frames: EventFrames) -> tuple[pd.DataFrame, pd.DataFrame]:
     civd = pd.to_numeric(ev["civilian_deaths"], errors="coerce").fillna(fat.where(civ, 0)).astype("int64")
     cats = categories(ev)
     pv_ids = set(cats.loc[cats["category"] == "political-violence", "id"])
-    base = pd.DataFrame({"id": ev["id"], "iso3": ev["iso3"], "month": pd.to_datetime(ev["date"]).dt.to_period("M")
-                         .dt.start_time, "fat": fat, "civd": civd, "civ": civ, "pv": ev["id"].isin(pv_ids)})
+    dates = pd.to_datetime(ev["date"])
+    base = pd.DataFrame({"id": ev["id"], "iso3": ev["iso3"], "ym": dates.dt.year * 12 + dates.dt.month - 1,
+                         "fat": fat, "civd": civd, "civ": civ, "pv": ev["id"].isin(pv_ids)})
     parts = [ev[["id"]].assign(dimension="all", slice="*"),
              cats.rename(columns={"category": "slice"}).assign(dimension="category"),
              frames.indicators.rename(columns={"indicator": "slice"}).assign(dimension="indicator"),
@@ -117,8 +98,17 @@ def _prepare(frames: EventFrames) -> tuple[pd.DataFrame, pd.DataFrame]:
              ev.loc[ev["area"].notna() & (ev["area"] != ""), ["id", "area"]].rename(columns={"area": "slice"})
              .assign(dimension="admin1")]
     slices = pd.concat([p[["id", "dimension", "slice"]] for p in parts if len(p)], ignore_index=True)
-    slices = slices.drop_duplicates().merge(base[["id", "iso3", "month", "pv"]], on="id")
+    slices = slices.drop_duplicates().merge(base[["id", "iso3", "ym", "pv"]], on="id")
     return base, slices
+
+
+def _ym(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _date(ym: int, end: bool = False) -> dt.date:
+    first = dt.date(ym // 12, ym % 12 + 1, 1)
+    return (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date() if end else first
 
 
 def evaluate(frames: EventFrames, months: Mapping[str, tuple[dt.date, dt.date]],
@@ -129,108 +119,163 @@ def evaluate(frames: EventFrames, months: Mapping[str, tuple[dt.date, dt.date]],
         return []
     base, slices = _prepare(frames)
     out: list[AlertDraft] = []
+    by_country = dict(tuple(base.groupby("iso3")))
+    slices_by = dict(tuple(slices.groupby("iso3")))
     for iso3, (first, last) in sorted(months.items()):
-        if iso3 not in first_event:
+        if iso3 not in first_event or iso3 not in by_country:
             continue
-        c = _Country(iso3, base[base["iso3"] == iso3], slices[slices["iso3"] == iso3],
-                     pd.Timestamp(first_event[iso3]).to_period("M").start_time, limits_of(iso3))
-        for month in _months(first, last):
-            out += _month(c, month, named_groups.get(iso3, set()))
+        out += _Country(iso3, by_country[iso3], slices_by.get(iso3, slices.iloc[0:0]), _ym(first_event[iso3]),
+                        limits_of(iso3), named_groups.get(iso3, set())).alerts(_ym(first), _ym(last))
     return out
 
 
-def _month(c: _Country, month: pd.Timestamp, named: set[str]) -> list[AlertDraft]:
-    lim = c.limits
-    window = int(lim["window_months"])
-    w_start = month - pd.DateOffset(months=window - 1)
-    b_start = max(w_start - pd.DateOffset(months=int(lim["baseline_months"])), c.first_month)
-    n_base = (w_start.year - b_start.year) * 12 + w_start.month - b_start.month
-    if n_base < lim["min_baseline_months"]:
-        return []
-    period = (w_start.date(), (month + pd.offsets.MonthEnd(0)).date())
-    in_w = (c.slices["month"] >= w_start) & (c.slices["month"] <= month)
-    in_b = (c.slices["month"] >= b_start) & (c.slices["month"] < w_start)
-    win, bas = c.slices[in_w], c.slices[in_b]
-    out: list[AlertDraft] = []
+class _Matrix:
+    """Monthly counts per (dimension, slice) as a dense array with running sums (column 0 = origin)."""
 
-    def draft(kind: str, dimension: str, key: str, observed: float, baseline: float, strength: float,
-              text: str, ids: Iterable[str], p: float | None = None, points: Iterable[str] = ()) -> None:
-        chosen = list(dict.fromkeys(ids))
-        evidence = c.evidence(chosen)
-        if len(evidence) < len(chosen):
-            text += f"; the {len(evidence)} of {len(chosen)} events with most deaths are linked as evidence"
-        out.append(AlertDraft(c.iso3, kind, period[0], period[1], dimension, key, float(observed),
-                              float(baseline), round(strength, 4), text, p, evidence, list(points)))
+    def __init__(self, rows: pd.DataFrame, origin: int, width: int) -> None:
+        counts = rows.groupby(["dimension", "slice", "ym"]).size()
+        keys = counts.index.droplevel(2).unique()
+        self.keys = list(keys)
+        grid = np.zeros((len(keys), width), dtype=np.int64)
+        if len(counts):
+            r = keys.get_indexer(counts.index.droplevel(2))
+            grid[r, counts.index.get_level_values(2).to_numpy() - origin] = counts.to_numpy()
+        self.cum = np.concatenate([np.zeros((len(keys), 1), np.int64), grid.cumsum(axis=1)], axis=1)
+        self.cum2 = np.concatenate([np.zeros((len(keys), 1), np.int64), (grid ** 2).cumsum(axis=1)], axis=1)
 
-    # surges
-    counts = bas[bas["dimension"].isin(SURGE_DIMENSIONS)].groupby(["dimension", "slice", "month"]).size()
-    now = win[win["dimension"].isin(SURGE_DIMENSIONS)].groupby(["dimension", "slice"])["id"].agg(list)
-    for (dimension, key), ids in now.items():
-        observed = len(ids)
-        if observed < lim["surge_min_events"]:
-            continue
-        try:
-            monthly = counts.loc[(dimension, key)]
-        except KeyError:
-            monthly = pd.Series(dtype="int64")
-        values = [int(monthly.get(m, 0)) for m in pd.date_range(b_start, w_start - pd.DateOffset(months=1), freq="MS")]
-        mean = sum(values) / n_base
-        var = sum((v - mean) ** 2 for v in values) / max(n_base - 1, 1)
-        expected = mean * window
-        if observed < lim["surge_min_ratio"] * expected:
-            continue
-        p = count_tail(observed, max(expected, 1e-9), max(var * window, expected))
-        if p <= lim["surge_probability"]:
-            draft("surge", str(dimension), str(key), observed, expected, _strength(p),
-                  f"{observed} events ({_label(str(dimension), str(key))}) in {window} month(s) against "
-                  f"{expected:.1f} expected from the {n_base}-month baseline (mean {mean:.1f}, variance "
-                  f"{var:.1f}); negative-binomial P(X ≥ {observed}) = {p:.2g} ≤ {lim['surge_probability']:g}",
-                  ids, p, [str(key)] if dimension == "indicator" else [])
-    # civilian share among political-violence events
-    ev = c.events
-    ew = ev[(ev["month"] >= w_start) & (ev["month"] <= month) & ev["pv"]]
-    eb = ev[(ev["month"] >= b_start) & (ev["month"] < w_start) & ev["pv"]]
-    civ_w, civ_b = int(ew["civ"].sum()), int(eb["civ"].sum())
-    if len(ew) and len(eb) and civ_w >= lim["civilian_share_min_events"]:
-        share_w, share_b = civ_w / len(ew), civ_b / len(eb)
-        if share_w - share_b >= lim["civilian_share_min_increase"]:
-            p = binomial_tail(civ_w, len(ew), max(share_b, 1e-6))
-            if p <= lim["civilian_share_probability"]:
-                draft("civilian-share", "category", "civilian-targeting", round(share_w, 4), round(share_b, 4),
-                      _strength(p), f"{civ_w} of {len(ew)} political-violence events ({share_w:.0%}) targeted "
-                      f"civilians against {share_b:.0%} in the {n_base}-month baseline; binomial "
-                      f"P(X ≥ {civ_w}) = {p:.2g}", ew.loc[ew["civ"], "id"], p)
-    # new perpetrators, first events against named groups, spread to new areas
-    for dimension, kind, minimum in (("actor", "new-actor", lim["new_actor_min_events"]),
-                                     ("group", "new-group", lim["new_group_min_events"])):
-        seen = set(bas.loc[bas["dimension"] == dimension, "slice"])
-        fresh = win[(win["dimension"] == dimension) & ~win["slice"].isin(seen)].groupby("slice")["id"].agg(list)
-        for key, ids in fresh.items():
-            if len(ids) < minimum or (kind == "new-group" and key not in named):
+    def total(self, lo: int, hi: int) -> np.ndarray:
+        """Per row, the sum over columns lo..hi (inclusive)."""
+        return self.cum[:, hi + 1] - self.cum[:, lo]
+
+    def squares(self, lo: int, hi: int) -> np.ndarray:
+        return self.cum2[:, hi + 1] - self.cum2[:, lo]
+
+
+class _Country:
+    """One country's events and the signals over its months."""
+
+    def __init__(self, iso3: str, events: pd.DataFrame, slices: pd.DataFrame, first: int,
+                 limits: Mapping[str, float], named: set[str]) -> None:
+        self.iso3, self.lim, self.named, self.origin = iso3, limits, named, first
+        self.events = events.set_index("id")
+        self.width = int(max(events["ym"].max(), first) - first + 1)
+        self.slices = slices[slices["ym"] >= first]
+        self.matrix = _Matrix(self.slices, first, self.width)
+        self.spread = _Matrix(self.slices[(self.slices["dimension"] == "admin1") & self.slices["pv"]], first,
+                              self.width)
+        self.positions = self.slices.groupby(["dimension", "slice"]).indices
+        ym = (events["ym"] - first).clip(lower=0).to_numpy()
+        self.pv = np.bincount(ym[events["pv"].to_numpy()], minlength=self.width)
+        self.civ_pv = np.bincount(ym[(events["pv"] & events["civ"]).to_numpy()], minlength=self.width)
+        self.any = np.bincount(ym, minlength=self.width)
+
+    def ids(self, dimension: str, key: str, lo: int, hi: int) -> list[str]:
+        pos = self.positions.get((dimension, key))
+        if pos is None:
+            return []
+        rows = self.slices.iloc[pos]
+        month = rows["ym"].to_numpy() - self.origin
+        return rows["id"].to_numpy()[(month >= lo) & (month <= hi)].tolist()
+
+    def evidence(self, ids: list[str]) -> list[str]:
+        chosen = self.events.loc[ids, ["civd", "fat"]].reset_index()
+        chosen = chosen.sort_values(["civd", "fat", "id"], ascending=[False, False, True])
+        return chosen["id"].head(int(self.lim["max_evidence"])).tolist()
+
+    def alerts(self, first: int, last: int) -> list[AlertDraft]:
+        out: list[AlertDraft] = []
+        window = int(self.lim["window_months"])
+        for j in range(max(first - self.origin, 0), min(last - self.origin, self.width - 1) + 1):
+            lo = j - window + 1
+            if lo < 0 or not self.any[lo:j + 1].sum():
+                continue  # nothing happened in the period: nothing can alert
+            b_lo = max(lo - int(self.lim["baseline_months"]), 0)
+            n_base = lo - b_lo
+            if n_base < self.lim["min_baseline_months"]:
                 continue
-            strength = 0.6 if kind == "new-group" else min(0.6, 0.3 + 0.05 * (len(ids) - minimum))
+            out += self._month(j, lo, b_lo, n_base)
+        return out
+
+    def _month(self, j: int, lo: int, b_lo: int, n_base: int) -> list[AlertDraft]:
+        lim, m, window = self.lim, self.matrix, int(self.lim["window_months"])
+        period = (_date(self.origin + lo), _date(self.origin + j, end=True))
+        out: list[AlertDraft] = []
+
+        def draft(kind: str, dimension: str, key: str, observed: float, baseline: float, strength: float,
+                  text: str, ids: list[str], p: float | None = None, points: tuple[str, ...] = ()) -> None:
+            chosen = list(dict.fromkeys(ids))
+            evidence = self.evidence(chosen)
+            if len(evidence) < len(chosen):
+                text += f"; the {len(evidence)} of {len(chosen)} events with most deaths are linked as evidence"
+            out.append(AlertDraft(self.iso3, kind, period[0], period[1], dimension, key, float(observed),
+                                  float(baseline), round(strength, 4), text, p, evidence, list(points)))
+
+        obs = m.total(lo, j)
+        sums = m.total(b_lo, lo - 1)
+        mean = sums / n_base
+        var = (m.squares(b_lo, lo - 1) - n_base * mean ** 2) / max(n_base - 1, 1)
+        for r in np.flatnonzero((obs >= lim["surge_min_events"]) & (obs >= lim["surge_min_ratio"] * mean * window)):
+            dimension, key = m.keys[r]
+            if dimension not in SURGE_DIMENSIONS:
+                continue
+            observed, expected = int(obs[r]), float(mean[r] * window)
+            p = count_tail(observed, max(expected, 1e-9), max(float(var[r]) * window, expected))
+            if p <= lim["surge_probability"]:
+                draft("surge", dimension, key, observed, expected, _strength(p),
+                      f"{observed} events ({_label(dimension, key)}) in {window} month(s) against {expected:.1f} "
+                      f"expected from the {n_base}-month baseline (mean {mean[r]:.1f}, variance {var[r]:.1f}); "
+                      f"negative-binomial P(X ≥ {observed}) = {p:.2g} ≤ {lim['surge_probability']:g}",
+                      self.ids(dimension, key, lo, j), p, (key,) if dimension == "indicator" else ())
+        # civilian share among political-violence events
+        n_w, civ_w = int(self.pv[lo:j + 1].sum()), int(self.civ_pv[lo:j + 1].sum())
+        n_b, civ_b = int(self.pv[b_lo:lo].sum()), int(self.civ_pv[b_lo:lo].sum())
+        if n_w and n_b and civ_w >= lim["civilian_share_min_events"]:
+            share_w, share_b = civ_w / n_w, civ_b / n_b
+            if share_w - share_b >= lim["civilian_share_min_increase"]:
+                p = binomial_tail(civ_w, n_w, max(share_b, 1e-6))
+                if p <= lim["civilian_share_probability"]:
+                    ids = [i for i in self.ids("category", "civilian-targeting", lo, j)
+                           if self.events.at[i, "pv"]]
+                    draft("civilian-share", "category", "civilian-targeting", round(share_w, 4), round(share_b, 4),
+                          _strength(p), f"{civ_w} of {n_w} political-violence events ({share_w:.0%}) targeted "
+                          f"civilians against {share_b:.0%} in the {n_base}-month baseline; binomial "
+                          f"P(X ≥ {civ_w}) = {p:.2g}", ids, p)
+        # perpetrators new to the country, first events against groups an assessment names
+        for r in np.flatnonzero((sums == 0) & (obs > 0)):
+            dimension, key = m.keys[r]
+            kind = {"actor": "new-actor", "group": "new-group"}.get(dimension)
+            minimum = lim["new_actor_min_events"] if kind == "new-actor" else lim["new_group_min_events"]
+            if kind is None or obs[r] < minimum or (kind == "new-group" and key not in self.named):
+                continue
+            count = int(obs[r])
+            strength = 0.6 if kind == "new-group" else min(0.6, 0.3 + 0.05 * (count - minimum))
             what = "perpetrator" if kind == "new-actor" else "group named in an assessment, targeted"
-            draft(kind, dimension, str(key), len(ids), 0, strength,
-                  f"{key}: {len(ids)} event(s) in the period, none in the {n_base}-month baseline ({what})",
-                  ids, None, [str(key)])
-    areas_b = set(bas.loc[(bas["dimension"] == "admin1") & bas["pv"], "slice"])
-    new_areas = win[(win["dimension"] == "admin1") & win["pv"] & ~win["slice"].isin(areas_b)] \
-        .groupby("slice")["id"].agg(list)
-    new_areas = new_areas[new_areas.map(len) >= lim["spread_min_events"]]
-    if len(new_areas) >= lim["spread_min_new_areas"]:
-        names = sorted(map(str, new_areas.index))
-        draft("spread", "admin1", "; ".join(names), len(names), len(areas_b),
-              min(0.6, 0.3 + 0.05 * (len(names) - lim["spread_min_new_areas"])),
-              f"political violence in {len(names)} admin-1 area(s) with none in the {n_base}-month baseline: "
-              f"{', '.join(names)} ({len(areas_b)} areas had some before)",
-              [i for ids in new_areas for i in ids])
-    # single events with many civilian deaths
-    limit = lim["mass_fatality_civilian_deaths"]
-    mass = ev[(ev["month"] == month) & (ev["civd"] >= limit)]
-    if len(mass):
-        top = mass.sort_values(["civd", "id"], ascending=[False, True]).iloc[0]
-        draft("mass-fatality", "all", f"civilian deaths >= {limit:g}", int(top["civd"]), limit,
-              min(1.0, 0.6 + int(top["civd"]) / 1000),
-              f"{len(mass)} event(s) in the month with at least {limit:g} civilian deaths each, "
-              f"{int(mass['civd'].sum())} in all; the largest, {top['id']}, {int(top['civd'])}", mass["id"])
-    return out
+            draft(kind, dimension, key, count, 0, strength,
+                  f"{key}: {count} event(s) in the period, none in the {n_base}-month baseline ({what})",
+                  self.ids(dimension, key, lo, j), None, (key,))
+        # spread of political violence to admin-1 areas without any in the baseline
+        s = self.spread
+        if s.keys:
+            s_obs, s_base = s.total(lo, j), s.total(b_lo, lo - 1)
+            fresh = [s.keys[r][1] for r in np.flatnonzero((s_base == 0) & (s_obs >= lim["spread_min_events"]))]
+            if len(fresh) >= lim["spread_min_new_areas"]:
+                names = sorted(map(str, fresh))
+                before = int((s_base > 0).sum())
+                ids = [i for a in names for i in self.ids("admin1", a, lo, j) if self.events.at[i, "pv"]]
+                draft("spread", "admin1", "; ".join(names), len(names), before,
+                      min(0.6, 0.3 + 0.05 * (len(names) - lim["spread_min_new_areas"])),
+                      f"political violence in {len(names)} admin-1 area(s) with none in the {n_base}-month "
+                      f"baseline: {', '.join(names)} ({before} areas had some before)", ids)
+        # single events with many civilian deaths, in the evaluated month
+        limit = lim["mass_fatality_civilian_deaths"]
+        ev = self.events
+        mass = ev[(ev["ym"] == self.origin + j) & (ev["civd"] >= limit)]
+        if len(mass):
+            top = mass.sort_values(["civd"], ascending=False).iloc[0]
+            top_id = str(mass["civd"].idxmax())
+            draft("mass-fatality", "all", f"civilian deaths >= {limit:g}", int(top["civd"]), limit,
+                  min(1.0, 0.6 + int(top["civd"]) / 1000),
+                  f"{len(mass)} event(s) in the month with at least {limit:g} civilian deaths each, "
+                  f"{int(mass['civd'].sum())} in all; the largest, {top_id}, {int(top['civd'])}",
+                  [str(i) for i in mass.index])
+        return out
