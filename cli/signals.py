@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -95,8 +96,10 @@ def list_alerts(ctx: click.Context, country: str, since: dt.datetime | None, sta
                 as_json: bool) -> None:
     """Alerts, newest period first, strongest first."""
     with store_from(ctx, read_only=True) as store:
-        rows = queries.run(store, "alerts_list", country=f"country/{country.upper()}" if country else "",
-                           since=since.date() if since else dt.date(1900, 1, 1), status=status, kind=kind)
+        rows: list[dict[str, Any]] = queries.execute(
+            store, "alerts_list", {"country": f"country/{country.upper()}" if country else "",
+                                   "since": since.date() if since else dt.date(1900, 1, 1), "status": status,
+                                   "kind": kind}).dicts()
     if as_json:
         click.echo(json.dumps(rows, default=str, indent=1))
         return

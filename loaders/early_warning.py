@@ -198,11 +198,11 @@ def set_status(store: GraphStore, alert_id: str, status: str, reason: str | None
     if not store.run_read(ALERT_Q, {"id": alert_id}).rows:
         raise AlertNotFound(f"no alert with id {alert_id}", {"id": [alert_id]})
     day = today or dt.date.today()
-    props: dict[str, object] = {"alert_status": status, "status_changed": day}
-    if reason is not None and reason.strip():
-        props["status_reason"] = reason.strip()
-    store.write([Node.make(alert_id, partial=True, **props)], [])
-    return {"id": alert_id, "status": status, "reason": props.get("status_reason"), "changed": day}
+    text = reason.strip() if reason is not None and reason.strip() else None
+    node = Node.make(alert_id, partial=True, alert_status=status, status_changed=day, status_reason=text) \
+        if text else Node.make(alert_id, partial=True, alert_status=status, status_changed=day)
+    store.write([node], [])
+    return {"id": alert_id, "status": status, "reason": text, "changed": day}
 
 
 def coverage(store: GraphStore, iso3: str, thresholds: Thresholds | None = None) -> dict[str, object]:

@@ -36,6 +36,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from loaders.event_frame import EventFrames
@@ -134,21 +135,24 @@ class _Matrix:
 
     def __init__(self, rows: pd.DataFrame, origin: int, width: int) -> None:
         counts = rows.groupby(["dimension", "slice", "ym"]).size()
-        keys = counts.index.droplevel(2).unique()
+        pairs = pd.MultiIndex.from_arrays([counts.index.get_level_values(0), counts.index.get_level_values(1)])
+        keys = pairs.unique()
         self.keys = list(keys)
         grid = np.zeros((len(keys), width), dtype=np.int64)
         if len(counts):
-            r = keys.get_indexer(counts.index.droplevel(2))
+            r = keys.get_indexer(pairs)
             grid[r, counts.index.get_level_values(2).to_numpy() - origin] = counts.to_numpy()
         self.cum = np.concatenate([np.zeros((len(keys), 1), np.int64), grid.cumsum(axis=1)], axis=1)
         self.cum2 = np.concatenate([np.zeros((len(keys), 1), np.int64), (grid ** 2).cumsum(axis=1)], axis=1)
 
-    def total(self, lo: int, hi: int) -> np.ndarray:
+    def total(self, lo: int, hi: int) -> npt.NDArray[np.int64]:
         """Per row, the sum over columns lo..hi (inclusive)."""
-        return self.cum[:, hi + 1] - self.cum[:, lo]
+        out: npt.NDArray[np.int64] = self.cum[:, hi + 1] - self.cum[:, lo]
+        return out
 
-    def squares(self, lo: int, hi: int) -> np.ndarray:
-        return self.cum2[:, hi + 1] - self.cum2[:, lo]
+    def squares(self, lo: int, hi: int) -> npt.NDArray[np.int64]:
+        out: npt.NDArray[np.int64] = self.cum2[:, hi + 1] - self.cum2[:, lo]
+        return out
 
 
 class _Country:
@@ -175,7 +179,7 @@ class _Country:
             return []
         rows = self.slices.iloc[pos]
         month = rows["ym"].to_numpy() - self.origin
-        return rows["id"].to_numpy()[(month >= lo) & (month <= hi)].tolist()
+        return [str(i) for i in rows["id"].to_numpy()[(month >= lo) & (month <= hi)]]
 
     def evidence(self, ids: list[str]) -> list[str]:
         chosen = self.events.loc[ids, ["civd", "fat"]].reset_index()
