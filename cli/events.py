@@ -20,6 +20,7 @@ from loaders import acled, ucdp
 from loaders.actors import AliasTable
 from loaders.early_warning import refresh, touched_windows
 from loaders.event_csv import BadCell, CsvSource
+from loaders.event_frame import Collector
 from loaders.thresholds import load_thresholds
 
 __all__ = ["COMMANDS"]
@@ -66,15 +67,17 @@ def _run(ctx: click.Context, path: Path, source: CsvSource,
     with store_from(ctx) as store:
         aliases = AliasTable.from_store(store, alias_files)
         touched: dict[str, tuple[dt.date, dt.date]] = {}
+        collected = Collector()
         with click.progressbar(length=total, label=f"loading {path.name}", file=sys.stderr,
                                show_pos=True, show_eta=True) as bar:
             def progress(chunk: Bulk) -> None:
                 touched_windows([chunk], touched)
+                collected.add(chunk)
                 bar.update(max(chunk.rows, 1))
             summary = load_bulk(store, build(source, aliases, skip_lines=skip, countries=codes,
                                              since=since.date() if since else None), on_chunk=progress)
         loaded = time.perf_counter()
-        signals = refresh(store, touched, limits)
+        signals = refresh(store, touched, limits, loaded=collected.frames())
     seconds = loaded - started
     click.echo(f"{path.name}: {total:,} rows in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} rows/s); "
                f"{summary.nodes_created:,} nodes and {summary.edges_created:,} relationships created, "

@@ -22,7 +22,7 @@ from graph.base import GraphStore
 from graph.bulk import Bulk, edge_table, node_table
 from graph.records import Node
 from loaders import series
-from loaders.event_frame import first_dates, read_events, undated
+from loaders.event_frame import EventFrames, first_dates, of_events, read_events, stored_counts, undated, within
 from loaders.signals import AlertDraft, evaluate
 from loaders.thresholds import Thresholds
 from ontology.errors import AkgError, InvalidRecord
@@ -38,7 +38,7 @@ RETURN DISTINCT c.id AS country, g.id AS grp
 """
 ALERTS_IN_Q = """
 MATCH (a:Alert)
-WHERE a.iso3 = $iso3 AND a.period_start >= $date_from AND a.period_start <= $date_to
+WHERE a.iso3 IN $countries AND a.period_start >= $date_from AND a.period_start <= $date_to
 RETURN a.id AS id, a.alert_status AS status, a.status_reason AS reason, a.status_changed AS changed
 """
 ALERT_Q = """
@@ -92,8 +92,12 @@ def _shift(day: dt.date, months: int) -> dt.date:
 
 
 def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | None,
-            thresholds: Thresholds, today: dt.date | None = None) -> Refresh:
-    """Recompute and store series and alerts for the given countries and date spans (None: all)."""
+            thresholds: Thresholds, today: dt.date | None = None, loaded: EventFrames | None = None) -> Refresh:
+    """Recompute and store series and alerts for the given countries and date spans (None: all).
+
+    ``loaded``: the events of the load that touched the windows (:class:`Collector`); a country
+    whose stored events in its window are exactly these is computed from them, not read back.
+    """
     today = today or dt.date.today()
     known = first_dates(store)
     if windows is None:
@@ -105,7 +109,7 @@ def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | 
     reach = {iso3: (_shift(first, int(max(t["baseline_months"] + t["window_months"], 1))), last)
              for iso3, (first, last) in windows.items()
              for t in [thresholds.for_country(iso3)]}
-    frames = read_events(store, reach)
+    frames = _frames(store, reach, loaded)
     summary.events = len(frames.events)
     points = _touched_points(series.compute(frames), windows)
     stale = series.stale_ids(store, points, {k: (series.month_start(v[0]), v[1]) for k, v in windows.items()})
@@ -127,6 +131,27 @@ def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | 
     return summary
 
 
+def _frames(store: GraphStore, reach: Mapping[str, tuple[dt.date, dt.date]],
+            loaded: EventFrames | None) -> EventFrames:
+    """The events of every country's reach: from the load where it holds them all, else from the store."""
+    if loaded is None or loaded.events.empty:
+        return read_events(store, reach)
+    mine = within(loaded, reach)
+    have = mine.events.groupby("iso3").size().to_dict()
+    stored = stored_counts(store, reach)
+    # equal counts over the whole span of the reaches mean no other stored event is in any reach
+    complete = {k for k in reach if stored.get(k, 0) == have.get(k, 0)}
+    rest = {k: v for k, v in reach.items() if k not in complete}
+    keep = mine.events["iso3"].isin(complete)
+    events = mine.events[keep]
+    parts = [EventFrames(events, *(of_events(f, events["id"]) for f in (mine.actors, mine.groups, mine.indicators)))]
+    if rest:
+        parts.append(read_events(store, rest))
+    out = EventFrames.concat(parts)
+    out.events["date"] = pd.to_datetime(out.events["date"])
+    return out
+
+
 def _touched_points(points: pd.DataFrame, windows: Mapping[str, tuple[dt.date, dt.date]]) -> pd.DataFrame:
     if points.empty:
         return points
@@ -140,10 +165,10 @@ def _touched_points(points: pd.DataFrame, windows: Mapping[str, tuple[dt.date, d
 def _alert_bulk(store: GraphStore, drafts: list[AlertDraft], windows: Mapping[str, tuple[dt.date, dt.date]],
                 today: dt.date) -> tuple[Bulk, int, list[str]]:
     stored: dict[str, tuple[str | None, str | None, dt.date | None]] = {}
-    for iso3, (first, last) in windows.items():
-        for row in store.run_read(ALERTS_IN_Q, {"iso3": iso3, "date_from": series.month_start(first) -
-                                                 dt.timedelta(days=366), "date_to": last}).rows:
-            stored[str(row[0])] = (row[1], row[2], row[3])
+    span = {"countries": sorted(windows), "date_from": min(series.month_start(v[0]) for v in windows.values()) -
+            dt.timedelta(days=366), "date_to": max(v[1] for v in windows.values())}
+    for row in store.run_read(ALERTS_IN_Q, span).rows:
+        stored[str(row[0])] = (row[1], row[2], row[3])
     by_id = {d.id: d for d in drafts}
     first_month = {k: series.month_start(v[0]) for k, v in windows.items()}
     dropped = [i for i, (status, _, _) in stored.items() if i not in by_id and status in (None, "new")

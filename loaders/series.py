@@ -119,19 +119,19 @@ def to_bulk(points: pd.DataFrame) -> Bulk:
 
 STORED_Q = """
 MATCH (s:SeriesPoint)
-WHERE s.iso3 = $iso3 AND s.period_start >= $date_from AND s.period_start <= $date_to
-RETURN s.id AS id
+WHERE s.iso3 IN $countries AND s.period_start >= $date_from AND s.period_start <= $date_to
+RETURN s.id AS id, s.iso3 AS iso3, s.period_start AS period_start
 """
 
 
 def stale_ids(store: GraphStore, points: pd.DataFrame,
               windows: Mapping[str, tuple[dt.date, dt.date]]) -> list[str]:
     """Stored points in the recomputed windows that the new computation no longer has."""
+    if not windows:
+        return []
     fresh = set(point_ids(points)) if len(points) else set()
-    stale: list[str] = []
-    for iso3, (first, last) in sorted(windows.items()):
-        # weeks starting up to six days before the window's first day were recomputed too
-        rows = store.run_read(STORED_Q, {"iso3": iso3, "date_from": first - dt.timedelta(days=6),
-                                         "date_to": last}).rows
-        stale += [r[0] for r in rows if r[0] not in fresh]
-    return stale
+    # weeks starting up to six days before a window's first day were recomputed too
+    lows = {k: v[0] - dt.timedelta(days=6) for k, v in windows.items()}
+    rows = store.run_read(STORED_Q, {"countries": sorted(windows), "date_from": min(lows.values()),
+                                     "date_to": max(v[1] for v in windows.values())}).rows
+    return [r[0] for r in rows if r[0] not in fresh and lows[r[1]] <= r[2] <= windows[r[1]][1]]

@@ -87,10 +87,13 @@ def _prepare(frames: EventFrames) -> tuple[pd.DataFrame, pd.DataFrame]:
     fat = pd.to_numeric(ev["fatalities"], errors="coerce").fillna(0).astype("int64")
     civd = pd.to_numeric(ev["civilian_deaths"], errors="coerce").fillna(fat.where(civ, 0)).astype("int64")
     cats = categories(ev)
-    pv_ids = set(cats.loc[cats["category"] == "political-violence", "id"])
+    ids = ev["id"].to_numpy(dtype=object)
+    pv_ids = cats.loc[cats["category"] == "political-violence", "id"].to_numpy(dtype=object)
+    pv = pd.Series(ids, dtype=object).isin(pd.Series(pv_ids, dtype=object)).to_numpy()  # hash table, object ids
     dates = pd.to_datetime(ev["date"])
-    base = pd.DataFrame({"id": ev["id"], "iso3": ev["iso3"], "ym": dates.dt.year * 12 + dates.dt.month - 1,
-                         "fat": fat, "civd": civd, "civ": civ, "pv": ev["id"].isin(pv_ids)})
+    base = pd.DataFrame({"id": ids, "iso3": ev["iso3"].to_numpy(dtype=object),
+                         "ym": (dates.dt.year * 12 + dates.dt.month - 1).to_numpy(), "fat": fat.to_numpy(),
+                         "civd": civd.to_numpy(), "civ": civ.to_numpy(), "pv": pv})
     parts = [ev[["id"]].assign(dimension="all", slice="*"),
              cats.rename(columns={"category": "slice"}).assign(dimension="category"),
              frames.indicators.rename(columns={"indicator": "slice"}).assign(dimension="indicator"),
@@ -98,7 +101,7 @@ def _prepare(frames: EventFrames) -> tuple[pd.DataFrame, pd.DataFrame]:
              frames.groups.rename(columns={"group": "slice"}).assign(dimension="group"),
              ev.loc[ev["area"].notna() & (ev["area"] != ""), ["id", "area"]].rename(columns={"area": "slice"})
              .assign(dimension="admin1")]
-    slices = pd.concat([p[["id", "dimension", "slice"]] for p in parts if len(p)], ignore_index=True)
+    slices = pd.concat([p[["id", "dimension", "slice"]].astype(object) for p in parts if len(p)], ignore_index=True)
     slices = slices.drop_duplicates().merge(base[["id", "iso3", "ym", "pv"]], on="id")
     return base, slices
 
@@ -172,6 +175,8 @@ class _Country:
         self.pv = np.bincount(ym[events["pv"].to_numpy()], minlength=self.width)
         self.civ_pv = np.bincount(ym[(events["pv"] & events["civ"]).to_numpy()], minlength=self.width)
         self.any = np.bincount(ym, minlength=self.width)
+        mass = events[events["civd"] >= limits["mass_fatality_civilian_deaths"]]
+        self.mass = {int(k): g for k, g in mass.set_index("id").groupby("ym")}
 
     def ids(self, dimension: str, key: str, lo: int, hi: int) -> list[str]:
         pos = self.positions.get((dimension, key))
@@ -272,9 +277,8 @@ class _Country:
                       f"baseline: {', '.join(names)} ({before} areas had some before)", ids)
         # single events with many civilian deaths, in the evaluated month
         limit = lim["mass_fatality_civilian_deaths"]
-        ev = self.events
-        mass = ev[(ev["ym"] == self.origin + j) & (ev["civd"] >= limit)]
-        if len(mass):
+        mass = self.mass.get(self.origin + j)
+        if mass is not None and len(mass):
             top = mass.sort_values(["civd"], ascending=False).iloc[0]
             top_id = str(mass["civd"].idxmax())
             draft("mass-fatality", "all", f"civilian deaths >= {limit:g}", int(top["civd"]), limit,
