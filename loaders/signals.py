@@ -176,7 +176,7 @@ class _Country:
         self.civ_pv = np.bincount(ym[(events["pv"] & events["civ"]).to_numpy()], minlength=self.width)
         self.any = np.bincount(ym, minlength=self.width)
         mass = events[events["civd"] >= limits["mass_fatality_civilian_deaths"]]
-        self.mass = {int(k): g for k, g in mass.set_index("id").groupby("ym")}
+        self.mass = {int(g["ym"].iloc[0]): g for _, g in mass.set_index("id").groupby("ym")}
 
     def ids(self, dimension: str, key: str, lo: int, hi: int) -> list[str]:
         pos = self.positions.get((dimension, key))
