@@ -17,10 +17,12 @@ from flask import Blueprint, Response, abort, jsonify, render_template, request,
 
 from api.state import state
 from graph.base import GraphStore
+from loaders.early_warning import coverage
 from ontology.errors import AkgError
 from ontology.model import load_model
 from queries import catalogue, execute, run_safe
 from viz.dashboard import country_dashboard, country_id, watchlist
+from viz.early_warning import country_signals, review_status
 from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
 from viz.planner import plan, plan_markdown
 from viz.results import cell_text, result_graph
@@ -91,13 +93,27 @@ def _unknown(exc: UnknownNode) -> tuple[str, int]:
 @bp.get("/")
 def home() -> str:
     """Watch-list: monitored countries by region with risk, trend, score and next trigger."""
-    return render_template("pages/home.html", data=watchlist(_store()), active="home")
+    store = _store()
+    data = watchlist(store)
+    review = review_status(store)
+    for _, members in data["regions"]:
+        for r in members:
+            r["review"] = review.get(r["country"])
+        # due for review first, then by the strongest alert, keeping the risk order among the rest
+        members.sort(key=lambda r: (not (r["review"] or {}).get("due_for_review"),
+                                    -((r["review"] or {}).get("max_strength") or 0.0)))
+    due = sorted((r for r in review.values() if r["due_for_review"]),
+                 key=lambda r: (-(r["max_strength"] or 0.0), r["country"]))
+    return render_template("pages/home.html", data=data, due=due, active="home")
 
 
 @bp.get("/countries/<code>")
 def country(code: str) -> str:
     """Country dashboard."""
-    data = country_dashboard(_store(), code)
+    store = _store()
+    data = country_dashboard(store, code)
+    data["signals"] = country_signals(store, data["country"])
+    data["coverage"] = coverage(store, data["country"].split("/", 1)[1])
     return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country")
 
 

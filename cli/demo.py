@@ -16,10 +16,15 @@ from graph.editorial import file_hash, file_writer
 from graph.ingest import load_dataset, load_files, split
 from loaders import acled, assessment, ewp, ucdp, ushmm
 from loaders.actors import AliasTable
+from loaders.early_warning import refresh
+from loaders.reference import reference
+from loaders.thresholds import Thresholds
 
 __all__ = ["COMMANDS", "build_demo"]
 
 EXAMPLES = Path("examples")
+# Countries whose real event data ship in examples/events (see examples/EVENTS.md).
+REAL = ("SYR",)
 
 
 def build_demo(store: GraphStore, examples: Path = EXAMPLES) -> list[str]:
@@ -36,19 +41,30 @@ def build_demo(store: GraphStore, examples: Path = EXAMPLES) -> list[str]:
     out.append(f"assessments: {len(results) - len(failed)} of {len(results)} files loaded ({created} nodes created)")
     alias_files = [p for p in [examples / "aliases.csv"] if p.exists()]
     for name, module, opener in (("ACLED", acled, acled.open_acled), ("UCDP-GED", ucdp, ucdp.open_ucdp)):
-        for path in sorted((examples / "events").glob(f"{'acled' if module is acled else 'ucdp'}*.csv")):
+        files = sorted((examples / "events").glob(f"{'acled' if module is acled else 'ucdp'}*.csv"))
+        for path in sorted(files, key=lambda p: (not p.name.endswith("_demo.csv"), p.name)):
             source = opener(path)
             rows, bad = module.check(source)
             if bad:
                 out.append(f"{path}: {len(bad)} bad cells; skipped them")
-            # the bundled event files are made up from published totals (examples/EVENTS.md)
-            version = version_node(name, file_hash(path), scope="all", file=path.name, rows=rows - len(bad),
-                                   accessed=dt.date.today(), version="demo", illustrative=True)
+            # The illustrative files (made up from published totals, examples/EVENTS.md) leave out the
+            # countries whose real events ship beside them; the real files load after them, scoped to
+            # their country, so neither version replaces the other.
+            real = not path.name.endswith("_demo.csv")
+            keep = None if real else [c for c in reference().countries if c not in REAL]
+            version = version_node(
+                name, file_hash(path), scope=scope_text(REAL if real else None), file=path.name,
+                rows=rows - len(bad), accessed=dt.date.today(), version="19.1" if real else "demo",
+                illustrative=not real)
             chunks = module.chunks(source, AliasTable.from_store(store, alias_files),
-                                   skip_lines={b.line for b in bad})
+                                   skip_lines={b.line for b in bad}, countries=keep)
             _, s = load_dataset(store, chunks, version, "Event", by="akg demo")
-            out.append(f"{name} {path.name} (illustrative): {rows} rows, {s.nodes_created} nodes and "
+            note = "real, CC BY 4.0" if real else f"illustrative; rows of {', '.join(REAL)} left out"
+            out.append(f"{name} {path.name} ({note}): {rows} rows, {s.nodes_created} nodes and "
                        f"{s.edges_created} relationships created")
+    signals = refresh(store, None, Thresholds())
+    out.append(f"signals: {signals.points:,} series points and {signals.alerts:,} alerts from "
+               f"{signals.events:,} events of {signals.countries} countries")
     for path in sorted((examples / "ushmm").glob("*.csv")):
         nodes, edges = split(ushmm.read(path))
         s = store.write(nodes, edges)

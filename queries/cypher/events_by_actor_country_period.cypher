@@ -1,7 +1,7 @@
 // name: events_by_actor_country_period
 // description: Events (ACLED, UCDP GED…) in a period, optionally of one actor and/or in one
-//   country (directly or through their location), with fatalities, perpetrators and targeted
-//   groups.
+//   country (by the event's own iso3 column, so other countries' events are not visited), with
+//   fatalities, perpetrators and targeted groups.
 // users: analysts
 // param actor: str = "" | actor id among the perpetrators (empty: any)
 // param country: str = "" | country id (empty: any)
@@ -11,12 +11,10 @@
 // example: country=country/QZA date_from=2024-01-01
 MATCH (e:Event)
 WHERE e.date >= $date_from AND e.date <= $date_to
+  AND ($country = '' OR 'country/' + e.iso3 = $country)
   AND ($actor = '' OR EXISTS { MATCH (:Actor {id: $actor})-[:PERPETRATED]->(e) })
 OPTIONAL MATCH (e)-[:OCCURRED_IN]->(l:Location)
-OPTIONAL MATCH (l)-[:IN_COUNTRY]->(lc:Country)
-OPTIONAL MATCH (e)-[:OCCURRED_IN]->(dc:Country)
-WITH e, l, coalesce(lc.id, dc.id) AS country
-WHERE $country = '' OR country = $country
+WITH e, l, 'country/' + e.iso3 AS country
 OPTIONAL MATCH (x:Actor)-[:PERPETRATED]->(e)
 WITH e, l, country, collect(DISTINCT x.id) AS actors
 OPTIONAL MATCH (e)-[:TARGETED]->(g:VictimGroup)
