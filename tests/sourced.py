@@ -2,7 +2,9 @@
 
 Vocabularies; the fictional Qaziria (QZA) with its assessment ``tests/fixtures/assessments/
 QZA-2024-01.yaml`` (one graded source cited by every finding, role, relationship and trigger);
-the ACLED and UCDP GED fixture files loaded as *illustrative* dataset versions; one made-up
+the ACLED fixture file (plus one made-up battle two months before the assessment, so that the
+planner finds a USHMM effectiveness factor present) and the UCDP GED fixture file, loaded as
+*illustrative* dataset versions; one made-up
 Early Warning Project score for QZA (illustrative); the USHMM Tools for Atrocity Prevention
 fixture (evidence for the planner); and a second fictional country, Qazbekia (QZB), with no
 events and no score (pages about it must show no "illustrative data" banner).
@@ -53,8 +55,17 @@ def qaziria() -> Iterator[None]:
             loaders.ucdp.iso3_of.cache_clear()
 
 
-def build(store: GraphStore) -> None:
-    """Write the graph described in the module docstring into an empty store."""
+EXTRA_ACLED_ROW = ("QZA1000,2023-11-20,2023,1,Political violence,Battles,Armed clash,Qaziria Armed Forces,,"
+                   "State forces,Hill Front,,Rebel group,State forces-Rebel group,,999,Test Region,Qaziria,South,"
+                   "Lowland,,Town B,11.0,21.0,2,Test Monitor,National,Synthetic clash before the assessment.,3,,"
+                   "1700438400\n")
+
+
+def build(store: GraphStore, tmp: Path) -> None:
+    """Write the graph described in the module docstring into an empty store (``tmp``: a scratch folder)."""
+    events = tmp / "acled_sourced.csv"
+    events.write_text((FIX / "acled" / "acled_sample.csv").read_text(encoding="utf-8") + EXTRA_ACLED_ROW,
+                      encoding="utf-8")
     with qaziria():
         init_store(store)
         store.write([Node.make(QZA, name="Qaziria", notation="QZA", monitored=True),
@@ -62,7 +73,7 @@ def build(store: GraphStore) -> None:
         results = load_files(store, [FIX / "assessments" / "QZA-2024-01.yaml"], assessment.read,
                              write=file_writer(by="tests"))
         assert [r.problems for r in results if not r.loaded] == []
-        for name, module, path in (("ACLED", acled, FIX / "acled" / "acled_sample.csv"),
+        for name, module, path in (("ACLED", acled, events),
                                    ("UCDP-GED", ucdp, FIX / "ucdp" / "ucdp_ged_sample.csv")):
             source = acled.open_acled(path) if module is acled else ucdp.open_ucdp(path)
             rows, bad = module.check(source)
