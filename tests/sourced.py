@@ -6,8 +6,9 @@ the ACLED fixture file (plus one made-up battle two months before the assessment
 planner finds a USHMM effectiveness factor present) and the UCDP GED fixture file, loaded as
 *illustrative* dataset versions; one made-up
 Early Warning Project score for QZA (illustrative); the USHMM Tools for Atrocity Prevention
-fixture (evidence for the planner); and a second fictional country, Qazbekia (QZB), with no
-events and no score (pages about it must show no "illustrative data" banner).
+fixture (evidence for the planner); and a second fictional country, Qazbekia (QZB), assessed by
+``QZB-2024-05.yaml`` (two graded sources, an unverified indicator) but with no events and no
+score, so pages about it must show no "illustrative data" banner.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def build(store: GraphStore, tmp: Path) -> None:
         init_store(store)
         store.write([Node.make(QZA, name="Qaziria", notation="QZA", monitored=True),
                      Node.make(QZB, name="Qazbekia", notation="QZB", monitored=True)], [])
-        results = load_files(store, [FIX / "assessments" / "QZA-2024-01.yaml"], assessment.read,
+        results = load_files(store, [FIX / "assessments" / "QZA-2024-01.yaml",
+                                     FIX / "assessments" / "QZB-2024-05.yaml"], assessment.read,
                              write=file_writer(by="tests"))
         assert [r.problems for r in results if not r.loaded] == []
         for name, module, path in (("ACLED", acled, events),

@@ -34,11 +34,11 @@
     sources.forEach(function (s) { ul.appendChild(sourceItem(s)); });
     return ul;
   }
-  function show(heading, parts) {
+  function show(heading, parts, loading) {
     title.textContent = heading;
     body.textContent = "";
     parts.forEach(function (p) { body.appendChild(p); });
-    body.setAttribute("data-ready", "true");
+    body.setAttribute("data-ready", loading ? "false" : "true");
   }
   function fetchJson(url) {
     return fetch(url, { headers: { Accept: "application/json" } })
@@ -62,9 +62,8 @@
   function showNode(id) {
     var n = explorer.nodes.get(id) || {};
     var name = n.name || id, kind = id.split("/")[0];
-    body.setAttribute("data-ready", "false");
     if (kind === "actor") {
-      show(name, [el("p", { "class": "muted" }, "Loading the roles assessments give it…")]);
+      show(name, [el("p", { "class": "muted" }, "Loading the roles assessments give it…")], true);
       fetchJson("/api/v1/actors/" + local(id)).then(function (a) {
         var parts = [];
         (a.role_claims || []).forEach(function (c) {
@@ -75,7 +74,7 @@
         show(name, parts);
       }).catch(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); });
     } else if (kind === "group") {
-      show(name, [el("p", { "class": "muted" }, "Loading the threats against it…")]);
+      show(name, [el("p", { "class": "muted" }, "Loading the threats against it…")], true);
       fetchJson("/api/v1/victim-groups/" + local(id) + "/threats").then(function (g) {
         var parts = [];
         (g.items || []).forEach(function (t) {
