@@ -14,6 +14,7 @@ from api.errors import ApiError
 from api.models import AsOf, OptionalId, PageFields, Paging, QueryModel, full_id, page
 from queries.citations import indicators_verified, score_versions, statement_sources
 from queries.evidence import response_evidence
+from viz.provenance import counts_events, event_datasets
 
 __all__ = ["bp"]
 
@@ -142,6 +143,9 @@ class ResponseOption(BaseModel):
     lowering_factors_present: list[str] = Field(
         default_factory=list, description="Factors research says lower the option's effectiveness, present here")
     explanation: list[ScoreTerm] = Field(default_factory=list, description="Every term of the score")
+    event_datasets: list[DatasetRef] = Field(
+        default_factory=list, description="Dataset versions of the events the score's factor evidence counts")
+    illustrative: bool = Field(False, description="True when that evidence counts made-up events")
 
 
 class ResponsePage(PageFields):
@@ -267,7 +271,8 @@ def country_responses(path: CountryPath, query: ResponsesQuery) -> dict[str, Any
     for r in found:
         item = {"id": r["option"], **{k: r[k] for k in ("name", "stage_rank", "category", "categories",
                                                         "stages", "risk_factors")},
-                "stakeholders_with_leverage": r["stakeholders_with_leverage"] or []}
+                "stakeholders_with_leverage": r["stakeholders_with_leverage"] or [], "event_datasets": [],
+                "illustrative": False}
         evidence = ranked.get(r["option"])
         if evidence is not None:
             item.update(strategies=evidence.strategies, evidence_score=evidence.score,
@@ -276,7 +281,15 @@ def country_responses(path: CountryPath, query: ResponsesQuery) -> dict[str, Any
                         lowering_factors_present=[f.factor for f in evidence.by_direction("lesser")
                                                   if f.status == "present"],
                         explanation=[vars(t) for t in evidence.explanation])
+            used = {t.item for t in evidence.explanation if t.kind == "factor"}
+            item["counts_events"] = any(counts_events(f.evidence) for f in evidence.factors if f.factor in used)
         items.append(item)
+    counted = [i for i in items if i.pop("counts_events", False)]
+    if counted:
+        table = versions(v["id"] for v in event_datasets(store(), country=cid, date_to=query.as_of))
+        for i in counted:
+            i["event_datasets"] = list(table.values())
+            i["illustrative"] = any(d["illustrative"] for d in table.values())
     return page(items, query, this_url(), country=cid)
 
 

@@ -44,11 +44,22 @@ from queries.citations import (
     statement_sources,
 )
 
-__all__ = ["cite_graph", "country_provenance", "country_sources", "datasets_shown", "event_datasets",
-           "plan_citations", "score_datasets"]
+__all__ = ["cite_graph", "counts_events", "country_provenance", "country_sources", "datasets_shown",
+           "event_datasets", "plan_citations", "score_datasets"]
 
 # Evidence text counting events of the graph (queries.evidence), i.e. numbers from a dataset.
 _EVENT_COUNT = re.compile(r"^\d+ '.+' events? in ")
+
+
+def counts_events(evidence: Iterable[str]) -> bool:
+    """Whether evidence lines of :mod:`queries.evidence` count events of the graph (dataset numbers).
+
+    >>> counts_events(["3 'Battles' events in country/QZA from 2023-02-01 to 2024-01-31 (first …)"])
+    True
+    >>> counts_events(["assessment/QZA-2024-01 observes ind/7.5 (Militias)", "no 'Battles' events in …"])
+    False
+    """
+    return any(_EVENT_COUNT.match(x) for x in evidence)
 
 
 def cite_graph(store: GraphStore, graph: nx.MultiDiGraph) -> None:
@@ -125,8 +136,7 @@ def plan_citations(store: GraphStore, p: Mapping[str, Any], evidence: Mapping[st
         ids = [s for f in ev.factors if f.factor in used for s in f.sources]
         if used:
             options[option] = bib.cite(ids)
-        event_counts = event_counts or any(_EVENT_COUNT.match(x) for f in ev.factors if f.factor in used
-                                           for x in f.evidence)
+        event_counts = event_counts or any(counts_events(f.evidence) for f in ev.factors if f.factor in used)
     entries = bib.entries(store)
     versions = event_datasets(store, country=p["country"], date_to=p.get("as_of")) if event_counts else []
     behind_scores = {n for refs in options.values() for n in refs}

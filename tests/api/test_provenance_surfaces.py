@@ -123,3 +123,13 @@ def test_exports_carry_the_dataset_attribution(client: FlaskClient, tmp_path: Pa
         assert text in head, text
     csv = client.get("/api/v1/export?format=csv")
     assert "Early Warning Project" in csv.headers["X-Data-Attribution"]
+
+
+def test_response_scores_that_count_events_say_whose_and_whether_illustrative(client: FlaskClient) -> None:
+    items = {o["id"]: o for o in get(client, "/api/v1/countries/QZA/responses?as_of=2024-01-31")["items"]}
+    embargo = items["option/arms-embargo"]
+    assert any(t["kind"] == "factor" for t in embargo["explanation"])  # a battle before the assessment counts
+    assert embargo["illustrative"] is True
+    assert {d["dataset"] for d in embargo["event_datasets"]} == {"ACLED", "UCDP-GED"}
+    others = [o for k, o in items.items() if k != "option/arms-embargo"]
+    assert others and not any(o["illustrative"] or o["event_datasets"] for o in others)
