@@ -25,6 +25,8 @@ from viz.dashboard import country_dashboard, country_id, watchlist
 from viz.early_warning import country_signals, review_status
 from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
 from viz.planner import plan, plan_markdown
+from viz.provenance import country_provenance, datasets_shown, score_datasets
+from viz.provenance_pages import briefing_markdown, label_view, network_provenance, plan_provenance
 from viz.results import cell_text, result_graph
 from viz.style import class_styles, confidence_levels, relationship_styles, role_styles
 from viz.subgraphs import (
@@ -104,7 +106,10 @@ def home() -> str:
                                     -((r["review"] or {}).get("max_strength") or 0.0)))
     due = sorted((r for r in review.values() if r["due_for_review"]),
                  key=lambda r: (-(r["max_strength"] or 0.0), r["country"]))
-    return render_template("pages/home.html", data=data, due=due, active="home")
+    shown = [(r["country"], r["scored_on"]) for _, members in data["regions"] for r in members
+             if r["score_risk"] is not None]
+    return render_template("pages/home.html", data=data, due=due, active="home",
+                           prov=datasets_shown(score_datasets(store, shown)))
 
 
 @bp.get("/countries/<code>")
@@ -114,7 +119,8 @@ def country(code: str) -> str:
     data = country_dashboard(store, code)
     data["signals"] = country_signals(store, data["country"])
     data["coverage"] = coverage(store, data["country"].split("/", 1)[1])
-    return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country")
+    return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country",
+                           prov=country_provenance(store, data))
 
 
 @bp.get("/explorer")
@@ -127,6 +133,7 @@ def explorer() -> str:
     if q and not actor and len(found) == 1:
         actor = found[0]["actor"]
     view = None
+    prov = None
     if actor:
         date_from, date_to = _date("from"), _date("to")
         graph = actor_network(store, _full("actor", actor), depth=_int("depth", 1, 1, 3), date_from=date_from,
@@ -134,8 +141,9 @@ def explorer() -> str:
         view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
                           focus=[_full("actor", actor)],
                           empty_message="This actor has no recorded relationships yet.").as_dict()
+        prov = network_provenance(store, graph, actor=_full("actor", actor), date_from=date_from, date_to=date_to)
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
-                           styles=_style_tables(), active="explorer")
+                           styles=_style_tables(), active="explorer", prov=prov)
 
 
 @bp.get("/planner")
@@ -154,7 +162,8 @@ def planner() -> str:
                     min_level=_int("min_level", 2, 0, 3))
     return render_template("pages/planner.html", p=data, countries=countries, groups=sorted(groups.items(),
                            key=lambda kv: kv[1]), country=code,
-                           group=group, active="planner", args=request.args.to_dict())
+                           group=group, active="planner", args=request.args.to_dict(),
+                           prov=plan_provenance(store, data) if data else None)
 
 
 @bp.get("/planner/briefing.md")
@@ -163,7 +172,8 @@ def planner_markdown() -> Response:
     code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
     data = plan(_store(), country=code, victim_group=_full("group", group) if group else "",
                 min_level=_int("min_level", 2, 0, 3))
-    response = Response(plan_markdown(data), mimetype="text/markdown")
+    response = Response(briefing_markdown(plan_markdown(data), data, plan_provenance(_store(), data)),
+                        mimetype="text/markdown")
     response.headers["Content-Disposition"] = 'attachment; filename="briefing.md"'
     return response
 
@@ -174,7 +184,7 @@ def planner_print() -> str:
     code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
     data = plan(_store(), country=code, victim_group=_full("group", group) if group else "",
                 min_level=_int("min_level", 2, 0, 3))
-    return render_template("pages/planner_print.html", p=data)
+    return render_template("pages/planner_print.html", p=data, prov=plan_provenance(_store(), data))
 
 
 @bp.route("/console", methods=["GET", "POST"])
@@ -216,8 +226,10 @@ def viz_actor(actor_id: str) -> Response:
     aid = _full("actor", actor_id)
     graph = actor_network(_store(), aid, depth=_int("depth", 2, 1, 3), date_from=_date("from"), date_to=_date("to"))
     name = str(graph.nodes[aid].get("name") or aid)
-    return _view_response(build_view(graph, title=f"{name}: ego network", focus=[aid],
-                                     empty_message=f"{name} has no recorded relationships yet."))
+    view = build_view(graph, title=f"{name}: ego network", focus=[aid],
+                      empty_message=f"{name} has no recorded relationships yet.")
+    return _view_response(label_view(view, network_provenance(_store(), graph, actor=aid, date_from=_date("from"),
+                                                               date_to=_date("to"))))
 
 
 @bp.get("/viz/country/<code>")
@@ -225,8 +237,9 @@ def viz_country(code: str) -> Response:
     """A country's actors, victim groups and event clusters."""
     cid = country_id(code)
     graph = country_network(_store(), cid, as_of=_date("as_of"))
-    return _view_response(build_view(graph, title=f"{graph.graph['name']}: actors and victim groups",
-                                     empty_message="No actors or victim groups are recorded for this country."))
+    view = build_view(graph, title=f"{graph.graph['name']}: actors and victim groups",
+                      empty_message="No actors or victim groups are recorded for this country.")
+    return _view_response(label_view(view, network_provenance(_store(), graph, country=cid, date_to=_date("as_of"))))
 
 
 @bp.get("/viz/paths")

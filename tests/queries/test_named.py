@@ -213,7 +213,7 @@ def assessment_changes(s: GraphStore) -> None:
         ("recommendation-status-changed", "rec/QZA-2024-07/r1", "proposed", "adopted")]
     to_draft = run(s, "assessment_changes", country=QZA, older="QZA-2024-07", newer=A3)
     assert pick(to_draft, "change", "item", "before", "after") == [
-        ("risk-factor-removed", "rf/RF10", 2, None),
+        ("risk-factor-not-restated", "rf/RF10", 2, None),
         ("actor-removed", GOVERNMENT, "enabler", None), ("actor-removed", DONOR, "stakeholder", None),
         ("trigger-removed", "trigger/qz-commemoration-2024", None, None),
         ("trigger-removed", "trigger/qz-elections-2024", None, None),
