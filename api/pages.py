@@ -117,6 +117,14 @@ def _view_response(view: View) -> Response:
     return response
 
 
+@bp.after_request
+def _bad_dates_are_bad_requests(response: Response) -> Response:
+    """A page that ignored a bad date still shows (with the notice) but answers 400."""
+    if response.status_code == 200 and g.get("date_notices"):
+        response.status_code = 400
+    return response
+
+
 @bp.errorhandler(UnknownNode)
 def _unknown(exc: UnknownNode) -> tuple[str, int]:
     """An unknown country or actor in a page URL: a 404 page with search boxes, the id in them."""
