@@ -202,13 +202,14 @@ def actors_unresolved(ctx: click.Context, fmt: str, limit: int | None) -> None:
 @actors_group.command("merge")
 @click.argument("source")
 @click.argument("target")
+@click.option("--by", help="Who merges (recorded in the audit log).")
 @click.pass_context
-def actors_merge(ctx: click.Context, source: str, target: str) -> None:
+def actors_merge(ctx: click.Context, source: str, target: str, by: str | None) -> None:
     """Merge actor SOURCE into actor TARGET: move its relationships, keep its names as aliases,
     delete it. Ids may omit the actor/ prefix."""
     try:
         with store_from(ctx) as store:
-            result = merge_actors(store, _actor_id(source), _actor_id(target))
+            result = merge_actors(store, _actor_id(source), _actor_id(target), by=by)
     except AkgError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(result.describe())

@@ -148,3 +148,14 @@ def test_a_node_still_needed_by_another_statement_is_kept(qza: GraphStore) -> No
     assert one(qza, "MATCH (a:Actor {id: 'actor/qz-night-riders'}) RETURN a.owners") is None
     assert any(d.startswith("kept Actor actor/qz-night-riders") for d in out.details)
     assert one(qza, "MATCH (a:Actor {id: 'actor/qz-government'}) RETURN count(a)") == 0
+
+
+def test_a_merge_is_logged_in_the_same_write(qza: GraphStore) -> None:
+    from graph.merge import merge_actors
+    load(qza, doc())
+    qza.write([Node.make("actor/nr-dup", name="N.R.", kind="militia", unresolved=True)], [])
+    merge_actors(qza, "actor/nr-dup", "actor/qz-night-riders", by="analyst")
+    [entry] = audit.read_log(qza, target="actor/qz-night-riders")
+    assert entry["action"] == "merge" and entry["by"] == "analyst"
+    assert entry["details"] == ["merged actor/nr-dup into actor/qz-night-riders: 0 relationships moved, "
+                                "0 dropped, 1 alias added; actor/nr-dup deleted"]
