@@ -16,12 +16,14 @@ $(VENV)/.runtime: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --progress-bar on -e .
+	@echo "== installed $$($(VENV)/bin/akg --version) and its run-time dependencies into $(VENV) =="
 	touch $@
 
 # Tests and linters come on top (pytest, hypothesis, schemathesis, selenium, mypy, ruff, stubs).
 $(VENV)/.installed: $(VENV)/.runtime
 	@echo "== installing the test and lint tools into $(VENV) =="
 	$(PY) -m pip install --progress-bar on -e '.[dev]'
+	@echo "== installed the test and lint tools: $$($(VENV)/bin/pytest --version) =="
 	touch $@
 
 install: $(VENV)/.installed
