@@ -10,10 +10,23 @@ inlined, so they carry their own policy (inline code only, no connections at all
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from api.state import state
 from graph.base import GraphStore
@@ -60,12 +73,32 @@ def _full(prefix: str, ident: str) -> str:
     return ident if ident.startswith(f"{prefix}/") else f"{prefix}/{ident}"
 
 
+EARLIEST = dt.date(1900, 1, 1)
+
+
 def _date(name: str) -> dt.date | None:
+    """A date parameter; a malformed or out-of-range one is ignored and the page says so (``_notices``)."""
     raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
     try:
-        return dt.date.fromisoformat(raw) if raw else None
+        day = dt.date.fromisoformat(raw)
     except ValueError:
-        abort(400, f"{name} must be a date like 1994-04-06")
+        _notices().append(f"{name}={raw!r} is not a date like 1994-04-06, so it was ignored: showing the latest data.")
+        return None
+    if not EARLIEST <= day <= dt.date.today():
+        _notices().append(f"{name}={raw} is outside {EARLIEST} … {dt.date.today()}, so it was ignored: "
+                          "showing the latest data.")
+        return None
+    return day
+
+
+def _notices() -> list[str]:
+    """Messages about the request (bad dates) that the page shows at its top."""
+    if "date_notices" not in g:
+        g.date_notices = []
+    notices: list[str] = g.date_notices
+    return notices
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
@@ -75,20 +108,34 @@ def _int(name: str, default: int, low: int, high: int) -> int:
         return default
 
 
-def _not_found(message: str) -> tuple[str, int]:
-    return render_template("pages/not_found.html", message=message), 404
+def _not_found(message: str, **search: Any) -> tuple[str, int]:
+    return render_template("pages/not_found.html", message=message, **search), 404
 
 
 def _view_response(view: View) -> Response:
+    if _notices():
+        view = replace(view, notice=" ".join([*_notices(), view.notice]).strip())
     response = Response(render_html(view), mimetype="text/html")
     response.headers["Content-Security-Policy"] = VIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
+@bp.after_request
+def _bad_dates_are_bad_requests(response: Response) -> Response:
+    """A page that ignored a bad date still shows (with the notice) but answers 400."""
+    if response.status_code == 200 and g.get("date_notices"):
+        response.status_code = 400
+    return response
+
+
 @bp.errorhandler(UnknownNode)
 def _unknown(exc: UnknownNode) -> tuple[str, int]:
-    return _not_found(exc.message)
+    """An unknown country or actor in a page URL: a 404 page with search boxes, the id in them."""
+    ident = str(exc.details.get("id", "")).rsplit("/", 1)[-1]
+    if "country/" in str(exc.details.get("id", "")):
+        return _not_found(exc.message, country_q=ident)
+    return _not_found(exc.message, actor_q=ident)
 
 
 # ------------------------------------------------------------------------------ pages
@@ -96,7 +143,8 @@ def _unknown(exc: UnknownNode) -> tuple[str, int]:
 def home() -> str:
     """Watch-list: monitored countries by region with risk, trend, score and next trigger."""
     store = _store()
-    data = watchlist(store)
+    as_of = _date("as_of")
+    data = watchlist(store, today=as_of)
     review = review_status(store)
     for _, members in data["regions"]:
         for r in members:
@@ -108,15 +156,30 @@ def home() -> str:
                  key=lambda r: (-(r["max_strength"] or 0.0), r["country"]))
     shown = [(r["country"], r["scored_on"]) for _, members in data["regions"] for r in members
              if r["score_risk"] is not None]
-    return render_template("pages/home.html", data=data, due=due, active="home",
+    return render_template("pages/home.html", data=data, due=due, as_of=as_of, active="home",
                            prov=datasets_shown(score_datasets(store, shown)))
+
+
+@bp.get("/countries")
+def countries() -> WerkzeugResponse | tuple[str, int]:
+    """Find a country by name or ISO code: one match opens its dashboard, several are listed."""
+    q = request.args.get("q", "").strip()
+    rows = execute(_store(), "country_overview", {}).dicts() if q else []
+    exact = [r for r in rows if q.upper() in {str(r["notation"]), r["country"].upper()}]
+    matches = exact or [r for r in rows if q.lower() in str(r["name"]).lower()]
+    if len(matches) == 1:
+        return redirect(url_for("pages.country", code=matches[0]["notation"]))
+    message = f"{len(matches)} countries match “{q}”." if matches else (
+        f"No country matches “{q}”." if q else "Give a country name or ISO code.")
+    html = render_template("pages/not_found.html", message=message, country_q=q, matches=matches)
+    return html, 200 if matches else 404
 
 
 @bp.get("/countries/<code>")
 def country(code: str) -> str:
     """Country dashboard."""
     store = _store()
-    data = country_dashboard(store, code)
+    data = country_dashboard(store, code, as_of=_date("as_of"))
     data["signals"] = country_signals(store, data["country"])
     data["coverage"] = coverage(store, data["country"].split("/", 1)[1])
     return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country",
