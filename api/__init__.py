@@ -37,6 +37,7 @@ from werkzeug.wrappers.response import Response as WerkzeugResponse
 
 from api import (
     actors,
+    alerts,
     analytics,
     assessments,
     countries,
@@ -47,6 +48,7 @@ from api import (
     queries,
     recommendations,
     session,
+    signals,
     triggers,
 )
 from api.errors import ErrorBody, register, validation_error_response
@@ -86,7 +88,7 @@ MAX_CONTENT_LENGTH = "MAX_CONTENT_LENGTH"
 log = logging.getLogger("api")
 
 RESOURCES = (countries, actors, groups, triggers, recommendations, assessments, queries, analytics, export,
-             provenance)
+             alerts, signals, provenance)
 # Blueprints whose successful GET responses may be cached (reads of the graph only).
 CACHED = frozenset(m.bp.name for m in RESOURCES)
 STATIC_ENDPOINTS = frozenset({"static", "pages.static", "docs.docs_asset", "meta.healthz"})

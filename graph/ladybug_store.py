@@ -125,6 +125,9 @@ class LadybugStore:
             max_num_threads=threads,
             read_only=read_only,
             max_db_size=self.max_db_bytes,
+            # a process killed while appending to the write-ahead log leaves a torn last record;
+            # replay the log up to it (that transaction never committed) instead of refusing
+            throw_on_wal_replay_failure=False,
         )
 
     def _recover_then_open(self) -> ladybug.Database:

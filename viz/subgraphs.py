@@ -22,6 +22,7 @@ from ontology.errors import AkgError, OntologyError
 from ontology.model import load_model
 from queries import execute
 from queries.analytics import country_graph, ego_graph, influence, to_graph
+from viz.provenance import cite_graph
 from viz.style import CLUSTER, role_property
 
 __all__ = [
@@ -166,6 +167,7 @@ def actor_network(store: GraphStore, actor: str, *, depth: int = 1, date_from: d
         add_event_clusters(graph, rows, {actor})
     describe_actors(store, graph)
     describe_groups(store, graph)
+    cite_graph(store, graph)
     graph.graph.update(centre=actor, depth=depth)
     return graph
 
@@ -186,6 +188,7 @@ def country_network(store: GraphStore, country: str, *, as_of: dt.date | None = 
         add_event_clusters(graph, rows)
     describe_actors(store, graph, country=country)
     describe_groups(store, graph, as_of)
+    cite_graph(store, graph)
     return graph
 
 
@@ -211,6 +214,7 @@ def paths_network(store: GraphStore, actor: str, victim_group: str, *, max_hops:
             graph.add_node(end, label=class_of(end), name=end)
     describe_actors(store, graph)
     describe_groups(store, graph)
+    cite_graph(store, graph)
     graph.graph.update(paths=len(rows), source=actor, target=victim_group)
     return graph
 
@@ -236,5 +240,6 @@ def leverage_network(store: GraphStore, perpetrator: str, *, max_steps: int = 2)
             graph.add_edge(u, v, key=k, **d)
     describe_actors(store, graph)
     describe_groups(store, graph)
+    cite_graph(store, graph)
     graph.graph.update(centre=perpetrator, chains=len(chains))
     return graph
