@@ -89,6 +89,14 @@ def test_unreachable_server_with_the_real_driver() -> None:
     assert PASSWORD not in str(e.value)
 
 
+@pytest.mark.parametrize("agent", ["Neo4j/4.4.29", "Memgraph/2.1"])
+def test_an_unsupported_server_is_refused_at_open(fake_bolt: FakeBoltDriver, agent: str) -> None:
+    fake_bolt.agent = agent
+    with pytest.raises(StoreError, match=f"^Neo4j at {URI} is {agent}: atrocity-kg needs Neo4j 5.0"):
+        Neo4jStore(SETTINGS)
+    assert fake_bolt.closed and fake_bolt.sent == []
+
+
 def test_missing_uri_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match="NEO4J_URI is not set"):
         Neo4jStore(Settings(backend="neo4j"))
