@@ -9,6 +9,7 @@ another database id, and check that the wipe refuses and the node written first 
 from __future__ import annotations
 
 import json
+import re
 import os
 import subprocess
 import sys
@@ -110,3 +111,28 @@ def test_bad_connection_settings_are_one_line_errors(change: dict[str, str], exp
     assert out.stderr.count("\n") == 1 and out.stderr.startswith("error: ")
     assert expected in out.stderr
     assert os.environ["NEO4J_PASSWORD"] not in out.stderr + out.stdout
+
+
+SECOND_LAYER = [
+    ("CREATE (n:Actor {id: 'actor/guard-x'})", "refused a write"),
+    ("MATCH (n:Actor) SET n.name = 'x'", "refused a write"),
+    ("MATCH (n) DETACH DELETE n", "refused a write"),
+    ("MERGE (n:Actor {id: 'actor/guard-y'})", "refused a write"),
+    ("MATCH (n) FOREACH (x IN [1] | CREATE (:Actor {id: 'actor/guard-z'}))", "refused a write"),
+    ("LOAD CSV FROM 'file:///etc/passwd' AS line RETURN line", "allow_csv_import_from_file_urls"),
+    ("CREATE USER mallory SET PASSWORD 'mallory-password'", "refused a write"),
+    ("CALL dbms.security.createUser('mallory', 'mallory-password', false)", "no procedure"),
+]
+
+
+@pytest.mark.parametrize(("cypher", "reason"), SECOND_LAYER)
+def test_the_server_refuses_writes_file_reads_and_admin_in_a_read_transaction(
+    kept: Neo4jStore, cypher: str, reason: str
+) -> None:
+    """The researchers' text check switched off (``run_read`` directly): Neo4j still refuses."""
+    from ontology.errors import AkgError
+
+    before = kept.stats()
+    with pytest.raises(AkgError, match=re.escape(reason)):
+        kept.run_read(cypher, timeout=5, limit=5)
+    assert kept.stats() == before and _still_there(kept)

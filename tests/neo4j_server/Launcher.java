@@ -2,6 +2,7 @@
 // Usage: java -cp <classpath> Launcher <home> <port>; the password comes from the environment
 // variable AKG_NEO4J_INIT_PASSWORD (never on the command line). Prints "READY <database id>"
 // once Bolt accepts the password, then runs until stopped (SIGTERM shuts the DBMS down).
+// LOAD CSV from file URLs is off (docs/security.md: a deployment sets the same).
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -37,6 +38,8 @@ public final class Launcher {
                 .setConfig(HttpConnector.enabled, false)
                 .setConfig(HttpsConnector.enabled, false)
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                // LOAD CSV is a read clause: without this a read transaction can read any file
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
