@@ -9,8 +9,8 @@ another database id, and check that the wipe refuses and the node written first 
 from __future__ import annotations
 
 import json
-import re
 import os
+import re
 import subprocess
 import sys
 import uuid
