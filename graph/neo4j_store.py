@@ -2,7 +2,8 @@
 
 Writes are one ``session.execute_write`` per call (see :mod:`graph.neo4j_write`); reads run
 in ``session.execute_read`` on a ``READ_ACCESS`` session, so the server itself refuses any
-write, with a transaction timeout (``unit_of_work``) and a row cap. Every Cypher text sent is
+write, with a transaction timeout (``unit_of_work``) and a row cap. The sessions of one store
+share a bookmark manager: on a cluster (``neo4j://`` routing) its reads see its own writes. Every Cypher text sent is
 generated from the model and listed by :func:`neo4j_statements`, which the lint test feeds
 to Neo4j's own parser.
 
@@ -126,6 +127,9 @@ class Neo4jStore:
         self._database = settings.neo4j_database or None
         self._closed = False
         self._driver = self._connect()
+        # Every session of this store shares one bookmark manager, so on a cluster a read
+        # routed to a secondary waits for this store's own earlier writes (causal consistency).
+        self._bookmarks = GraphDatabase.bookmark_manager()
 
     # ------------------------------------------------------------------ opening
     @property
@@ -204,7 +208,8 @@ class Neo4jStore:
     def _session(self, mode: str) -> neo4j.Session:
         if self._closed:
             raise StoreError("the store is closed")
-        return self._driver.session(database=self._database, default_access_mode=mode)
+        return self._driver.session(database=self._database, default_access_mode=mode,
+                                    bookmark_manager=self._bookmarks)
 
     def _writable(self) -> None:
         if self.read_only:

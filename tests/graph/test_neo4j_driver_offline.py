@@ -244,7 +244,11 @@ def test_run_read_is_a_read_transaction_with_timeout_and_row_cap(
     full = neo.run_read("UNWIND range(0, 4) AS x RETURN x", limit=5)
     assert len(full.rows) == 5 and not full.truncated
     assert fake_bolt.timeouts == [2.5, None]
-    assert fake_bolt.sessions[-1] == {"database": "neo4j", "default_access_mode": neo4j.READ_ACCESS}
+    config = fake_bolt.sessions[-1]
+    assert {k: config[k] for k in ("database", "default_access_mode")} == {
+        "database": "neo4j", "default_access_mode": neo4j.READ_ACCESS}
+    # one bookmark manager for every session of the store: reads follow its own writes
+    assert config["bookmark_manager"] is fake_bolt.sessions[0]["bookmark_manager"] is not None
     assert {s.mode for s in fake_bolt.sent} == {neo4j.READ_ACCESS}
 
 

@@ -7,7 +7,8 @@ password, and writes ``run/state.json`` (URI, user, password, pid, the database 
 stops it. ``run -- CMD…`` starts one (or reuses a running one), runs CMD with ``NEO4J_URI``,
 ``NEO4J_USERNAME``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` set, and stops what it started.
 Without java or mvn, ``run`` prints why and runs CMD without a server (the Neo4j tests skip);
-with ``CI=true`` a server that cannot start is an error.
+with ``CI=true`` a server that cannot start is an error. ``AKG_NEO4J_HEAP`` sets the JVM's
+heap (default ``1g``; a one-transaction load of a million rows needs several GiB).
 
 The state file is also the wipe guard's reference: :func:`owns` says whether a URI and a
 database id are this server's, and the test fixtures wipe nothing else.
@@ -143,7 +144,8 @@ def start() -> dict[str, Any]:
     env = {**os.environ, "AKG_NEO4J_INIT_PASSWORD": password}
     with LOG.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(  # noqa: S603 - fixed program, arguments built here
-            [java, "-Xms256m", "-Xmx1g", "-XX:+UseSerialGC", "-cp", f"{CLASSES}:{classpath}",
+            [java, "-Xms256m", f"-Xmx{os.environ.get('AKG_NEO4J_HEAP', '1g')}", "-XX:+UseSerialGC",
+             "-cp", f"{CLASSES}:{classpath}",
              "Launcher", str(home), str(port)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
             start_new_session=True,
