@@ -269,8 +269,9 @@ def country_responses(path: CountryPath, query: ResponsesQuery) -> dict[str, Any
     ranked = {o.option: o for o in response_evidence(store(), cid, query.as_of).options}
     items = []
     for r in found:
-        item = {"id": r["option"], **{k: r[k] for k in ("name", "stage_rank", "category", "categories",
-                                                        "stages", "risk_factors")},
+        item = {"id": r["option"], **{k: r[k] for k in ("name", "stage_rank", "category", "categories", "stages")},
+                # Framework order (RF2 before RF11): collect() order differs between backends
+                "risk_factors": sorted(r["risk_factors"] or [], key=lambda f: (len(f), f)),
                 "stakeholders_with_leverage": r["stakeholders_with_leverage"] or [], "event_datasets": [],
                 "illustrative": False}
         evidence = ranked.get(r["option"])

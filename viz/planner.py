@@ -80,10 +80,12 @@ def plan(store: GraphStore, *, country: str = "", victim_group: str = "", min_le
                          for f in (ev.by_direction("lesser") if ev else []) if f.status == "present"],
             "terms": [f"{t.value:+g}: {t.reason}" for t in (ev.explanation if ev else [])],
         }
+        # RF2 before RF11: collect() order varies by backend
+        factors = sorted(o["risk_factors"], key=lambda r: (len(r), r))
         for code in o["stages"] or ["?"]:
             cat = category_label.get(o["category"], o["category"] or "Other")
-            by_stage[code][cat].append({**o, "risk_names": [risk_names.get(r, r) for r in o["risk_factors"]],
-                                        "risk_codes": [r.rsplit("/", 1)[-1] for r in o["risk_factors"]],
+            by_stage[code][cat].append({**o, "risk_names": [risk_names.get(r, r) for r in factors],
+                                        "risk_codes": [r.rsplit("/", 1)[-1] for r in factors],
                                         "evidence": found})
     stage_list = [{"code": s.code, "label": s.label, "definition": s.definition,
                    "categories": sorted(by_stage[s.code].items())} for s in stages() if s.code in by_stage]
