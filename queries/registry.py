@@ -271,6 +271,8 @@ def catalogue() -> dict[str, NamedQuery]:
     """Every named query by name, sorted by name."""
     import queries.builtin  # noqa: F401 - registers the Python queries
     import queries.evidence  # noqa: F401 - registers response_evidence_for_country
+    import queries.lessons  # noqa: F401 - registers lessons_learnt
+    import queries.leverage  # noqa: F401 - registers leverage_chains
 
     merged = {**_cypher_queries(), **_PYTHON}
     clash = set(_cypher_queries()) & set(_PYTHON)
