@@ -48,7 +48,8 @@ from graph.base import GraphStore, ReadResult
 from queries.registry import QueryParameterError, python_query
 
 __all__ = [
-    "CONFIDENCE_WEIGHT", "DEFAULT_HOPS", "IMPLIED_LEVERS", "INFLUENCE_CYPHER", "MAX_HOPS", "SOURCES_CYPHER", "TYPE_WEIGHT",
+    "CONFIDENCE_WEIGHT", "DEFAULT_HOPS", "IMPLIED_LEVERS", "INFLUENCE_CYPHER", "MAX_HOPS", "SOURCES_CYPHER",
+    "TYPE_WEIGHT",
     "Chain", "Step", "leverage_chains", "leverage_for_country", "perpetrators_of",
 ]
 
