@@ -274,6 +274,7 @@ def catalogue() -> dict[str, NamedQuery]:
     """Every named query by name, sorted by name."""
     import queries.analytics_queries  # noqa: F401 - registers country_brokers, _communities, _bridges
     import queries.builtin  # noqa: F401 - registers the Python queries
+    import queries.capabilities  # noqa: F401 - registers capability_gaps
     import queries.evidence  # noqa: F401 - registers response_evidence_for_country
     import queries.lessons  # noqa: F401 - registers lessons_learnt
     import queries.leverage  # noqa: F401 - registers leverage_chains
