@@ -136,7 +136,7 @@ def lessons(store: GraphStore, options: Sequence[str], as_of: dt.date | None = N
         stated.sort(key=lambda r: (r["date"], r["assessment"]))
         history = [e for r in stated for e in _entries(r)]
         history += [e for r in stated for e in changes.get(r["recommendation"], [])]
-        history.sort(key=lambda e: e["date"])  # stable: an assessment's own entries keep their order
+        history = sorted((e for e in history if e["date"] <= day), key=lambda e: e["date"])  # stable sort
         latest = stated[-1]
         coded = [e for e in history if e["outcome_code"]]
         last = coded[-1] if coded else None

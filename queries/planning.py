@@ -18,8 +18,9 @@ orders them for the situation:
 4. **Score**: the sum of the terms, each listed with its reason: urgency points; the evidence
    terms of :mod:`queries.evidence` (+1 per risk factor mitigated, ± research strength of
    effectiveness factors present); +:data:`LEVER_POINTS` per matched stakeholder (at most
-   :data:`MAX_LEVER_TERMS`); and per past case of the option (:mod:`queries.lessons`)
-   :data:`LESSON_POINTS` of its outcome code.
+   :data:`MAX_LEVER_TERMS`); and per past case of the option (:mod:`queries.lessons`, every
+   case recorded to date, also for a plan made as of an earlier day) :data:`LESSON_POINTS` of
+   its outcome code.
 5. **Order**: tier, then score (high first); ties keep stage rank then id, and say so.
 
 Example:
@@ -217,7 +218,7 @@ def plan_responses(store: GraphStore, country: str, *, as_of: dt.date | None = N
     perp_ids = [p["id"] for p in perps]
     chains = leverage_chains(store, perp_ids, max_hops=max_hops, as_of=day) if perp_ids else []
     evidence = {e.option: e for e in response_evidence(store, country, day).options}
-    past = lessons(store, [r["option"] for r in rows], day)
+    past = lessons(store, [r["option"] for r in rows])  # every case recorded to date: lessons outlive the plan
     options: list[PlannedOption] = []
     for r in rows:
         stages = list(r["stages"] or [])
