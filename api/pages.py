@@ -20,6 +20,7 @@ from graph.base import GraphStore
 from ontology.errors import AkgError
 from ontology.model import load_model
 from queries import catalogue, execute, run_safe
+from queries.analytics import centrality, communities
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
 from viz.dashboard import country_dashboard, country_id, watchlist
 from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
@@ -39,6 +40,8 @@ from viz.subgraphs import (
 from viz.vocab import stages
 
 __all__ = ["bp"]
+
+BROKERS = 5  # the explorer highlights this many nodes of highest betweenness
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static/pages",
                static_url_path="/pages-static")
@@ -120,6 +123,9 @@ def explorer() -> str:
         view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
                           focus=[_full("actor", actor)],
                           empty_message="This actor has no recorded relationships yet.").as_dict()
+        view["meta"]["communities"] = {r["id"]: r["community"] for r in communities(graph)}
+        view["meta"]["brokers"] = {r["id"]: r["betweenness"] for r in centrality(graph)[:BROKERS]
+                                   if r["betweenness"] > 0}
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
                            styles=_style_tables(), active="explorer")
 
