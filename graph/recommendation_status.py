@@ -12,9 +12,10 @@ writing anything:
 
 then writes, in one transaction, the ``StatusChange`` node (id
 ``status-change/<recommendation>/<date>-<status>``, so recording the same change again
-changes nothing), ``Recommendation HAS_STATUS_CHANGE StatusChange``, a ``CITES`` link when the
-source is the id of a Source in the graph, and the recommendation's current ``status`` and
-``outcome_code`` (dated, so an older change recorded later does not overwrite a newer one).
+changes nothing), ``Recommendation HAS_STATUS_CHANGE StatusChange`` and a ``CITES`` link when
+the source is the id of a Source in the graph. The recommendation node itself keeps what its
+assessments stated; its current status is the latest entry of the history
+(:mod:`queries.lessons` reads it), so an older change recorded later never hides a newer one.
 
 Example:
     >>> change_id("rec/BIH-1995-06/r4", "implemented", dt.date(1995, 7, 25))
@@ -126,9 +127,7 @@ def change_status(store: GraphStore, recommendation: str, status: str, *, date: 
     origin = f"status change {date.isoformat()}"
     nodes = [Node.make(cid, source=origin, name=f"{rid}: {status} on {date.isoformat()}", status=status,
                        changed_on=date, citation=source.strip(), change_note=note or None,
-                       outcome_code=outcome, asserted_on=date),
-             Node.make(rid, partial=True, source=origin, status=status, asserted_on=date,
-                       **({"outcome_code": outcome, "outcome_on": date} if outcome else {}))]
+                       outcome_code=outcome, asserted_on=date)]
     edges = [Edge.make("HAS_STATUS_CHANGE", rid, cid, origin=origin)]
     if cites:
         edges.append(Edge.make("CITES", cid, cites, origin=origin))
