@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from flask import Response, jsonify
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from api.common import api_blueprint, not_found, rows, this_url
 from api.errors import ApiError, ErrorBody
@@ -73,18 +73,21 @@ _CODES = list(load_model().constraint("StatusChange", "outcome_code").values or 
 
 
 class RecommendationPath(BaseModel):
-    rec_id: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}/[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
-                        description="Recommendation id without 'rec/', e.g. BIH-1995-06/r4")
+    assessment: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$",
+                            description="The assessment part of the recommendation id, e.g. BIH-1995-06")
+    rec: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$", description="Its own part, e.g. r4")
 
 
 class StatusBody(BaseModel):
-    status: str = Field(description=f"One of {', '.join(_STATUSES)}", json_schema_extra={"enum": _STATUSES})
+    status: Annotated[str, WithJsonSchema({"type": "string", "enum": _STATUSES})] = Field(
+        description=f"One of {', '.join(_STATUSES)}")
     date: dt.date = Field(description="Day the status changed")
     source: str = Field(min_length=1, max_length=500,
                         description="Source that reports it: a Source id of the graph or a reference")
     note: str | None = Field(None, max_length=5000)
-    outcome: str | None = Field(None, description=f"Coded outcome: one of {', '.join(_CODES)} (not for a "
-                                                  "proposed recommendation)", json_schema_extra={"enum": _CODES})
+    outcome: Annotated[str | None, WithJsonSchema({"type": "string", "enum": _CODES})] = Field(
+        None, description=f"Coded outcome: one of {', '.join(_CODES)} (not for a proposed recommendation)",
+        json_schema_extra=lambda schema: schema.pop("default", None))
 
 
 class StatusRecorded(BaseModel):
@@ -99,10 +102,10 @@ class StatusRecorded(BaseModel):
     written: dict[str, int]
 
 
-@bp.post("/<path:rec_id>/status", summary="Record a status change (and coded outcome); needs a bearer token",
+@bp.post("/<assessment>/<rec>/status", summary="Record a status change (and coded outcome); needs a bearer token",
          security=[{"bearerAuth": []}], responses={201: StatusRecorded, 403: ErrorBody, 422: ErrorBody})
 def post_status(path: RecommendationPath, body: StatusBody) -> Response:
-    """Record that a recommendation changed status, with its source, note and coded outcome.
+    """Record that recommendation ``rec/{assessment}/{rec}`` changed status, with source, note and outcome.
 
     The same function as ``akg recommendation status``: an unknown id is a 404 naming the
     nearest ones; a status or outcome outside the vocabulary, or an outcome on a proposed
@@ -114,8 +117,8 @@ def post_status(path: RecommendationPath, body: StatusBody) -> Response:
         raise ApiError(403, "writes_disabled", "this server opened the graph store read-only")
     with st.writing() as store:
         try:
-            done = change_status(store, path.rec_id, body.status, date=body.date, source=body.source,
-                                 note=body.note, outcome=body.outcome)
+            done = change_status(store, f"{path.assessment}/{path.rec}", body.status, date=body.date,
+                                 source=body.source, note=body.note, outcome=body.outcome)
         except RecommendationNotFound as exc:
             raise not_found("recommendation", str(exc.details["id"]), exc.details["suggestions"]) from None
     response = jsonify(done.as_dict())
