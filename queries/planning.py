@@ -193,7 +193,8 @@ def _stakeholders(chains: Sequence[Chain], categories: Sequence[str], perpetrato
 def _terms(o: PlannedOption, kind: str, les: Lessons) -> list[ScoreTerm]:
     stage = o.urgency_stage
     terms = [ScoreTerm(TIER_POINTS[o.tier], "urgency", stage,
-                       f"tier {o.tier + 1} in a {kind} situation (stage {stage}); {WHY_FIRST[kind]}")]
+                       f"tier {o.tier + 1} in {'an' if kind[0] in 'aeiou' else 'a'} {kind} situation (stage {stage}); "
+                       f"{WHY_FIRST[kind]}")]
     for s in o.stakeholders[:MAX_LEVER_TERMS]:
         terms.append(ScoreTerm(LEVER_POINTS, "leverage", s["stakeholder"],
                                f"{s['name']} has a {s['match']} ({s['chain']['path']}; strength "
