@@ -68,8 +68,13 @@ def list_recommendations(query: RecommendationQuery) -> dict[str, Any]:
     return page(items, query, this_url())
 
 
-_STATUSES = list(load_model().constraint("StatusChange", "status").values or ())
-_CODES = list(load_model().constraint("StatusChange", "outcome_code").values or ())
+_STATUSES = [str(v) for v in load_model().constraint("StatusChange", "status").values or ()]
+_CODES = [str(v) for v in load_model().constraint("StatusChange", "outcome_code").values or ()]
+
+
+def _no_default(schema: dict[str, Any]) -> None:
+    """Drop ``default: null`` from an enum property (null is not one of its values)."""
+    schema.pop("default", None)
 
 
 class RecommendationPath(BaseModel):
@@ -87,7 +92,7 @@ class StatusBody(BaseModel):
     note: str | None = Field(None, max_length=5000)
     outcome: Annotated[str | None, WithJsonSchema({"type": "string", "enum": _CODES})] = Field(
         None, description=f"Coded outcome: one of {', '.join(_CODES)} (not for a proposed recommendation)",
-        json_schema_extra=lambda schema: schema.pop("default", None))
+        json_schema_extra=_no_default)
 
 
 class StatusRecorded(BaseModel):

@@ -23,7 +23,7 @@ __all__ = ["COMMANDS"]
 
 
 def _choices(owner: str, prop: str) -> list[str]:
-    return list(load_model().constraint(owner, prop).values or ())
+    return [str(v) for v in load_model().constraint(owner, prop).values or ()]
 
 
 @click.group("recommendation")

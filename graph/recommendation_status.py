@@ -98,8 +98,8 @@ def change_status(store: GraphStore, recommendation: str, status: str, *, date: 
     rid = _full(recommendation.strip())
     m = load_model()
     errors: dict[str, list[str]] = {}
-    statuses = m.constraint("StatusChange", "status").values or ()
-    codes = m.constraint("StatusChange", "outcome_code").values or ()
+    statuses = [str(v) for v in m.constraint("StatusChange", "status").values or ()]
+    codes = [str(v) for v in m.constraint("StatusChange", "outcome_code").values or ()]
     if status not in statuses:
         errors["status"] = [f"{status!r} is not one of {', '.join(statuses)}"]
     if outcome is not None and outcome not in codes:

@@ -57,7 +57,7 @@ UNCODED = "uncoded"
 @cache
 def outcome_codes() -> tuple[str, ...]:
     """The outcome codes of the ontology (sh:in of ``outcome_code``), in their order."""
-    return load_model().constraint("Recommendation", "outcome_code").values or ()
+    return tuple(str(v) for v in load_model().constraint("Recommendation", "outcome_code").values or ())
 
 
 def summary(totals: Mapping[str, int], cases: int) -> str:

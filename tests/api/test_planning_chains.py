@@ -3,6 +3,8 @@ matched to options, the situation's order, network analytics, and coded status c
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.testing import FlaskClient
 from flask_openapi3.openapi import OpenAPI
 
@@ -10,8 +12,8 @@ from tests.api.conftest import auth
 from tests.api.shape import assert_error_shape
 
 
-def chains_of(body: dict[str, object], target: str) -> list[dict[str, object]]:
-    return [c for c in body["chains"] if c["target"] == target]  # type: ignore[attr-defined,index]
+def chains_of(body: dict[str, Any], target: str) -> list[dict[str, Any]]:
+    return [c for c in body["chains"] if c["target"] == target]
 
 
 def test_bih_leverage_reaches_the_vrs_through_rs_authorities(client: FlaskClient) -> None:

@@ -4,6 +4,7 @@ history that lessons learnt read, and clear errors that write nothing."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 
@@ -43,8 +44,8 @@ def test_a_status_change_is_coded_dated_and_counted_once(world_store: GraphStore
     found = lessons(world_store, [OPTION])[OPTION]
     assert sum(found.totals.values()) == len(found.cases) == 2  # still one case per recommendation
     rows = run(world_store, "lessons_learnt", option=OPTION)
-    assert [(r["recommendation"], r["status"], r["outcome_code"]) for r in rows][0] == (REC, "implemented",
-                                                                                        "effective")
+    first: dict[str, Any] = dict(rows[0])
+    assert (first["recommendation"], first["status"], first["outcome_code"]) == (REC, "implemented", "effective")
     assert rows[0]["option_summary"] == "used in 2 cases: 1 effective, 1 uncoded"
     # what was known before the change
     before = lessons(world_store, [OPTION], dt.date(2020, 1, 1))[OPTION]
