@@ -40,6 +40,7 @@ from api import (
     export,
     groups,
     meta,
+    provenance,
     queries,
     recommendations,
     triggers,
@@ -79,9 +80,11 @@ MAX_CONTENT_LENGTH = "MAX_CONTENT_LENGTH"
 
 log = logging.getLogger("api")
 
-RESOURCES = (countries, actors, groups, triggers, recommendations, assessments, queries, analytics, export)
+RESOURCES = (countries, actors, groups, triggers, recommendations, assessments, queries, analytics, export,
+             provenance)
 # Blueprints whose successful GET responses may be cached (reads of the graph only).
 CACHED = frozenset(m.bp.name for m in RESOURCES)
+STATIC_ENDPOINTS = frozenset({"static", "pages.static", "docs.docs_asset", "meta.healthz"})
 KEPT_HEADERS = frozenset({"Content-Type", "Content-Disposition"})
 
 
@@ -167,10 +170,26 @@ def create_app(config: Mapping[str, Any] | None = None) -> OpenAPI:
     if importlib.util.find_spec("api.pages") is not None:
         app.register_blueprint(importlib.import_module("api.pages").bp)
 
+    app.before_request(_fresh)
     app.before_request(_guard)
     app.before_request(_cached)
     app.after_request(_finish)
+    app.teardown_request(_release)
     return app
+
+
+def _fresh() -> None:
+    """See writes committed by any process since the last request (api.state)."""
+    if request.endpoint not in STATIC_ENDPOINTS:
+        state().refresh()
+
+
+def _release(exc: BaseException | None) -> None:
+    """End the request's lease on the store it used."""
+    del exc
+    leased = g.pop("akg_store", None)
+    if leased is not None:
+        state().release(leased)
 
 
 def _guard() -> None:

@@ -18,6 +18,7 @@ from api.common import api_blueprint, not_found, rows, this_url
 from api.errors import ApiError, ErrorBody
 from api.models import AssessmentStatus, LocalId, OptionalId, PageFields, Paging, country_ref, full_id, page
 from api.state import state
+from graph.editorial import EditorialError, content_hash, load_assessment, retract
 from graph.ingest import split
 from graph.records import Node
 from loaders.assessment import read_text
@@ -147,15 +148,51 @@ def post_assessment(raw: AssessmentUpload) -> Response:
     st.tokens.require("write")
     if not st.writable:
         raise ApiError(403, "writes_disabled", "this server opened the graph store read-only")
-    records = read_text(_body_text(), BODY_NAME)
-    nodes, edges = split(records)
+    text = _body_text()
+    records = read_text(text, BODY_NAME)
+    nodes, _ = split(records)
     aid = next(n.id for n in nodes if isinstance(n, Node) and n.id.startswith("assessment/"))
     with st.writing() as store:
         existed = bool(rows("assessment_list", assessment=aid))
-        written = store.write(nodes, edges)
+        try:
+            outcome = load_assessment(store, records, file=BODY_NAME, digest=content_hash(text.encode()),
+                                      by=st.tokens.name_of_request(), reason=request.args.get("reason"))
+        except EditorialError as exc:
+            raise ApiError(409, "workflow_refused", exc.message) from None
+        written = outcome.summary
     local = aid.split("/", 1)[1]
     response = jsonify({"id": aid, "created": not existed, "summary": written.as_dict(),
                         "links": {"self": f"/api/v1/assessments/{local}"}})
     response.status_code = 200 if existed else 201
     response.headers["Location"] = f"/api/v1/assessments/{local}"
     return response
+
+
+class RetractBody(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000, description="Why the assessment is withdrawn")
+
+
+class Retracted(BaseModel):
+    id: str
+    previous_status: str | None
+    summary: dict[str, int]
+
+
+@bp.post("/<assessment_id>/retract", summary="Retract an assessment; needs a bearer token",
+         security=[{"bearerAuth": []}], responses={200: Retracted, 403: ErrorBody, 404: ErrorBody, 409: ErrorBody})
+def retract_assessment(path: AssessmentPath, body: RetractBody) -> dict[str, Any]:
+    """Withdraw an assessment: it stays listed as ``retracted`` and everything it alone stated
+    leaves the current graph; the retraction and its reason go to the audit log."""
+    st = state()
+    st.tokens.require("write")
+    if not st.writable:
+        raise ApiError(403, "writes_disabled", "this server opened the graph store read-only")
+    aid = f"assessment/{path.assessment_id}"
+    with st.writing() as s:
+        if not rows("assessment_list", assessment=aid):
+            raise not_found("assessment", aid)
+        try:
+            out = retract(s, aid, reason=body.reason, by=st.tokens.name_of_request())
+        except EditorialError as exc:
+            raise ApiError(409, "workflow_refused", exc.message) from None
+    return {"id": aid, "previous_status": out.previous_status, "summary": out.summary.as_dict()}

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hmac
 import math
+import re
 import threading
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
@@ -25,6 +26,8 @@ from flask import Response, request
 
 from api.errors import ApiError
 from ontology.errors import AkgError
+
+_NAMED = re.compile(r"^([A-Za-z][A-Za-z0-9_.-]{0,39}):(.+)$")
 
 __all__ = ["CSP", "RateLimiter", "Tokens", "add_cors", "add_security_headers", "load_tokens"]
 
@@ -61,7 +64,23 @@ class Tokens:
     """The bearer tokens allowed to write (and to read, when reads need a token)."""
 
     def __init__(self, tokens: Iterable[str]) -> None:
-        self._tokens = [t.encode() for t in tokens]
+        plain = list(tokens)
+        named = [_NAMED.match(t) for t in plain]
+        # ``name:secret`` gives a token a name for the audit log; the name is not part of the secret
+        self._names = [m.group(1) if m else f"token {i + 1}" for i, m in enumerate(named)]
+        self._tokens = [(m.group(2) if m else t).encode() for m, t in zip(named, plain, strict=True)]
+
+    def name_of_request(self) -> str | None:
+        """The name of the token the current request carries (for the audit log), if any."""
+        header = request.headers.get("Authorization") or ""
+        scheme, _, given = header.partition(" ")
+        if scheme.lower() != "bearer":
+            return None
+        secret = given.strip().encode()
+        for name, token in zip(self._names, self._tokens, strict=True):
+            if hmac.compare_digest(secret, token):
+                return name
+        return None
 
     def __bool__(self) -> bool:
         return bool(self._tokens)

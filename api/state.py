@@ -1,8 +1,17 @@
-"""What one app holds for its whole life: settings, the store (opened once), tokens, limits.
+"""What one app holds for its whole life: settings, the store, tokens, limits.
 
-The store is opened on first use and kept for the process: read-only when the app cannot
-write, writable (Ladybug allows one writer process) when API tokens are configured. Writes
-are serialised by a lock and clear the response cache.
+The store is opened on first use: read-only when the app cannot write, writable (Ladybug
+allows one writer process) when API tokens are configured. Writes are serialised by a lock
+and clear the response cache.
+
+The app serves what is committed, whoever committed it. Before each request it compares the
+store's *stamp* with the one it last saw: for Ladybug the size, modification time and inode of
+the database file and its write-ahead log (two ``stat`` calls; any commit by any process
+changes them), for Neo4j the newest audit-log entry (every load writes one). When the stamp
+moved, the response cache is dropped and a read-only Ladybug store is reopened (a read-only
+Ladybug database does not see commits made after it opened). Each request holds a lease on
+the store it started with, so a reopened store's predecessor is closed only once the
+requests using it are done.
 """
 
 from __future__ import annotations
@@ -10,25 +19,28 @@ from __future__ import annotations
 import atexit
 import datetime as dt
 import logging
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
-from flask import current_app, has_request_context
+from flask import current_app, g, has_request_context
 
 from api.errors import StoreUnavailable
 from api.security import RateLimiter, Tokens
 from graph.base import GraphStore
 from graph.registry import open_store
 from graph.settings import Settings
-from ontology.errors import StoreError, StoreLocked
+from ontology.errors import AkgError, StoreError, StoreLocked
 
 __all__ = ["ApiState", "CachedResponse", "ResponseCache", "state"]
 
 log = logging.getLogger("api")
+
+LAST_LOG = "MATCH (l:LogEntry) RETURN max(l.at) AS last"
 
 
 CachedResponse = tuple[int, bytes, tuple[tuple[str, str], ...]]
@@ -105,6 +117,76 @@ class ApiState:
     _store: GraphStore | None = None
     _open_lock: threading.Lock = field(default_factory=threading.Lock)
     write_lock: threading.Lock = field(default_factory=threading.Lock)
+    _seen: object = None
+    _leases: dict[int, int] = field(default_factory=dict)
+    _retired: list[GraphStore] = field(default_factory=list)
+    reopened: int = 0
+    _exit_hook: bool = False
+
+    # ------------------------------------------------------------------ freshness
+    def stamp(self) -> object:
+        """What changes whenever any process commits a write to the store (see the module)."""
+        if self.injected is not None:
+            return None
+        if self.settings.backend == "ladybug":
+            path = self.settings.db_path
+            out: list[tuple[int, int, int] | None] = []
+            for f in (path, path.with_name(path.name + ".wal")):
+                try:
+                    st = os.stat(f)
+                except OSError:
+                    out.append(None)
+                    continue
+                out.append((st.st_ino, st.st_size, st.st_mtime_ns))
+            return tuple(out)
+        if self._store is None:
+            return None
+        return self._store.run_read(LAST_LOG).scalar()
+
+    def refresh(self) -> bool:
+        """Notice commits made since the last look: drop the cache, reopen a read-only store.
+
+        Returns True when the store changed underneath. Cheap when nothing changed.
+        """
+        try:
+            now = self.stamp()
+        except AkgError:
+            return False  # the store is unreachable; the request itself reports it
+        if now == self._seen:
+            return False
+        with self._open_lock:
+            if now == self._seen:
+                return False
+            first = self._seen is None
+            self._seen = now
+            self.cache.clear()
+            if first or self.writable or self._store is None or self.settings.backend != "ladybug":
+                return not first
+            self._retired.append(self._store)
+            self._store = None
+            self.reopened += 1
+            self._close_retired()
+        return True
+
+    def release(self, s: GraphStore) -> None:
+        """End a request's lease; close retired stores nobody uses any more."""
+        with self._open_lock:
+            n = self._leases.get(id(s), 0) - 1
+            if n > 0:
+                self._leases[id(s)] = n
+            else:
+                self._leases.pop(id(s), None)
+            self._close_retired()
+
+    def _close_retired(self) -> None:
+        """Close retired stores without leases (call with ``_open_lock`` held)."""
+        keep = []
+        for old in self._retired:
+            if self._leases.get(id(old)):
+                keep.append(old)
+            else:
+                old.close()
+        self._retired = keep
 
     @property
     def opened(self) -> bool:
@@ -120,6 +202,19 @@ class ApiState:
         """
         if self.injected is not None:
             return self.injected
+        if not has_request_context():
+            return self._current()
+        leased = g.get("akg_store")
+        if leased is not None:
+            return cast(GraphStore, leased)
+        s = self._current()
+        with self._open_lock:
+            self._leases[id(s)] = self._leases.get(id(s), 0) + 1
+        g.akg_store = s  # released by the app's teardown (see release)
+        return s
+
+    def _current(self) -> GraphStore:
+        """The open store, opening it when needed."""
         found = self._store
         if found is not None:
             return found
@@ -133,7 +228,9 @@ class ApiState:
                     if has_request_context():  # the command line reports it itself
                         log.error("cannot open the graph store: %s", exc.message)
                     raise StoreUnavailable(f"cannot open the graph store: {exc.message}") from None
-                atexit.register(self.close)
+                if not self._exit_hook:
+                    atexit.register(self.close)
+                    self._exit_hook = True
             return self._store
 
     @contextmanager
@@ -156,6 +253,9 @@ class ApiState:
             if self._store is not None:
                 self._store.close()
                 self._store = None
+            for old in self._retired:
+                old.close()
+            self._retired = []
 
 
 def state() -> ApiState:

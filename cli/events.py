@@ -13,7 +13,9 @@ import click
 from cli.common import store_from
 from cli.load import load_group
 from graph.bulk import Bulk
-from graph.ingest import load_bulk
+from graph.datasets import current_versions, scope_text, version_node
+from graph.editorial import file_hash
+from graph.ingest import load_dataset
 from loaders import acled, ucdp
 from loaders.actors import AliasTable
 from loaders.event_csv import BadCell, CsvSource
@@ -32,17 +34,33 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
         click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only events on or after this date."),
         click.option("--skip-bad-rows", is_flag=True,
                      help="Load the good rows and write the bad ones to PATH.bad-rows.txt."),
+        click.option("--illustrative", is_flag=True,
+                     help="Mark the data as made up (demos, tests): every page that shows it says so."),
+        click.option("--accessed", type=click.DateTime(["%Y-%m-%d"]),
+                     help="Day the file was downloaded (for the citation); default today."),
+        click.option("--version", "version_label", help="The publisher's version or edition (e.g. 24.1)."),
+        click.option("--by", help="Who is loading (recorded in the audit log)."),
     ]
     for option in reversed(options):
         f = option(f)
     return f
 
 
-def _run(ctx: click.Context, path: Path, source: CsvSource,
+def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
          check: Callable[[CsvSource], tuple[int, list[BadCell]]],
          build: Callable[..., Iterator[Bulk]], alias_files: tuple[Path, ...], countries: tuple[str, ...],
-         since: dt.datetime | None, skip_bad_rows: bool) -> None:
+         since: dt.datetime | None, skip_bad_rows: bool, illustrative: bool, accessed: dt.datetime | None,
+         version_label: str | None, by: str | None) -> None:
     started = time.perf_counter()
+    digest = file_hash(path)
+    codes = [c.upper() for c in countries] or None
+    scope = scope_text(codes, since.date() if since else None)
+    with store_from(ctx) as store:
+        same = [v for v in current_versions(store, dataset) if v["scope"] == scope and v["content_hash"] == digest]
+    if same:
+        click.echo(f"{path.name}: unchanged (same content as the current version {same[0]['id']}, scope "
+                   f"{scope}); nothing to load ({time.perf_counter() - started:.2f} s)")
+        return
     total, bad = check(source)
     if bad and not skip_bad_rows:
         for cell in bad[:SHOWN]:
@@ -55,39 +73,50 @@ def _run(ctx: click.Context, path: Path, source: CsvSource,
         report = path.with_name(path.name + ".bad-rows.txt")
         report.write_text("".join(cell.text(path.name) + "\n" for cell in bad), encoding="utf-8")
         click.echo(f"skipping {len(skip)} bad row(s); listed in {report}", err=True)
-    codes = [c.upper() for c in countries] or None
+    version = version_node(dataset, digest, scope=scope, file=path.name, rows=total - len(skip),
+                           accessed=accessed.date() if accessed else dt.date.today(),
+                           file_date=dt.date.fromtimestamp(path.stat().st_mtime), version=version_label,
+                           illustrative=illustrative)
     with store_from(ctx) as store:
         aliases = AliasTable.from_store(store, alias_files)
         with click.progressbar(length=total, label=f"loading {path.name}", file=sys.stderr,
                                show_pos=True, show_eta=True) as bar:
-            summary = load_bulk(store, build(source, aliases, skip_lines=skip, countries=codes,
-                                             since=since.date() if since else None),
-                                on_chunk=lambda chunk: bar.update(max(chunk.rows, 1)))
+            chunks = build(source, aliases, skip_lines=skip, countries=codes, since=since.date() if since else None)
+            plan, summary = load_dataset(store, chunks, version, "Event", by=by,
+                                         on_chunk=lambda chunk: bar.update(max(chunk.rows, 1)))
     seconds = time.perf_counter() - started
     click.echo(f"{path.name}: {total:,} rows in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} rows/s); "
                f"{summary.nodes_created:,} nodes and {summary.edges_created:,} relationships created, "
                f"{summary.nodes_updated + summary.edges_updated:,} updated, "
-               f"{summary.nodes_unchanged:,} nodes unchanged; {summary.changes:,} changes in all")
+               f"{summary.nodes_unchanged:,} nodes unchanged, {summary.nodes_removed:,} events the new version no "
+               f"longer has removed; {summary.changes:,} changes in all")
+    retired = plan.switch.retire if plan.switch else []
+    click.echo(f"dataset version {version.id} ({scope}{', illustrative' if illustrative else ''}) is current"
+               + (f"; replaces {', '.join(retired)}" if retired else ""))
 
 
 @load_group.command("acled")
 @_common
 @click.pass_context
 def load_acled(ctx: click.Context, path: Path, alias_files: tuple[Path, ...], countries: tuple[str, ...],
-               since: dt.datetime | None, skip_bad_rows: bool) -> None:
-    """Load an ACLED CSV export (events, places, actors, targeted groups) in one transaction."""
-    _run(ctx, path, acled.open_acled(path), acled.check, acled.chunks, alias_files, countries, since,
-         skip_bad_rows)
+               since: dt.datetime | None, skip_bad_rows: bool, illustrative: bool, accessed: dt.datetime | None,
+               version_label: str | None, by: str | None) -> None:
+    """Load an ACLED CSV export (events, places, actors, targeted groups) in one transaction, as a new
+    version of the dataset: events of the same scope that the export no longer has are removed."""
+    _run(ctx, path, acled.open_acled(path), "ACLED", acled.check, acled.chunks, alias_files, countries, since,
+         skip_bad_rows, illustrative, accessed, version_label, by)
 
 
 @load_group.command("ucdp")
 @_common
 @click.pass_context
 def load_ucdp(ctx: click.Context, path: Path, alias_files: tuple[Path, ...], countries: tuple[str, ...],
-              since: dt.datetime | None, skip_bad_rows: bool) -> None:
-    """Load a UCDP GED CSV (one-sided violence marks atrocity events) in one transaction."""
-    _run(ctx, path, ucdp.open_ucdp(path), ucdp.check, ucdp.chunks, alias_files, countries, since,
-         skip_bad_rows)
+              since: dt.datetime | None, skip_bad_rows: bool, illustrative: bool, accessed: dt.datetime | None,
+              version_label: str | None, by: str | None) -> None:
+    """Load a UCDP GED CSV (one-sided violence marks atrocity events) in one transaction, as a new
+    version of the dataset: events of the same scope that the file no longer has are removed."""
+    _run(ctx, path, ucdp.open_ucdp(path), "UCDP-GED", ucdp.check, ucdp.chunks, alias_files, countries, since,
+         skip_bad_rows, illustrative, accessed, version_label, by)
 
 
 COMMANDS: list[click.Command] = []  # the commands live in the `load` group

@@ -10,6 +10,7 @@ import click
 
 from cli.common import settings_of, store_from
 from graph.base import WriteSummary
+from graph.editorial import file_writer
 from graph.ingest import FileResult, load_files
 from graph.shacl import validate_store
 from loaders import assessment
@@ -26,9 +27,18 @@ def load_group() -> None:
 
 @load_group.command("assessment")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--by", help="Who is loading (recorded in the audit log).")
+@click.option("--reason", help="Why (required to move a published assessment back to draft or reviewed).")
+@click.option("--verbose", "-v", is_flag=True, help="List every statement added, changed or removed.")
 @click.pass_context
-def load_assessment(ctx: click.Context, paths: tuple[Path, ...]) -> None:
-    """Validate, then load assessment files or folders of them."""
+def load_assessment(ctx: click.Context, paths: tuple[Path, ...], by: str | None, reason: str | None,
+                    verbose: bool) -> None:
+    """Validate, then load assessment files or folders of them.
+
+    Loading a file again replaces what that assessment stated before: findings, roles,
+    relationships, recommendations and triggers it no longer states are removed (shared actors
+    and groups stay while another assessment states them). Every load goes to the audit log.
+    """
     files = assessment.files_in(paths)
     if not files:
         raise click.UsageError("no assessment files (*.yaml, *.yml, *.json) found")
@@ -41,12 +51,15 @@ def load_assessment(ctx: click.Context, paths: tuple[Path, ...]) -> None:
             def done(result: FileResult) -> None:
                 bar.update(1)
                 total.add(result.summary)
-            results = load_files(store, files, read, on_file=done)
+            results = load_files(store, files, read, on_file=done, write=file_writer(by=by, reason=reason))
     for r in results:
         if r.loaded:
             s = r.summary
-            click.echo(f"loaded  {r.path}: {s.nodes_created} nodes created, {s.nodes_updated} updated; "
-                       f"{s.edges_created} relationships created, {s.edges_updated} updated")
+            click.echo(f"loaded  {r.path}: {s.nodes_created} nodes created, {s.nodes_updated} updated, "
+                       f"{s.nodes_removed} removed; {s.edges_created} relationships created, "
+                       f"{s.edges_updated} updated, {s.edges_removed} removed")
+            for line in r.details if verbose else ():
+                click.echo(f"  {line}")
         else:
             click.echo(f"FAILED  {r.path}: nothing loaded")
             for line in r.problems:
@@ -54,7 +67,7 @@ def load_assessment(ctx: click.Context, paths: tuple[Path, ...]) -> None:
     ok = sum(r.loaded for r in results)
     click.echo(f"{ok} of {len(results)} files loaded; {total.nodes_created} nodes and "
                f"{total.edges_created} relationships created, {total.nodes_updated + total.edges_updated} "
-               f"updated, {total.changes} changes in all")
+               f"updated, {total.nodes_removed + total.edges_removed} removed, {total.changes} changes in all")
     if ok < len(results):
         raise click.exceptions.Exit(1)
 
@@ -80,8 +93,10 @@ def validate_cmd(ctx: click.Context, paths: tuple[Path, ...]) -> None:
         problems = assessment.validate_path(path, max_bytes=limit)
         if problems:
             failed += 1
-            for p in problems:
-                click.echo(f"{path.parent / p[0] if p[0] == path.name else p[0]}"
+        for label, found in (("", problems),
+                             ("warning: ", [] if problems else assessment.warnings_of(path, max_bytes=limit))):
+            for p in found:
+                click.echo(f"{label}{path.parent / p[0] if p[0] == path.name else p[0]}"
                            f"{':' + str(p[1]) if p[1] else ''} {p[2] + ': ' if p[2] else ''}{p[3]}")
     click.echo(f"{len(files) - failed} of {len(files)} files valid")
     if failed or not files:

@@ -17,7 +17,10 @@ import click
 from cli.common import echo_table, store_from
 from cli.load import load_group
 from graph.base import WriteSummary
-from graph.ingest import FileResult, load_files
+from graph.bulk import Bulk
+from graph.datasets import scope_text, version_node
+from graph.editorial import file_hash
+from graph.ingest import FileResult, load_dataset, load_files, split
 from graph.merge import merge_actors, unresolved_actors
 from graph.records import Edge, Node
 from loaders import ewp, mapped_csv, rdf
@@ -60,8 +63,11 @@ def _write(ctx: click.Context, path: Path, records: Sequence[Node | Edge]) -> No
 @click.option("--skip-unmatched", is_flag=True,
               help="Load the rows whose country matched; list the others.")
 @click.pass_context
+@click.option("--illustrative", is_flag=True, help="Mark the scores as made up (demos, tests).")
+@click.option("--accessed", type=click.DateTime(["%Y-%m-%d"]), help="Day the file was downloaded; default today.")
+@click.option("--by", help="Who is loading (recorded in the audit log).")
 def load_ewp(ctx: click.Context, path: Path, edition: str | None, as_of: dt.datetime | None,
-             skip_unmatched: bool) -> None:
+             skip_unmatched: bool, illustrative: bool, accessed: dt.datetime | None, by: str | None) -> None:
     """Load an Early Warning Project Statistical Risk Assessment CSV as dated risk scores."""
     try:
         parsed = ewp.parse(path, edition=edition, date=as_of.date() if as_of else None)
@@ -85,7 +91,17 @@ def load_ewp(ctx: click.Context, path: Path, edition: str | None, as_of: dt.date
             click.echo(f"  {line}")
     if not parsed.records:
         _fail([], f"FAILED {path}: no row matched a country; nothing loaded")
-    _write(ctx, path, parsed.records)
+    version = version_node("EWP", file_hash(path), scope=scope_text(edition=parsed.edition), file=path.name,
+                           rows=matched, accessed=accessed.date() if accessed else dt.date.today(),
+                           file_date=parsed.date, version=parsed.edition, illustrative=illustrative)
+    nodes, edges = split(parsed.records)
+    with store_from(ctx) as store:
+        plan, summary = load_dataset(store, [Bulk(nodes, edges)], version, "RiskScore", by=by)
+    if plan.unchanged:
+        click.echo(f"{path.name}: unchanged (same content as the current version {plan.unchanged}); nothing loaded")
+        return
+    click.echo(f"loaded {path}: {_summary(summary)}; {summary.nodes_removed} scores of the edition the file no "
+               f"longer has removed; dataset version {version.id}{' (illustrative)' if illustrative else ''}")
 
 
 @load_group.command("csv")
@@ -186,13 +202,14 @@ def actors_unresolved(ctx: click.Context, fmt: str, limit: int | None) -> None:
 @actors_group.command("merge")
 @click.argument("source")
 @click.argument("target")
+@click.option("--by", help="Who merges (recorded in the audit log).")
 @click.pass_context
-def actors_merge(ctx: click.Context, source: str, target: str) -> None:
+def actors_merge(ctx: click.Context, source: str, target: str, by: str | None) -> None:
     """Merge actor SOURCE into actor TARGET: move its relationships, keep its names as aliases,
     delete it. Ids may omit the actor/ prefix."""
     try:
         with store_from(ctx) as store:
-            result = merge_actors(store, _actor_id(source), _actor_id(target))
+            result = merge_actors(store, _actor_id(source), _actor_id(target), by=by)
     except AkgError as exc:
         raise click.ClickException(exc.message) from None
     click.echo(result.describe())

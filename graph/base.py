@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from graph.bulk import Bulk
+from graph.changes import ChangeSet
 from graph.records import Edge, Node
+
+if TYPE_CHECKING:
+    from graph.datasets import DatasetSwitch
 
 __all__ = ["GraphStore", "ReadResult", "Stats", "WriteSummary"]
 
@@ -43,11 +47,14 @@ class WriteSummary:
     edges_created: int = 0
     edges_updated: int = 0
     edges_unchanged: int = 0
+    nodes_removed: int = 0
+    edges_removed: int = 0
 
     @property
     def changes(self) -> int:
-        """Number of nodes and relationships created or updated."""
-        return self.nodes_created + self.nodes_updated + self.edges_created + self.edges_updated
+        """Number of nodes and relationships created, updated or removed."""
+        return (self.nodes_created + self.nodes_updated + self.edges_created + self.edges_updated
+                + self.nodes_removed + self.edges_removed)
 
     def add(self, other: WriteSummary) -> None:
         """Accumulate another summary into this one."""
@@ -107,8 +114,13 @@ class GraphStore(Protocol):
     def stats(self) -> Stats:
         """Counts per label and relationship type."""
 
-    def write_bulk(self, chunks: Iterable[Bulk]) -> WriteSummary:
-        """Write the chunks of one large load in one transaction (fast path of the backend)."""
+    def write_bulk(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
+        """Write the chunks of one large load in one transaction (fast path of the backend);
+        with ``switch``, make the load the dataset's new version in that same transaction."""
+
+    def apply(self, changes: ChangeSet) -> None:
+        """Apply an exact change set (creates, overwrites, cleared properties, deletes) in one
+        transaction; used to replace or retract what an owner asserted."""
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Remove nodes and their relationships (used by actor merges); one transaction."""

@@ -25,7 +25,7 @@ from graph.records import Edge, Node
 from ontology.errors import InvalidRecord
 from ontology.model import Model, Property, load_model
 
-__all__ = ["Bulk", "EdgeTable", "arrow_type", "edge_table", "node_table"]
+__all__ = ["Bulk", "EdgeTable", "arrow_type", "edge_table", "node_table", "switch_ids"]
 
 _ARROW = {"string": pa.string(), "integer": pa.int64(), "double": pa.float64(),
           "boolean": pa.bool_(), "date": pa.date32()}
@@ -142,3 +142,15 @@ class Bulk:
     def rows(self) -> int:
         """Number of table rows (for progress reporting)."""
         return sum(t.num_rows for t in self.node_tables.values())
+
+
+def switch_ids(chunk: Bulk, label: str) -> list[pa.Array]:
+    """Ids of ``label`` a chunk writes (table rows and records), as Arrow arrays."""
+    out: list[pa.Array] = []
+    table = chunk.node_tables.get(label)
+    if table is not None:
+        out.append(table.column("id").combine_chunks())
+    ids = [n.id for n in chunk.nodes if n.label == label]
+    if ids:
+        out.append(pa.array(ids, pa.string()))
+    return out

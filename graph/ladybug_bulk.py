@@ -16,13 +16,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.base import WriteSummary
-from graph.bulk import Bulk, EdgeTable, arrow_type
+from graph.bulk import Bulk, EdgeTable, arrow_type, switch_ids
+from graph.datasets import DatasetSwitch
 from graph.ladybug_write import LadybugWriter, one_result
 from graph.schema import literal, quote
 from graph.upsert import plan_edges
 from ontology.errors import InvalidRecord
 
 __all__ = ["write_bulk"]
+
+# which version a row came from is not a change of the row (see graph.datasets)
+_NOT_COMPARED = frozenset({"id", "dataset_version"})
 
 
 def _member(column: pa.ChunkedArray, ids: set[str]) -> pa.ChunkedArray:
@@ -75,7 +79,7 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], set
     stored = stored.sort_by("id")
     differs = pa.array([False] * old.num_rows)
     for name in old.column_names:
-        if name == "id":
+        if name in _NOT_COMPARED:
             continue
         a, b = old.column(name), stored.column(name)
         if pa.types.is_list(a.type):
@@ -155,11 +159,13 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], settled: set[str]
         summary.edges_created += fresh.num_rows
 
 
-def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk]) -> WriteSummary:
-    """Write every chunk in one transaction (see the module docstring)."""
+def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
+    """Write every chunk in one transaction (see the module docstring); then, in the same
+    transaction, switch the dataset to the new version (:mod:`graph.datasets`)."""
     summary = WriteSummary()
     created: set[str] = set()
     settled: set[str] = set()
+    written: list[pa.Array] = []
     with w.transaction():
         for chunk in chunks:
             summary.add(w.apply(chunk.nodes, chunk.edges, created))
@@ -167,4 +173,31 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk]) -> WriteSummary:
                 _nodes(w, label, table, created, settled, summary)
             for et in chunk.edge_tables:
                 _edges(w, et, created, settled, summary)
+            if switch is not None:
+                written.extend(switch_ids(chunk, switch.label))
+        if switch is not None:
+            _switch(w, switch, written, created, summary)
     return summary
+
+
+def _switch(w: LadybugWriter, switch: DatasetSwitch, written: list[pa.Array], created: set[str],
+            summary: WriteSummary) -> None:
+    label = quote(switch.label)
+    if not written:
+        raise InvalidRecord(f"the file has no {switch.label} rows in scope {switch.version.props['dataset_scope']}: "
+                            "nothing loaded (an empty version would delete everything in its scope)",
+                            {"scope": ["matches nothing"]})
+    in_scope = one_result(w.conn.execute(switch.scope_query, switch.scope_params)).get_as_arrow()
+    ids = in_scope.column(0) if in_scope.num_rows else pa.chunked_array([], pa.string())
+    seen = pa.chunked_array(written, pa.string()) if written else pa.chunked_array([], pa.string())
+    gone = ids.filter(pc.invert(pc.is_in(ids, seen.combine_chunks()))).to_pylist()
+    for start in range(0, len(gone), 20_000):
+        w.conn.execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
+                       {"ids": gone[start:start + 20_000]})
+    summary.nodes_removed += len(gone)
+    if switch.retire:
+        w.conn.execute(f"MATCH (n:{label}) WHERE n.dataset_version IN $old SET n.dataset_version = $new",
+                       {"old": switch.retire, "new": switch.version_id})
+        w.conn.execute("UNWIND $ids AS k MATCH (v:DatasetVersion {id: k}) SET v.current = false",
+                       {"ids": switch.retire})
+    summary.add(w.apply([switch.version, *switch.entries(summary)], [], created))

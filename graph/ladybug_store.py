@@ -17,6 +17,8 @@ import ladybug
 
 from graph.base import ReadResult, Stats, WriteSummary
 from graph.bulk import Bulk
+from graph.changes import ChangeSet
+from graph.datasets import DatasetSwitch
 from graph.ladybug_bulk import write_bulk
 from graph.ladybug_write import LadybugWriter, one_result, rows_of
 from graph.records import Edge, Node
@@ -159,9 +161,18 @@ class LadybugStore:
         """Upsert in one transaction; on failure nothing is written."""
         return self._guarded(lambda: self._writer.write(list(nodes), list(edges)))
 
-    def write_bulk(self, chunks: Iterable[Bulk]) -> WriteSummary:
-        """Write all chunks of a large load in one transaction (table rows by COPY)."""
-        return self._guarded(lambda: write_bulk(self._writer, chunks))
+    def write_bulk(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
+        """Write all chunks of a large load in one transaction (table rows by COPY), and switch
+        the dataset to the new version in it when asked (see graph.datasets)."""
+        return self._guarded(lambda: write_bulk(self._writer, chunks, switch))
+
+    def apply(self, changes: ChangeSet) -> None:
+        """Apply an exact change set in one transaction (see :mod:`graph.changes`)."""
+        def run() -> WriteSummary:
+            with self._writer.transaction():
+                self._writer.apply_changes(changes)
+            return WriteSummary()
+        self._guarded(run)
 
     def _guarded(self, action: Callable[[], WriteSummary]) -> WriteSummary:
         """Run a write under the lock, translating errors; see StoreAbandoned."""

@@ -18,6 +18,7 @@ import pyarrow as pa
 
 from graph.base import WriteSummary
 from graph.bulk import arrow_type
+from graph.changes import ChangeSet
 from graph.records import Edge, Node
 from graph.schema import literal, quote
 from graph.upsert import dedupe_edges, dedupe_nodes, group_edges, plan_edges, plan_nodes
@@ -231,7 +232,7 @@ class LadybugWriter:
 
     def _update_nodes(self, label: str, rows: dict[str, dict[str, Any]]) -> None:
         for keys, group in _by_keys(rows).items():
-            sets = ", ".join(f"n.{quote(k)} = r.{quote(k)}" for k in keys)
+            sets = _sets("n", keys)
             q = f"UNWIND $rows AS r MATCH (n:{quote(label)} {{id: r.id}}) SET {sets}"
             for chunk in _chunks(group):
                 self.conn.execute(q, {"rows": [{"id": i, **_params(p)} for i, p in chunk]})
@@ -271,7 +272,7 @@ class LadybugWriter:
         self, rel: str, src: str, tgt: str, rows: dict[tuple[str, str], dict[str, Any]]
     ) -> None:
         for keys, group in _by_keys(rows).items():
-            sets = ", ".join(f"e.{quote(k)} = r.{quote(k)}" for k in keys)
+            sets = _sets("e", keys)
             q = (
                 f"UNWIND $rows AS r MATCH (a:{quote(src)} {{id: r.s}})-[e:{quote(rel)}]->"
                 f"(b:{quote(tgt)} {{id: r.t}}) SET {sets}"
@@ -280,6 +281,34 @@ class LadybugWriter:
                 self.conn.execute(
                     q, {"rows": [{"s": s, "t": t, **_params(p)} for (s, t), p in chunk]}
                 )
+
+    # ---------------------------------------------------------------- exact changes
+    def apply_changes(self, changes: ChangeSet) -> None:
+        """Apply a change set inside the open transaction: deletes, creates, then updates.
+
+        Never uses COPY (a change set is small, and a failed COPY cannot be rolled back).
+        """
+        for (rel, src, tgt), pairs in changes.delete_edges.items():
+            q = (f"UNWIND $rows AS r MATCH (a:{quote(src)} {{id: r.s}})-[e:{quote(rel)}]->"
+                 f"(b:{quote(tgt)} {{id: r.t}}) DELETE e")
+            for chunk in _chunks(sorted(set(pairs))):
+                self.conn.execute(q, {"rows": [{"s": s, "t": t} for s, t in chunk]})
+        for label, ids in changes.delete_nodes.items():
+            q = f"UNWIND $ids AS k MATCH (n:{quote(label)} {{id: k}}) DETACH DELETE n"
+            for chunk in _chunks(sorted(set(ids))):
+                self.conn.execute(q, {"ids": chunk})
+        saved, self.copy_threshold = self.copy_threshold, 1 << 62
+        try:
+            for label, rows in changes.create_nodes.items():
+                self._create_nodes(label, rows)
+            for (rel, src, tgt), erows in changes.create_edges.items():
+                self._create_edges(rel, src, tgt, erows)
+        finally:
+            self.copy_threshold = saved
+        for label, rows in changes.update_nodes.items():
+            self._update_nodes(label, rows)
+        for (rel, src, tgt), erows in changes.update_edges.items():
+            self._update_edges(rel, src, tgt, erows)
 
     # ---------------------------------------------------------------- deletes
     def delete(self, ids: list[str]) -> int:
@@ -308,13 +337,26 @@ Grouped = dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]]
 
 
 def _by_keys(rows: Mapping[Any, Mapping[str, Any]]) -> Grouped:
-    """Group rows by the set of properties they carry, so each group has one query shape."""
+    """Group rows by the properties they set and clear, so each group has one query shape.
+
+    A cleared property (value ``None``) is part of the shape as ``-name``: it is written as a
+    literal ``NULL`` (Ladybug types a ``None`` parameter as STRING).
+    """
     groups: dict[tuple[str, ...], list[tuple[Any, Mapping[str, Any]]]] = defaultdict(list)
     for key, props in rows.items():
-        groups[tuple(sorted(props))].append((key, props))
+        shape = tuple(sorted(k if v is not None else f"-{k}" for k, v in props.items()))
+        groups[shape].append((key, props))
     return groups
 
 
+def _sets(var: str, keys: tuple[str, ...]) -> str:
+    """The SET list of one update shape (see :func:`_by_keys`)."""
+    return ", ".join(
+        f"{var}.{quote(k[1:])} = NULL" if k.startswith("-") else f"{var}.{quote(k)} = r.{quote(k)}"
+        for k in keys
+    )
+
+
 def _params(props: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: _param(v) for k, v in props.items()}
+    return {k: _param(v) for k, v in props.items() if v is not None}
 

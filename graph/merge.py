@@ -18,6 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from graph import audit
 from graph.base import GraphStore, WriteSummary
 from graph.records import Edge, Node
 from ontology.errors import AkgError, OntologyError
@@ -77,8 +78,9 @@ def _check_id(node_id: str, role: str) -> None:
         raise MergeRefused(f"{role} {node_id} is {article} {label}, not an {ACTOR}")
 
 
-def merge_actors(store: GraphStore, source: str, target: str) -> MergeResult:
-    """Merge actor ``source`` into actor ``target`` (see the module docstring)."""
+def merge_actors(store: GraphStore, source: str, target: str, *, by: str | None = None) -> MergeResult:
+    """Merge actor ``source`` into actor ``target`` (see the module docstring); the write that
+    moves the relationships also appends the merge to the audit log."""
     if source == target:
         raise MergeRefused(f"cannot merge {source} into itself")
     _check_id(source, "source")
@@ -110,6 +112,8 @@ def merge_actors(store: GraphStore, source: str, target: str) -> MergeResult:
     nodes = [Node.make(target, partial=True, model=m, aliases=result.aliases_added)] \
         if result.aliases_added else []
     result.moved = len(edges)
+    nodes.append(audit.entry("merge", target, by=by, counts={"updated": len(edges), "removed": 1},
+                             details=[result.describe()]))
     result.summary = store.write(nodes, edges)
     result.deleted = store.delete_nodes([source])
     return result

@@ -27,6 +27,8 @@ from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, unit_of_work
 from graph import neo4j_write as w
 from graph.base import ReadResult, Stats, WriteSummary
 from graph.bulk import Bulk
+from graph.changes import ChangeSet
+from graph.datasets import DatasetSwitch
 from graph.records import Edge, Node
 from graph.schema import neo4j_ddl
 from graph.settings import Settings
@@ -43,11 +45,12 @@ def neo4j_statements(model: Model | None = None) -> list[str]:
     out = list(neo4j_ddl(m))
     for label in m.classes:
         out += [w.node_lookup(label), w.node_ids(label), w.node_create(label),
-                w.node_update(label), w.node_delete(label), w.count_nodes(label)]
+                w.node_update(label), w.node_delete(label), w.node_delete_plain(label),
+                w.count_nodes(label)]
     for rel in m.relationships.values():
         for src, tgt in rel.pairs:
             out += [w.edge_lookup(rel.name, src, tgt), w.edge_create(rel.name, src, tgt),
-                    w.edge_update(rel.name, src, tgt)]
+                    w.edge_update(rel.name, src, tgt), w.edge_delete(rel.name, src, tgt)]
         out.append(w.count_rels(rel.name))
     out.append(w.RESOLVE_ENDS)
     return list(dict.fromkeys(out))
@@ -166,17 +169,19 @@ class Neo4jStore:
             raise self._fail(exc) from None
 
     # ------------------------------------------------------------------ writes
-    def write_bulk(self, chunks: Iterable[Bulk]) -> WriteSummary:
-        """All chunks in one transaction: Neo4j's fast path is the same UNWIND batches."""
+    def write_bulk(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
+        """All chunks in one transaction: Neo4j's fast path is the same UNWIND batches; with
+        ``switch``, the dataset's version switch runs in that transaction too."""
         nodes: list[Node] = []
         edges: list[Edge] = []
         for chunk in chunks:
             chunk_nodes, chunk_edges = chunk.records()
             nodes += chunk_nodes
             edges += chunk_edges
-        return self.write(nodes, edges)
+        return self.write(nodes, edges, switch)
 
-    def write(self, nodes: Iterable[Node], edges: Iterable[Edge]) -> WriteSummary:
+    def write(self, nodes: Iterable[Node], edges: Iterable[Edge],
+              switch: DatasetSwitch | None = None) -> WriteSummary:
         """Upsert in one transaction; on failure nothing is written."""
         self._writable()
         node_list, edge_list = list(nodes), list(edges)
@@ -189,11 +194,20 @@ class Neo4jStore:
         try:
             with self._session(WRITE_ACCESS) as session:
                 counts = session.execute_write(
-                    w.write_tx, self.model, batch_nodes, batch_edges, label_of
+                    w.write_tx, self.model, batch_nodes, batch_edges, label_of, switch
                 )
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._fail(exc) from None
         return WriteSummary(**counts)
+
+    def apply(self, changes: ChangeSet) -> None:
+        """Apply an exact change set in one transaction (see :mod:`graph.changes`)."""
+        self._writable()
+        try:
+            with self._session(WRITE_ACCESS) as session:
+                session.execute_write(w.apply_tx, changes)
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._fail(exc) from None
 
     def delete_nodes(self, ids: Sequence[str]) -> int:
         """Remove nodes and their relationships in one transaction."""

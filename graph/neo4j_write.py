@@ -27,16 +27,19 @@ from neo4j.graph import Path as NeoPath
 from neo4j.graph import Relationship as NeoRel
 
 from graph.base import WriteSummary
+from graph.changes import ChangeSet
+from graph.datasets import DatasetSwitch
 from graph.schema import quote
-from graph.upsert import group_edges, plan_edges, plan_nodes
+from graph.upsert import dedupe_nodes, group_edges, plan_edges, plan_nodes
 from graph.values import clean_node, clean_rel
 from ontology.errors import InvalidRecord
 from ontology.model import Model
 
 __all__ = [
-    "RESOLVE_ENDS", "count_nodes", "count_rels", "delete_tx", "edge_create", "edge_lookup",
+    "RESOLVE_ENDS", "apply_tx", "count_nodes", "count_rels", "delete_tx", "edge_create", "edge_delete",
+    "edge_lookup",
     "edge_update", "from_neo4j", "node_create", "node_delete", "node_ids", "node_lookup",
-    "node_update", "plain_rows", "records", "to_param", "write_tx",
+    "node_delete_plain", "node_update", "plain_rows", "records", "to_param", "write_tx",
 ]
 
 _CHUNK = 10_000
@@ -98,6 +101,16 @@ def edge_create(rel: str, src: str, tgt: str) -> str:
 def edge_update(rel: str, src: str, tgt: str) -> str:
     """Overwrite the given properties of existing relationships."""
     return f"UNWIND $rows AS r MATCH {_ends(rel, src, tgt)} SET e += r.props"
+
+
+def edge_delete(rel: str, src: str, tgt: str) -> str:
+    """Delete the relationships given as ``{s, t}`` rows."""
+    return f"UNWIND $rows AS r MATCH {_ends(rel, src, tgt)} DELETE e"
+
+
+def node_delete_plain(label: str) -> str:
+    """Detach and delete nodes by id (no count)."""
+    return f"UNWIND $ids AS k MATCH (n:{quote(label)} {{{_ID}: k}}) DETACH DELETE n"
 
 
 # Ends of relationships returned without their nodes carry only an element id.
@@ -182,8 +195,12 @@ def write_tx(
     batch_nodes: Mapping[str, Mapping[str, Any]],
     batch_edges: Mapping[tuple[str, str, str], dict[str, Any]],
     label_of: Mapping[str, str],
+    switch: DatasetSwitch | None = None,
 ) -> dict[str, int]:
-    """Plan against the stored graph and apply; returns the WriteSummary counts."""
+    """Plan against the stored graph and apply; returns the WriteSummary counts.
+
+    With ``switch`` the dataset's version switch (graph.datasets) follows in the same transaction.
+    """
     by_label: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
     for node_id, props in batch_nodes.items():
         by_label[label_of[node_id]][node_id] = props
@@ -229,7 +246,33 @@ def write_tx(
         summary.edges_created += len(eplan.create)
         summary.edges_updated += len(eplan.update)
         summary.edges_unchanged += eplan.unchanged
+    if switch is not None:
+        _switch(tx, model, switch, {i for i in batch_nodes if label_of[i] == switch.label}, summary)
     return summary.as_dict()
+
+
+def _switch(tx: neo4j.ManagedTransaction, model: Model, switch: DatasetSwitch, written: set[str],
+            summary: WriteSummary) -> None:
+    """Delete the dataset's records in scope that the new version lacks; retire covered versions;
+    write the version node and its log entries."""
+    if not written:
+        raise InvalidRecord(f"the file has no {switch.label} rows in scope {switch.version.props['dataset_scope']}: "
+                            "nothing loaded (an empty version would delete everything in its scope)",
+                            {"scope": ["matches nothing"]})
+    in_scope = [r[0] for r in records(tx, switch.scope_query, switch.scope_params)]
+    gone = sorted(set(in_scope) - written)
+    for chunk in _chunks(gone):
+        tx.run(node_delete_plain(switch.label), {"ids": chunk}).consume()
+    summary.nodes_removed += len(gone)
+    if switch.retire:
+        tx.run(f"MATCH (n:{quote(switch.label)}) WHERE n.dataset_version IN $old SET n.dataset_version = $new",
+               {"old": switch.retire, "new": switch.version_id}).consume()
+        tx.run("UNWIND $ids AS k MATCH (v:`DatasetVersion` {`id`: k}) SET v.`current` = false",
+               {"ids": switch.retire}).consume()
+    extra = [switch.version, *switch.entries(summary)]
+    counts = write_tx(tx, model, dedupe_nodes(model, extra), {}, {n.id: n.label for n in extra})
+    summary.nodes_created += counts["nodes_created"]
+    summary.nodes_updated += counts["nodes_updated"]
 
 
 def delete_tx(tx: neo4j.ManagedTransaction, by_label: Mapping[str, list[str]]) -> int:
@@ -239,6 +282,26 @@ def delete_tx(tx: neo4j.ManagedTransaction, by_label: Mapping[str, list[str]]) -
         for label, ids in by_label.items()
         for rec in _lookup(tx, node_delete(label), "ids", sorted(set(ids)))
     )
+
+
+def apply_tx(tx: neo4j.ManagedTransaction, changes: ChangeSet) -> None:
+    """Apply an exact change set: deletes, creates, then updates (``SET +=`` with a null
+    value removes the property, which is what a cleared property means)."""
+    for (rel, src, tgt), pairs in changes.delete_edges.items():
+        _apply(tx, edge_delete(rel, src, tgt), [{"s": s, "t": t} for s, t in sorted(set(pairs))])
+    for label, ids in changes.delete_nodes.items():
+        for chunk in _chunks(sorted(set(ids))):
+            tx.run(node_delete_plain(label), {"ids": chunk}).consume()
+    for label, rows in changes.create_nodes.items():
+        _apply(tx, node_create(label), [{"id": i, "props": _props(p)} for i, p in rows.items()])
+    for (rel, src, tgt), erows in changes.create_edges.items():
+        _apply(tx, edge_create(rel, src, tgt),
+               [{"s": s, "t": t, "props": _props(p)} for (s, t), p in erows.items()])
+    for label, rows in changes.update_nodes.items():
+        _apply(tx, node_update(label), [{"id": i, "props": _props(p)} for i, p in rows.items()])
+    for (rel, src, tgt), erows in changes.update_edges.items():
+        _apply(tx, edge_update(rel, src, tgt),
+               [{"s": s, "t": t, "props": _props(p)} for (s, t), p in erows.items()])
 
 
 def _props(props: Mapping[str, Any]) -> dict[str, Any]:

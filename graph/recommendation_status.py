@@ -126,7 +126,7 @@ def change_status(store: GraphStore, recommendation: str, status: str, *, date: 
         cites = ""
     origin = f"status change {date.isoformat()}"
     nodes = [Node.make(cid, source=origin, name=f"{rid}: {status} on {date.isoformat()}", status=status,
-                       changed_on=date, citation=source.strip(), change_note=note or None,
+                       changed_on=date, change_source=source.strip(), change_note=note or None,
                        outcome_code=outcome, asserted_on=date)]
     edges = [Edge.make("HAS_STATUS_CHANGE", rid, cid, origin=origin)]
     if cites:

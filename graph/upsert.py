@@ -17,7 +17,10 @@ from graph.records import Edge, Node
 from ontology.errors import InvalidRecord
 from ontology.model import Model
 
-__all__ = ["EdgePlan", "NodePlan", "Plan", "dedupe_edges", "dedupe_nodes", "plan", "plan_edges", "plan_nodes"]
+__all__ = [
+    "EdgePlan", "NodePlan", "Plan", "dedupe_edges", "dedupe_nodes", "merge_props", "plan", "plan_edges",
+    "plan_nodes",
+]
 
 
 def _older(props: Mapping[str, Any], old: Mapping[str, Any], new: Mapping[str, Any]) -> bool:
@@ -28,7 +31,7 @@ def _older(props: Mapping[str, Any], old: Mapping[str, Any], new: Mapping[str, A
     return False
 
 
-def _merge(model: Model, owner: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
+def merge_props(model: Model, owner: str, old: Mapping[str, Any], new: Mapping[str, Any]) -> dict[str, Any]:
     """Properties after writing ``new`` over ``old``.
 
     Merge-union lists keep every value; other values are overwritten, unless ``new`` was stated
@@ -78,7 +81,7 @@ def dedupe_nodes(model: Model, nodes: Iterable[Node]) -> dict[str, dict[str, Any
                     f" at {where[node.id]} and {_at(node.source, node.line)}",
                     {node.id: [f"conflicting {k}" for k in clash]},
                 )
-            out[node.id] = _merge(model, node.label, out[node.id], props)
+            out[node.id] = merge_props(model, node.label, out[node.id], props)
         else:
             out[node.id] = props
             where[node.id] = _at(node.source, node.line)
@@ -98,7 +101,7 @@ def dedupe_edges(model: Model, edges: Iterable[Edge]) -> dict[tuple[str, str, st
                     f" data ({', '.join(clash)}) at {_at(edge.origin, edge.line)}",
                     {"/".join(edge.key): [f"conflicting {k}" for k in clash]},
                 )
-            out[edge.key] = _merge(model, edge.type, out[edge.key], props)
+            out[edge.key] = merge_props(model, edge.type, out[edge.key], props)
         else:
             out[edge.key] = props
     return out
@@ -135,7 +138,7 @@ def plan(
             out.create[key] = dict(props)
             continue
         old = {k: v for k, v in stored[key].items() if v is not None}
-        merged = _merge(model, owner, old, props)
+        merged = merge_props(model, owner, old, props)
         if merged == old:
             out.unchanged += 1
         else:

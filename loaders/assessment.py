@@ -7,8 +7,12 @@ so every assessment stays in the graph with its date.
 
 Example:
     >>> import datetime as dt
-    >>> recs = read_text(template("RWA", dt.date(1994, 1, 11)), "RWA-1994-01.yaml")
-    >>> [r.id for r in recs if isinstance(r, Node)]
+    >>> text = template("RWA", dt.date(1994, 1, 11))
+    >>> [p[2] for p in check_document(parse_text(text, "RWA-1994-01.yaml"))]   # placeholders left
+    ['title', 'authors[0]', 'summary']
+    >>> filled = text.replace("«RWA, 1994-01: a title»", "Rwanda, January 1994").replace(
+    ...     "«team or unit that wrote it»", "Risk assessment team").replace("«", "").replace("»", "")
+    >>> [r.id for r in read_text(filled, "RWA-1994-01.yaml") if isinstance(r, Node)]
     ['assessment/RWA-1994-01', 'country/RWA']
 """
 
@@ -20,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from graph.records import Edge, Node
-from loaders.assessment_checks import check_document
+from loaders.assessment_checks import check_document, sourcing_gaps
 from loaders.yaml_source import Document, Problem, parse_file, parse_text
 from ontology.errors import InvalidRecord, SourceFormatError
 
@@ -34,6 +38,7 @@ __all__ = [
     "records",
     "template",
     "validate_path",
+    "warnings_of",
 ]
 
 DEFAULT_MAX_BYTES = 5_000_000
@@ -73,6 +78,20 @@ def validate_path(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES,
         except SourceFormatError as exc:
             return exc.problems
     return problems
+
+
+def warnings_of(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Problem]:
+    """What a draft still lacks before it can be published (unsourced claims, no reviewer)."""
+    try:
+        doc = parse_file(path, max_bytes)
+    except SourceFormatError:
+        return []
+    if not isinstance(doc.data, dict) or doc.data.get("status") == "published":
+        return []
+    out = sourcing_gaps(doc)
+    if not doc.data.get("reviewers"):
+        out.append(doc.problem(("reviewers",), "no reviewer yet (needed before publishing)"))
+    return out
 
 
 def read_document(doc: Document, today: dt.date | None = None) -> list[Node | Edge]:
@@ -163,7 +182,6 @@ def records(doc: Document) -> list[Node | Edge]:
     aid = assessment_id(d)
     country = f"country/{d['country']}"
     date = d["date"]
-    found = {"assessments": [aid]}
     period = d.get("period") or {}
     overall = d.get("overall") or {}
     b.node((), aid, name=d["title"], date=date, status=d["status"], authors=d["authors"],
@@ -196,7 +214,7 @@ def records(doc: Document) -> list[Node | Edge]:
                    sources=src(a.get("sources")))
         codes = a.get("country") or []
         for code in codes if isinstance(codes, list) else [codes]:
-            b.edge(("actors", i, "country"), "OPERATES_IN", actor, f"country/{code}", **found)
+            b.edge(("actors", i, "country"), "OPERATES_IN", actor, f"country/{code}")
     for i, g in enumerate(d.get("victim_groups") or []):
         group = f"group/{g['id']}"
         b.node(("victim_groups", i), group, name=g["name"], aliases=g.get("aliases"), basis=g["basis"],
@@ -204,13 +222,13 @@ def records(doc: Document) -> list[Node | Edge]:
                population_estimate=g.get("population_estimate"), description=g.get("description"))
         b.edge(("victim_groups", i), "CONCERNS", aid, group, sources=src(g.get("sources")))
         for code in g.get("lives_in") or []:
-            b.edge(("victim_groups", i, "lives_in"), "LIVES_IN", group, f"country/{code}", **found)
+            b.edge(("victim_groups", i, "lives_in"), "LIVES_IN", group, f"country/{code}")
     groups = {g["id"] for g in d.get("victim_groups") or []}
     for i, r in enumerate(d.get("relationships") or []):
         target = f"group/{r['to']}" if r["to"] in groups and r["type"] == "THREATENS" else f"actor/{r['to']}"
         b.edge(("relationships", i), r["type"], f"actor/{r['from']}", target, lever=r.get("lever"),
                confidence=r.get("confidence"), valid_from=r.get("valid_from"),
-               valid_to=r.get("valid_to"), note=r.get("note"), sources=src(r.get("sources")), **found)
+               valid_to=r.get("valid_to"), note=r.get("note"), sources=src(r.get("sources")))
     for i, t in enumerate(d.get("triggers") or []):
         trig = f"trigger/{t['id']}"
         start, end = _window(t.get("expected"))
@@ -220,8 +238,7 @@ def records(doc: Document) -> list[Node | Edge]:
                likelihood=t.get("likelihood"), sources=src(t.get("sources")))
     for i, c in enumerate(d.get("capabilities") or []):
         b.edge(("capabilities", i), "HAS_CAPABILITY", f"actor/{c['actor']}", f"capability/{c['capability']}",
-               level=c["level"], assessed_on=date, note=c.get("note"), sources=src(c.get("sources")),
-               **found)
+               level=c["level"], assessed_on=date, note=c.get("note"), sources=src(c.get("sources")))
         # the level as this assessment saw it, kept beside the levels other assessments gave
         rating = f"capability-rating/{aid.split('/', 1)[1]}/{c['actor']}/{c['capability']}"
         b.node(("capabilities", i), rating, capability_level=c["level"], rated_on=date,

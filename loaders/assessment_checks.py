@@ -9,6 +9,7 @@ defined twice with different data; dates in the future or in the wrong order).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterator
 from functools import cache
 from typing import Any
@@ -20,7 +21,14 @@ from loaders.reference import Reference, reference
 from loaders.yaml_source import Document, Problem
 from ontology.model import load_model
 
-__all__ = ["check_document"]
+__all__ = ["PLACEHOLDER", "check_document", "sourcing_gaps"]
+
+# The new-assessment template marks what must be replaced with «…»; a file still holding one
+# is not an assessment yet.
+PLACEHOLDER = re.compile("«[^»]*»")
+# What a published assessment must source: (section, the key that makes an item a claim)
+SOURCED = (("risk_factors", "factor", "finding"), ("actors", "role", "role"),
+           ("relationships", "type", "relationship"), ("triggers", "id", "trigger"))
 
 
 @cache
@@ -214,4 +222,42 @@ def check_document(doc: Document, today: dt.date | None = None) -> list[Problem]
         c.refs(("recommendations", i, "targets", "actors"), targets.get("actors") or [], actors, "actor")
         for j, cap_id in enumerate(rec.get("builds") or []):
             c.known(("recommendations", i, "builds", j), cap_id, c.ref.capabilities, "capability")
+    for i, rec in _items(doc, "recommendations"):
+        if rec.get("status") == "proposed" and rec.get("outcome"):
+            c.fail(("recommendations", i, "outcome"),
+                   "a proposed recommendation has no outcome yet; set its status (adopted, implemented, "
+                   "rejected) or remove the outcome")
+    for path, text in _strings(d, ()):
+        found = PLACEHOLDER.search(text)
+        if found:
+            c.fail(path, f"still holds the template placeholder {found.group(0)}; replace it")
+    if d.get("status") == "published":
+        if not d.get("reviewers"):
+            c.fail(("reviewers",), "a published assessment needs at least one reviewer")
+        c.out.extend(sourcing_gaps(doc, "a published assessment needs a source for every {what}"))
     return sorted(problems + c.out, key=lambda p: (p[1] or 0, p[2]))
+
+
+def sourcing_gaps(doc: Document, message: str = "no source for this {what} (needed before publishing)") -> list[Problem]:
+    """Findings, roles, actor relationships and triggers that cite no source.
+
+    Errors for a published assessment (see :func:`check_document`), warnings for a draft.
+    """
+    out = []
+    data = doc.data if isinstance(doc.data, dict) else {}
+    for key, marker, what in SOURCED:
+        for i, item in enumerate(data.get(key) or []):
+            if isinstance(item, dict) and item.get(marker) and not item.get("sources"):
+                out.append(doc.problem((key, i, "sources"), message.format(what=what)))
+    return out
+
+
+def _strings(value: Any, path: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _strings(v, (*path, str(k)))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _strings(v, (*path, i))

@@ -48,7 +48,7 @@ HISTORY_CYPHER = """
 MATCH (r:Recommendation)-[:HAS_STATUS_CHANGE]->(s:StatusChange)
 WHERE r.id IN $recommendations AND s.changed_on <= $as_of
 RETURN r.id AS recommendation, s.id AS id, s.status AS status, s.outcome_code AS outcome_code,
-       s.changed_on AS date, s.citation AS citation, s.change_note AS note
+       s.changed_on AS date, s.change_source AS citation, s.change_note AS note
 ORDER BY date, id
 """
 UNCODED = "uncoded"

@@ -64,7 +64,7 @@ def world_edges() -> list[Edge]:
         Edge.make("ARMS", ARMS_CO, MILITIA, confidence="low", sources=[SOURCE],
                   valid_from=dt.date(2019, 6, 1), valid_to=dt.date(2019, 12, 31)),
         Edge.make("THREATENS", MILITIA, GROUP, confidence="medium", sources=[SOURCE],
-                  assessments=[ASSESSMENT]),
+                  owners=[ASSESSMENT]),
         Edge.make("HAS_LEVERAGE_OVER", REGIONAL_BODY, GOVERNMENT, lever="economic"),
         Edge.make("LIVES_IN", GROUP, COUNTRY),
         Edge.make("OF_FACTOR", IND75, RF7),

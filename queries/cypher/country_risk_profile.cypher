@@ -9,14 +9,14 @@
 // returns: assessment, date, status, section, item, name, level, trend, text
 // example: country=country/QZA as_of=2024-12-31
 MATCH (a:Assessment)-[:ASSESSES]->(:Country {id: $country})
-WHERE a.date <= $as_of AND (a.status = 'published' OR $include_drafts)
+WHERE a.date <= $as_of AND (a.status = 'published' OR ($include_drafts AND a.status IN ['draft', 'reviewed']))
 WITH a ORDER BY a.date DESC, a.id DESC LIMIT 1
 RETURN a.id AS assessment, a.date AS date, a.status AS status, 'overall' AS section,
        $country AS item, a.name AS name, a.overall_risk AS level, a.risk_trend AS trend,
        a.summary AS text
 UNION ALL
 MATCH (a:Assessment)-[:ASSESSES]->(:Country {id: $country})
-WHERE a.date <= $as_of AND (a.status = 'published' OR $include_drafts)
+WHERE a.date <= $as_of AND (a.status = 'published' OR ($include_drafts AND a.status IN ['draft', 'reviewed']))
 WITH a ORDER BY a.date DESC, a.id DESC LIMIT 1
 MATCH (a)-[f:FINDS]->(rf:RiskFactor)
 RETURN a.id AS assessment, a.date AS date, a.status AS status, 'risk-factor' AS section,
@@ -24,7 +24,7 @@ RETURN a.id AS assessment, a.date AS date, a.status AS status, 'risk-factor' AS 
 ORDER BY rf.position
 UNION ALL
 MATCH (a:Assessment)-[:ASSESSES]->(:Country {id: $country})
-WHERE a.date <= $as_of AND (a.status = 'published' OR $include_drafts)
+WHERE a.date <= $as_of AND (a.status = 'published' OR ($include_drafts AND a.status IN ['draft', 'reviewed']))
 WITH a ORDER BY a.date DESC, a.id DESC LIMIT 1
 MATCH (a)-[o:OBSERVES]->(i:Indicator)
 OPTIONAL MATCH (i)-[:OF_FACTOR]->(rf:RiskFactor)

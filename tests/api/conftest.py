@@ -15,6 +15,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from api import create_app
 from cli.admin import init_store
+from graph.editorial import file_writer
 from graph.ingest import load_files
 from graph.ladybug_store import LadybugStore
 from graph.records import Edge, Node
@@ -37,7 +38,7 @@ def build(db: Path) -> None:
     store = LadybugStore(api_settings(db))
     try:
         init_store(store)
-        results = load_files(store, assessment.files_in([EXAMPLES]), assessment.read)
+        results = load_files(store, assessment.files_in([EXAMPLES]), assessment.read, write=file_writer())
         assert [r.problems for r in results if not r.loaded] == []
         assert len(results) == 20
         store.write([Node.make(SCORE, name="EWP 1994 (test)", dataset="EWP", date=dt.date(1994, 1, 1),

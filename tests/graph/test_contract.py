@@ -86,10 +86,10 @@ def test_relationship_properties_with_lists_and_dates_survive(store: GraphStore)
 def test_list_properties_merge_across_writes(store: GraphStore) -> None:
     write_world(store)
     store.write([], [Edge.make("THREATENS", data.MILITIA, data.GROUP,
-                               sources=["source/other"], assessments=["assessment/QZA-2021-01"])])
+                               sources=["source/other"], owners=["assessment/QZA-2021-01"])])
     rel = store.run_read("MATCH (:Actor)-[r:THREATENS]->(:VictimGroup) RETURN r").scalar()
     assert rel["sources"] == ["source/other", data.SOURCE]
-    assert rel["assessments"] == [data.ASSESSMENT, "assessment/QZA-2021-01"]
+    assert rel["owners"] == [data.ASSESSMENT, "assessment/QZA-2021-01"]
     assert rel["confidence"] == "medium"
 
 

@@ -151,7 +151,7 @@ def test_generated_ddl_text() -> None:
     threatens = next(s for s in ddl if "`THREATENS`(" in s)
     assert threatens == (
         "CREATE REL TABLE IF NOT EXISTS `THREATENS`(FROM `Actor` TO `VictimGroup`, "
-        "`asserted_on` DATE, `assessments` STRING[], `confidence` STRING, `note` STRING, `sources` STRING[], "
+        "`asserted_on` DATE, `confidence` STRING, `note` STRING, `owners` STRING[], `sources` STRING[], "
         "`valid_from` DATE, `valid_to` DATE)"
     )
     targets = next(s for s in ddl if "`TARGETS`(" in s)

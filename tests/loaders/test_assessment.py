@@ -13,11 +13,13 @@ from click.testing import CliRunner
 import loaders.reference
 from cli import cli
 from graph.base import GraphStore
+from graph.editorial import file_writer
 from graph.ingest import load_files
 from graph.registry import open_store
 from graph.settings import Settings
 from loaders import assessment
 from loaders.assessment_schema import SCHEMA_FILE, schema_json
+from ontology.errors import SourceFormatError
 from tests.loaders.stores import base_store, counts, store  # noqa: F401 - fixtures
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "assessments" / "QZA-2024-01.yaml"
@@ -38,7 +40,7 @@ def write(tmp_path: Path, text: str, name: str = NAME) -> Path:
 
 
 def messages(path: Path) -> list[str]:
-    from ontology.errors import SourceFormatError
+
 
     return [SourceFormatError.format_one(*p) for p in assessment.validate_path(path)]
 
@@ -51,17 +53,17 @@ def line_of(text: str, needle: str) -> int:
 
 def test_fixture_is_valid_and_maps_to_the_graph(store: GraphStore) -> None:
     assert messages(FIXTURE) == []
-    [result] = load_files(store, [FIXTURE], assessment.read)
+    [result] = load_files(store, [FIXTURE], assessment.read, write=file_writer())
     assert result.loaded, result.problems
     rows = store.run_read(
         "MATCH (a:Assessment {id: 'assessment/QZA-2024-01'})-[f:FINDS]->(rf:RiskFactor) "
         "RETURN rf.id, f.level, f.trend, f.sources ORDER BY rf.id").rows
-    assert rows == [["rf/RF7", 2, "rising", ["source/qz-monitor-2023-12"]], ["rf/RF9", 2, "stable", None]]
+    assert rows == [["rf/RF7", 2, "rising", ["source/qz-monitor-2023-12"]], ["rf/RF9", 2, "stable", ["source/qz-monitor-2023-12"]]]
     role = store.run_read("MATCH (:Assessment)-[r:IDENTIFIES]->(a:Actor {id: 'actor/qz-night-riders'}) "
                           "RETURN r.role").scalar()
     assert role == "potential-perpetrator"
     threat = store.run_read("MATCH (:Actor)-[t:THREATENS]->(g:VictimGroup) RETURN t").scalar()
-    assert threat["valid_from"] == dt.date(2023, 9, 1) and threat["assessments"] == ["assessment/QZA-2024-01"]
+    assert threat["valid_from"] == dt.date(2023, 9, 1) and threat["owners"] == ["assessment/QZA-2024-01"]
     group = store.run_read("MATCH (g:VictimGroup) RETURN g").scalar()
     assert group["protected"] is True  # ethnic groups are protected by the Genocide Convention
     rec = store.run_read(
@@ -81,21 +83,21 @@ def test_fixture_is_valid_and_maps_to_the_graph(store: GraphStore) -> None:
 def test_reloading_changes_nothing_and_later_assessment_keeps_history(
     store: GraphStore, tmp_path: Path
 ) -> None:
-    load_files(store, [FIXTURE], assessment.read)
+    load_files(store, [FIXTURE], assessment.read, write=file_writer())
     before = counts(store)
-    [again] = load_files(store, [FIXTURE], assessment.read)
+    [again] = load_files(store, [FIXTURE], assessment.read, write=file_writer())
     assert again.loaded and again.summary.changes == 0
     assert counts(store) == before
     later = TEXT.replace("id: QZA-2024-01", "id: QZA-2024-07").replace("date: 2024-01-31", "date: 2024-07-31") \
         .replace("level: 2                    # 0 absent", "level: 3                    # 0 absent") \
         .replace("status: proposed", "status: adopted")
-    [second] = load_files(store, [write(tmp_path, later, "QZA-2024-07.yaml")], assessment.read)
+    [second] = load_files(store, [write(tmp_path, later, "QZA-2024-07.yaml")], assessment.read, write=file_writer())
     assert second.loaded, second.problems
     rows = store.run_read("MATCH (a:Assessment)-[f:FINDS]->(:RiskFactor {id: 'rf/RF7'}) "
                           "RETURN a.date, f.level ORDER BY a.date").rows
     assert rows == [[dt.date(2024, 1, 31), 2], [dt.date(2024, 7, 31), 3]]
     # actors are shared by id; the relationship keeps every assessment that found it
-    threat = store.run_read("MATCH (:Actor)-[t:THREATENS]->(:VictimGroup) RETURN t.assessments").scalar()
+    threat = store.run_read("MATCH (:Actor)-[t:THREATENS]->(:VictimGroup) RETURN t.owners").scalar()
     assert threat == ["assessment/QZA-2024-01", "assessment/QZA-2024-07"]
     assert store.run_read("MATCH (a:Actor {id: 'actor/qz-night-riders'}) RETURN count(*)").scalar() == 1
 
@@ -112,9 +114,19 @@ def test_shipped_schema_file_is_current() -> None:
     assert SCHEMA_FILE.read_text(encoding="utf-8") == schema_json(), "run `akg docs` to regenerate"
 
 
-def test_template_is_valid_once_filled() -> None:
+def test_template_fails_until_every_placeholder_is_replaced_then_is_valid() -> None:
     text = assessment.template("RWA", dt.date(1994, 1, 11))
-    recs = assessment.read_text(text, "RWA-1994-01.yaml")
+    with pytest.raises(SourceFormatError) as err:
+        assessment.read_text(text, "RWA-1994-01.yaml")
+    assert [(p[1], p[2]) for p in err.value.problems] == [(7, "title"), (9, "authors[0]"), (14, "summary")]
+    assert all("template placeholder «" in p[3] for p in err.value.problems)
+    half = text.replace("«RWA, 1994-01: a title»", "Rwanda, January 1994")
+    with pytest.raises(SourceFormatError) as err:
+        assessment.read_text(half, "RWA-1994-01.yaml")
+    assert [p[2] for p in err.value.problems] == ["authors[0]", "summary"]
+    filled = half.replace("«team or unit that wrote it»", "Risk assessment team").replace(
+        "«One paragraph", "One paragraph").replace("whom.»", "whom.")
+    recs = assessment.read_text(filled, "RWA-1994-01.yaml")
     assert recs[0].id == "assessment/RWA-1994-01"
 
 
@@ -197,7 +209,7 @@ def test_bad_input_is_reported_precisely_and_writes_nothing(
     assert any(expected in m for m in found), f"{case}: {found}"
     assert all(m.startswith(NAME) for m in found)
     before = counts(store)
-    [result] = load_files(store, [path], assessment.read)
+    [result] = load_files(store, [path], assessment.read, write=file_writer())
     assert not result.loaded and result.problems
     assert counts(store) == before
 
@@ -211,7 +223,7 @@ def test_oversized_file_is_refused_before_reading(store: GraphStore, tmp_path: P
     found = messages(path)
     assert found == [f"{NAME}: the file is 52,428,800 bytes; the limit is 5,000,000 (AKG_MAX_ASSESSMENT_BYTES)"]
     before = counts(store)
-    assert not load_files(store, [path], assessment.read)[0].loaded
+    assert not load_files(store, [path], assessment.read, write=file_writer())[0].loaded
     assert counts(store) == before
 
 
@@ -227,7 +239,7 @@ def test_folder_with_one_bad_file_loads_the_others(store: GraphStore, tmp_path: 
     write(folder, TEXT, "QZA-2024-01.yaml")
     write(folder, CORPUS["level-out-of-range"][0].replace("id: QZA-2024-01", "id: QZA-2024-02"),
           "QZA-2024-02.yaml")
-    results = load_files(store, assessment.files_in([folder]), assessment.read)
+    results = load_files(store, assessment.files_in([folder]), assessment.read, write=file_writer())
     assert [(r.path.name, r.loaded) for r in results] == [("QZA-2024-01.yaml", True), ("QZA-2024-02.yaml", False)]
     ids = [r[0] for r in store.run_read("MATCH (a:Assessment) RETURN a.id").rows]
     assert ids == ["assessment/QZA-2024-01"]
@@ -266,7 +278,7 @@ def test_cli_new_assessment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> 
     result = runner.invoke(cli, ["new-assessment", "mmr"])
     assert result.exit_code == 0, result.output
     [written] = list(tmp_path.glob("MMR-*.yaml"))
-    assert messages(written) == []
+    assert [m.split(" ", 1)[1].split(":")[0] for m in messages(written)] == ["title", "authors[0]", "summary"]
     unknown = runner.invoke(cli, ["new-assessment", "MMX"])
     assert unknown.exit_code == 2 and "unknown country code 'MMX'" in unknown.output
 
@@ -287,7 +299,7 @@ def test_bundled_case_studies_are_valid_cover_every_region_and_reload_idempotent
     db = tmp_path / "examples.lbug"
     shutil.copy(base_store, db)
     store = open_store(Settings(db_path=db, buffer_pool_mb=256, threads=2))
-    results = load_files(store, files, assessment.read)
+    results = load_files(store, files, assessment.read, write=file_writer())
     assert all(r.loaded for r in results), [r.problems for r in results if not r.loaded]
     regions = store.run_read(
         "MATCH (a:Assessment)-[:ASSESSES]->(c:Country)-[:IN_REGION]->(r:Region) RETURN DISTINCT r.id ORDER BY r.id").rows
@@ -296,7 +308,7 @@ def test_bundled_case_studies_are_valid_cover_every_region_and_reload_idempotent
     per_country = store.run_read("MATCH (a:Assessment)-[:ASSESSES]->(c:Country) RETURN c.id, count(a)").rows
     assert all(n >= 2 for _, n in per_country)
     before = counts(store)
-    again = load_files(store, files, assessment.read)
+    again = load_files(store, files, assessment.read, write=file_writer())
     assert sum(r.summary.changes for r in again) == 0
     assert counts(store) == before
     store.close()

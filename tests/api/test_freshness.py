@@ -1,0 +1,106 @@
+"""A running ``akg serve`` sees what another process commits, within two seconds: two real
+processes, the server holding the store read-only, ``akg load assessment`` writing beside it."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cli.admin import init_store
+from graph.registry import open_store
+from graph.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+AKG = str(Path(sys.executable).with_name("akg"))   # the console script next to this interpreter
+FRA = """\
+id: FRA-2026-12
+country: FRA
+date: 2026-12-01
+title: France, December 2026 (test)
+status: published
+authors: [Test team]
+reviewers: [Test desk]
+overall: {level: 1, trend: stable}
+summary: A test assessment loaded while the server runs.
+sources:
+  - {id: test-report-2026, title: Test report, publisher: Test Organisation, date: 2026-11-01,
+     reliability: C, credibility: 3}
+risk_factors:
+  - {factor: RF1, level: 1, trend: stable, rationale: Test finding., sources: [test-report-2026]}
+"""
+
+
+def akg(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([AKG, *args], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=120)
+
+
+def get(url: str) -> Any:
+    with urllib.request.urlopen(url, timeout=10) as r:
+        return json.loads(r.read())
+
+
+def post(url: str, body: dict[str, Any]) -> Any:
+    req = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        return json.loads(r.read())
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    db = tmp_path / "akg.lbug"
+    store = open_store(Settings(db_path=db, buffer_pool_mb=128, threads=2))
+    init_store(store)
+    store.close()
+    env = {**os.environ, "AKG_DB": str(db), "AKG_BACKEND": "ladybug", "AKG_API_TOKENS": "",
+           "AKG_API_TOKEN_FILE": "", "AKG_BUFFER_POOL_MB": "128"}
+    proc = subprocess.Popen([AKG, "serve", "--port", "0", "--threads", "4"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
+    assert proc.stdout is not None
+    base = ""
+    deadline = time.monotonic() + 60
+    while not base and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        found = re.search(r"http://127\.0\.0\.1:\d+", line)
+        base = found.group(0) if found else ""
+    assert base, "the server did not start"
+    try:
+        yield base, env
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        proc.stdout.close()
+
+
+def test_a_load_by_another_process_is_served_within_two_seconds(server: tuple[str, dict[str, str]],
+                                                                 tmp_path: Path) -> None:
+    base, env = server
+    risk = f"{base}/api/v1/countries/FRA/risk"
+    query = {"cypher": "MATCH (a:Assessment) RETURN count(a) AS n"}
+    first = get(risk)
+    assert get(risk) == first            # now cached
+    assert post(f"{base}/api/v1/query", query)["rows"] == [[0]]
+    path = tmp_path / "FRA-2026-12.yaml"
+    path.write_text(FRA, encoding="utf-8")
+    loaded = akg("load", "assessment", str(path), "--by", "test", env=env)
+    assert loaded.returncode == 0, loaded.stdout + loaded.stderr
+    written = time.monotonic()
+    while True:
+        body = get(risk)
+        if "assessment/FRA-2026-12" in json.dumps(body):
+            break
+        assert time.monotonic() - written < 2.0, f"the server still serves what it had before: {body}"
+        time.sleep(0.1)
+    assert post(f"{base}/api/v1/query", query)["rows"] == [[1]]
+    log = get(f"{base}/api/v1/log?country=FRA")
+    assert [e["action"] for e in log["items"]] == ["load"] and log["items"][0]["by"] == "test"
