@@ -182,8 +182,8 @@ CORPUS = {
     "lever-on-wrong-type": (TEXT.replace("type: SUPPORTS, to: qz-night-riders,", "type: SUPPORTS, to: qz-night-riders, "
                                          "lever: economic,"),
                             "relationships[0].lever: SUPPORTS does not take 'lever'"),
-    "lever-not-in-vocabulary": (TEXT.replace("lever: economic}", "lever: financial}"),
-                                ":73 relationships[2].lever: 'financial' is not one of diplomatic, economic, "
+    "lever-not-in-vocabulary": (TEXT.replace("lever: economic,", "lever: financial,"),
+                                ":77 relationships[2].lever: 'financial' is not one of diplomatic, economic, "
                                 "military, legal, informational"),
     "outcome-on-proposed": (TEXT.replace("    status: proposed ", "    outcome_code: partly\n    status: proposed "),
                             "outcome_code: a proposed recommendation has no outcome yet"),
