@@ -24,7 +24,7 @@ Example:
     >>> get("country_risk")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ontology.errors.QueryNotFound: unknown query 'country_risk'; did you mean country_risk_profile, ...?
+    ontology.errors.QueryNotFound: unknown query 'country_risk'; did you mean ...country_risk_profile...?
 """
 
 from __future__ import annotations
