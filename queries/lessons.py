@@ -6,7 +6,8 @@ option) is the same case: it is counted once, at its **latest status**. The stat
 a case is, in date order:
 
 1. what each published assessment that states it says (its ``status``, dated by the
-   assessment; its ``outcome_code``, dated ``outcome_on`` or else by the assessment);
+   assessment; its ``outcome_code``, dated ``outcome_on`` or else by the assessment, cited by
+   the sources the assessment gives for the recommendation);
 2. every later :class:`StatusChange` recorded with ``akg recommendation status`` or
    ``POST /api/v1/recommendations/{id}/status`` (dated ``changed_on``, with its citation).
 
@@ -36,12 +37,13 @@ from queries.registry import python_query
 __all__ = ["CASES_CYPHER", "HISTORY_CYPHER", "Case", "Lessons", "lessons", "outcome_codes", "summary"]
 
 CASES_CYPHER = """
-MATCH (c:Country)<-[:ASSESSES]-(a:Assessment)-[:MAKES]->(r:Recommendation)-[:OF_OPTION]->(o:ResponseOption)
+MATCH (c:Country)<-[:ASSESSES]-(a:Assessment)-[m:MAKES]->(r:Recommendation)-[:OF_OPTION]->(o:ResponseOption)
 WHERE o.id IN $option_ids AND a.status = 'published' AND a.date <= $as_of
 OPTIONAL MATCH (r)-[:ADDRESSED_TO]->(x:Actor)
 RETURN o.id AS option, c.id AS country, c.name AS country_name, a.id AS assessment, a.date AS date,
        r.id AS recommendation, r.name AS name, x.id AS addressee, x.name AS addressee_name,
-       r.status AS status, r.outcome AS outcome, r.outcome_code AS outcome_code, r.outcome_on AS outcome_on
+       r.status AS status, r.outcome AS outcome, r.outcome_code AS outcome_code, r.outcome_on AS outcome_on,
+       m.sources AS sources
 ORDER BY date, recommendation
 """
 HISTORY_CYPHER = """
@@ -110,9 +112,10 @@ class Lessons:
 def _entries(row: Mapping[str, Any]) -> list[dict[str, Any]]:
     out = [{"date": row["date"], "status": row["status"], "outcome_code": None,
             "source": row["assessment"], "note": None}]
-    if row["outcome_code"]:
+    if row["outcome_code"]:  # cited by the sources the assessment gives for the recommendation
+        cited = "; ".join(row["sources"] or []) or row["assessment"]
         out.append({"date": row["outcome_on"] or row["date"], "status": row["status"],
-                    "outcome_code": row["outcome_code"], "source": row["assessment"], "note": row["outcome"]})
+                    "outcome_code": row["outcome_code"], "source": cited, "note": row["outcome"]})
     return out
 
 
