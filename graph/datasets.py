@@ -31,6 +31,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -147,8 +148,10 @@ def version_node(
     label = version or (file_date or accessed).isoformat()
     cite = citation or (known.citation.format(version=label, accessed=accessed.isoformat()) if known else None)
     slug = re.sub(r"[^a-z0-9]+", "-", dataset.lower()).strip("-")
+    # the same file loaded for another scope (or edition) is another version
+    key = hashlib.sha256(f"{digest}|{scope}".encode()).hexdigest()[:12]
     return Node.make(
-        f"dataset/{slug}-{digest[:12]}", name=f"{dataset} {label} ({scope})", dataset=dataset, version=label,
+        f"dataset/{slug}-{key}", name=f"{dataset} {label} ({scope})", dataset=dataset, version=label,
         dataset_scope=scope, content_hash=digest, file=file, row_count=rows, accessed=accessed,
         file_date=file_date, illustrative=illustrative, current=True,
         publisher=publisher or (known.publisher if known else dataset), licence=licence or (known.licence if known

@@ -238,7 +238,8 @@ def check_document(doc: Document, today: dt.date | None = None) -> list[Problem]
     return sorted(problems + c.out, key=lambda p: (p[1] or 0, p[2]))
 
 
-def sourcing_gaps(doc: Document, message: str = "no source for this {what} (needed before publishing)") -> list[Problem]:
+def sourcing_gaps(doc: Document,
+                  message: str = "no source for this {what} (needed before publishing)") -> list[Problem]:
     """Findings, roles, actor relationships and triggers that cite no source.
 
     Errors for a published assessment (see :func:`check_document`), warnings for a draft.
