@@ -10,10 +10,20 @@ export AKG_DB ?= data/akg.lbug
 
 .PHONY: demo test lint bench install tools browser docs clean
 
-$(VENV)/.installed: pyproject.toml
+# The demo needs the package and its run-time dependencies only; pip shows what it fetches.
+$(VENV)/.runtime: pyproject.toml
+	@echo "== installing atrocity-kg into $(VENV) (first run: a minute or two) =="
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --progress-bar on -e .
+	@echo "== installed $$($(VENV)/bin/akg --version) and its run-time dependencies into $(VENV) =="
+	touch $@
+
+# Tests and linters come on top (pytest, hypothesis, schemathesis, selenium, mypy, ruff, stubs).
+$(VENV)/.installed: $(VENV)/.runtime
+	@echo "== installing the test and lint tools into $(VENV) =="
+	$(PY) -m pip install --progress-bar on -e '.[dev]'
+	@echo "== installed the test and lint tools: $$($(VENV)/bin/pytest --version) =="
 	touch $@
 
 install: $(VENV)/.installed
@@ -30,8 +40,9 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
-demo: install
-	$(VENV)/bin/akg demo --host $(HOST) --port $(PORT)
+demo: $(VENV)/.runtime
+	@echo "== building the demo store ($(AKG_DB)) and serving it on http://$(HOST):$(PORT) =="
+	@$(VENV)/bin/akg demo --host $(HOST) --port $(PORT)
 
 test: install tools browser
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks

@@ -34,6 +34,7 @@ from flask_openapi3.openapi import OpenAPI
 
 from api import (
     actors,
+    alerts,
     analytics,
     assessments,
     countries,
@@ -43,6 +44,7 @@ from api import (
     provenance,
     queries,
     recommendations,
+    signals,
     triggers,
 )
 from api.errors import ErrorBody, register, validation_error_response
@@ -81,7 +83,7 @@ MAX_CONTENT_LENGTH = "MAX_CONTENT_LENGTH"
 log = logging.getLogger("api")
 
 RESOURCES = (countries, actors, groups, triggers, recommendations, assessments, queries, analytics, export,
-             provenance)
+             alerts, signals, provenance)
 # Blueprints whose successful GET responses may be cached (reads of the graph only).
 CACHED = frozenset(m.bp.name for m in RESOURCES)
 STATIC_ENDPOINTS = frozenset({"static", "pages.static", "docs.docs_asset", "meta.healthz"})

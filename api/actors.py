@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from api.citing import SourceRef, attach
 from api.common import api_blueprint, not_found, rows, store, suggest, this_url
 from api.models import (
     ActorKind,
@@ -20,6 +22,7 @@ from api.models import (
     page,
 )
 from api.planning_models import Chain
+from queries.citations import role_sources
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS, leverage_chains
 
 __all__ = ["bp", "require_actor"]
@@ -67,9 +70,19 @@ class ActorSummary(BaseModel):
     countries: list[str] = Field(description="Countries the actor operates in")
 
 
+class RoleClaim(BaseModel):
+    assessment: str
+    date: dt.date | None
+    status: str | None
+    role: str | None
+    sources: list[SourceRef] = Field(description="What the assessment cites for the role")
+
+
 class Actor(ActorSummary):
     description: str | None
     roles: list[str] = Field(description="Roles the assessments give the actor")
+    role_claims: list[RoleClaim] = Field(default_factory=list,
+                                         description="Each role with the assessment giving it and its sources")
     assessments: list[str]
     links: dict[str, str]
 
@@ -90,6 +103,7 @@ class NetworkEdge(BaseModel):
     hops: int | None
     confidence: str | None
     lever: str | None
+    sources: list[SourceRef] = Field(default_factory=list, description="Sources cited for the relationship")
 
 
 class Network(BaseModel):
@@ -141,6 +155,8 @@ def get_actor(path: ActorPath) -> dict[str, Any]:
     base = f"/api/v1/actors/{path.actor_id}"
     return {**_summary(row), "description": row["description"], "roles": sorted(row["roles"] or []),
             "assessments": sorted(row["assessments"] or []),
+            "role_claims": [{k: r[k] for k in ("assessment", "date", "status", "role", "sources")}
+                            for r in role_sources(store(), [aid])],
             "links": {"network": f"{base}/network", "paths": f"{base}/paths?to_group=",
                       "leverage": f"{base}/leverage"}}
 
@@ -156,7 +172,9 @@ def actor_network(path: ActorPath, query: NetworkQuery) -> dict[str, Any]:
     for r in found:
         nodes.setdefault(r["source"], r["source_name"])
         nodes.setdefault(r["target"], r["target_name"])
-    edges = [{k: r[k] for k in ("source", "type", "target", "hops", "confidence", "lever")} for r in found]
+    edges = [{k: r[k] for k in ("source", "type", "target", "hops", "confidence", "lever", "sources")}
+             for r in found]
+    attach(edges)
     return {"actor": aid, "depth": query.depth,
             "nodes": [{"id": k, "name": v} for k, v in sorted(nodes.items())], "relationships": edges}
 

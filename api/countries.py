@@ -8,12 +8,15 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from api.citing import DatasetRef, SourceRef, attach, versions
 from api.common import api_blueprint, not_found, rows, store, suggest, this_url
 from api.errors import ApiError
 from api.models import AsOf, OptionalId, PageFields, Paging, QueryModel, full_id, page
 from api.planning_models import Chain, LessonSummary, MatchedStakeholder, Situation
+from queries.citations import indicators_verified, score_versions, statement_sources
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
 from queries.planning import plan_responses
+from viz.provenance import counts_events, event_datasets
 
 __all__ = ["bp"]
 
@@ -68,6 +71,8 @@ class Score(BaseModel):
     rank: int | None
     date: dt.date
     dataset: str | None
+    dataset_version: DatasetRef | None = Field(None, description="The dataset version the score comes from")
+    illustrative: bool = Field(False, description="True when the score is made-up data (demos, tests)")
 
 
 class CountrySummary(BaseModel):
@@ -96,12 +101,16 @@ class Finding(BaseModel):
     level: int | None
     trend: str | None
     rationale: str | None
+    sources: list[SourceRef] = Field(default_factory=list, description="What the assessment cites for it")
 
 
 class Observation(BaseModel):
     id: str
     name: str | None
     evidence: str | None
+    verified: bool = Field(False, description="False: the indicator's wording awaits checking against the "
+                                              "Framework of Analysis")
+    sources: list[SourceRef] = Field(default_factory=list, description="What the assessment cites for it")
 
 
 class RiskProfile(BaseModel):
@@ -149,6 +158,9 @@ class ResponseOption(BaseModel):
     lowering_factors_present: list[str] = Field(
         default_factory=list, description="Factors research says lower the option's effectiveness, present here")
     explanation: list[ScoreTerm] = Field(default_factory=list, description="Every term of the score")
+    event_datasets: list[DatasetRef] = Field(
+        default_factory=list, description="Dataset versions of the events the score's factor evidence counts")
+    illustrative: bool = Field(False, description="True when that evidence counts made-up events")
 
 
 class ResponsePage(PageFields):
@@ -185,10 +197,22 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
     score = None
     if row["scored_on"] is not None:
         score = {"risk": row["score_risk"], "rank": row["score_rank"], "date": row["scored_on"],
-                 "dataset": row["score_dataset"]}
+                 "dataset": row["score_dataset"], "dataset_version": None, "illustrative": False}
     return {"id": row["country"], "iso3": row["notation"], "name": row["name"],
             "region": row["region"], "region_name": row["region_name"], "monitored": row["monitored"],
             "review_interval_months": row["review_interval_months"], "risk": risk, "score": score}
+
+
+def with_score_versions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Give each summary's score its dataset version and ``illustrative`` flag (two queries for all)."""
+    scored = [i for i in items if i["score"] is not None]
+    found = score_versions(store(), (i["id"] for i in scored))
+    table = versions(v for ids in found.values() for v in ids)
+    for i in scored:
+        refs = [table[v] for v in found.get((i["id"], i["score"]["date"]), []) if v in table]
+        i["score"]["dataset_version"] = refs[0] if refs else None
+        i["score"]["illustrative"] = any(r["illustrative"] for r in refs)
+    return items
 
 
 def country_id(iso3: str) -> str:
@@ -213,7 +237,7 @@ def list_countries(query: CountryQuery) -> dict[str, Any]:
     region = full_id("region", query.region) if query.region else None
     found = rows("country_overview", region=region, level=query.level,
                  monitored_only=query.monitored, as_of=query.as_of)
-    return page([summary(r) for r in found], query, this_url())
+    return page(with_score_versions([summary(r) for r in found]), query, this_url())
 
 
 @bp.get("/<iso3>", summary="One country", responses={200: Country})
@@ -223,7 +247,7 @@ def get_country(path: CountryPath) -> dict[str, Any]:
     base = f"/api/v1/countries/{path.iso3.upper()}"
     links = {"risk": f"{base}/risk", "responses": f"{base}/responses", "changes": f"{base}/changes",
              "assessments": f"/api/v1/assessments?country={path.iso3.upper()}"}
-    return {**summary(require_country(cid)), "links": links}
+    return {**with_score_versions([summary(require_country(cid))])[0], "links": links}
 
 
 @bp.get("/<iso3>/risk", summary="Risk profile of a country", responses={200: RiskProfile})
@@ -235,11 +259,18 @@ def country_risk(path: CountryPath, query: RiskQuery) -> dict[str, Any]:
     if not found:
         require_country(cid)
     overall = next((r for r in found if r["section"] == "overall"), None)
-    findings = [{"id": r["item"], "name": r["name"], "level": r["level"], "trend": r["trend"],
-                 "rationale": r["text"]} for r in found if r["section"] == "risk-factor"]
-    indicators = [{"id": r["item"], "name": r["name"], "evidence": r["text"]}
-                  for r in found if r["section"] == "indicator"]
     head = overall or {}
+    cited = statement_sources(store(), head.get("assessment"))
+    findings = [{"id": r["item"], "name": r["name"], "level": r["level"], "trend": r["trend"],
+                 "rationale": r["text"], "sources": cited.get(("finding", r["item"]), [])}
+                for r in found if r["section"] == "risk-factor"]
+    indicators = [{"id": r["item"], "name": r["name"], "evidence": r["text"],
+                   "sources": cited.get(("indicator", r["item"]), [])}
+                  for r in found if r["section"] == "indicator"]
+    verified = indicators_verified(store(), (i["id"] for i in indicators))
+    for i in indicators:
+        i["verified"] = verified.get(i["id"], False)
+    attach([*findings, *indicators])
     return {"country": cid, "assessment": head.get("assessment"), "date": head.get("date"),
             "status": head.get("status"), "overall_risk": head.get("level"),
             "risk_trend": head.get("trend"), "summary": head.get("text"),
@@ -271,7 +302,14 @@ def country_responses(path: CountryPath, query: ResponsesQuery) -> dict[str, Any
             "lessons": {k: o.lessons[k] for k in ("totals", "summary")} | {"cases": len(o.lessons["cases"])},
             "strategies": o.strategies, "evidence_score": o.evidence_score,
             "raising_factors_present": o.raising, "lowering_factors_present": o.lowering,
-            "explanation": [vars(t) for t in o.terms if t.kind in ("risk-factor", "factor")]})
+            "explanation": [vars(t) for t in o.terms if t.kind in ("risk-factor", "factor")],
+            "event_datasets": [], "illustrative": False, "counts_events": counts_events(o.used_evidence)})
+    counted = [i for i in items if i.pop("counts_events", False)]
+    if counted:
+        table = versions(v["id"] for v in event_datasets(store(), country=cid, date_to=query.as_of))
+        for i in counted:
+            i["event_datasets"] = list(table.values())
+            i["illustrative"] = any(d["illustrative"] for d in table.values())
     return page(items, query, this_url(), country=cid, as_of=plan["as_of"], situation=plan["situation"],
                 order=plan["order"], chains=plan["chains"])
 

@@ -11,6 +11,7 @@ from pydantic import Field
 
 from api.common import api_blueprint, store
 from api.models import QueryModel
+from graph.attribution import attribution_lines
 from graph.export import csv_text, export, iter_nodes, iter_rels
 
 __all__ = ["MEDIA", "bp"]
@@ -51,4 +52,7 @@ def export_graph(query: ExportQuery) -> Response:
         name = f"akg.{query.format}"
     response = Response(body, mimetype=MEDIA[query.format])
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    lines = attribution_lines(s)
+    if lines:  # also in the file itself for Turtle, N-Triples and GraphML
+        response.headers["X-Data-Attribution"] = " | ".join(lines).encode("ascii", "replace").decode("ascii")
     return response

@@ -6,8 +6,10 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from api.common import api_blueprint, not_found, rows, this_url
+from api.citing import DatasetRef, SourceRef, attach, versions
+from api.common import api_blueprint, not_found, rows, store, this_url
 from api.models import AsOf, LocalId, PageFields, Paging, full_id, page
+from queries.citations import threat_event_versions
 
 __all__ = ["bp"]
 
@@ -36,8 +38,11 @@ class Threat(BaseModel):
     name: str | None
     kind: str | None
     confidence: str | None
-    sources: list[str] | None
+    sources: list[SourceRef] = Field(description="Sources cited for the threat")
     events: int = Field(description="Events the actor perpetrated against the group")
+    event_datasets: list[DatasetRef] = Field(default_factory=list,
+                                             description="Dataset versions of the actor's events")
+    illustrative: bool = Field(False, description="True when the event count includes made-up data")
     backers: list[str] = Field(description="Actors that support, arm, fund or command the actor")
 
 
@@ -59,4 +64,10 @@ def group_threats(path: GroupPath, query: ThreatQuery) -> dict[str, Any]:
     threats = [{"actor": r["actor"], "name": r["actor_name"], "kind": r["kind"],
                 "confidence": r["confidence"], "sources": r["sources"], "events": r["events"],
                 "backers": sorted(r["backers"] or [])} for r in found if r["actor"] is not None]
+    attach(threats)
+    counted = threat_event_versions(store(), gid)
+    table = versions(v for ids in counted.values() for v in ids)
+    for t in threats:
+        t["event_datasets"] = [table[v] for v in counted.get(t["actor"], []) if v in table]
+        t["illustrative"] = any(d["illustrative"] for d in t["event_datasets"])
     return page(threats, query, this_url(), victim_group=group)

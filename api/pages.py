@@ -10,21 +10,38 @@ inlined, so they carry their own policy (inline code only, no connections at all
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, Response, abort, jsonify, render_template, request, send_from_directory
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from api.state import state
 from graph.base import GraphStore
+from loaders.early_warning import coverage
 from ontology.errors import AkgError
 from ontology.model import load_model
 from queries import catalogue, execute, run_safe
 from queries.analytics import centrality, communities
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
 from viz.dashboard import country_dashboard, country_id, watchlist
+from viz.early_warning import country_signals, review_status
 from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
 from viz.planner import plan, plan_markdown
+from viz.provenance import country_provenance, datasets_shown, score_datasets
+from viz.provenance_pages import briefing_markdown, label_view, network_provenance, plan_provenance
 from viz.results import cell_text, result_graph
 from viz.style import class_styles, confidence_levels, relationship_styles, role_styles
 from viz.subgraphs import (
@@ -61,12 +78,32 @@ def _full(prefix: str, ident: str) -> str:
     return ident if ident.startswith(f"{prefix}/") else f"{prefix}/{ident}"
 
 
+EARLIEST = dt.date(1900, 1, 1)
+
+
 def _date(name: str) -> dt.date | None:
+    """A date parameter; a malformed or out-of-range one is ignored and the page says so (``_notices``)."""
     raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
     try:
-        return dt.date.fromisoformat(raw) if raw else None
+        day = dt.date.fromisoformat(raw)
     except ValueError:
-        abort(400, f"{name} must be a date like 1994-04-06")
+        _notices().append(f"{name}={raw!r} is not a date like 1994-04-06, so it was ignored: showing the latest data.")
+        return None
+    if not EARLIEST <= day <= dt.date.today():
+        _notices().append(f"{name}={raw} is outside {EARLIEST} … {dt.date.today()}, so it was ignored: "
+                          "showing the latest data.")
+        return None
+    return day
+
+
+def _notices() -> list[str]:
+    """Messages about the request (bad dates) that the page shows at its top."""
+    if "date_notices" not in g:
+        g.date_notices = []
+    notices: list[str] = g.date_notices
+    return notices
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
@@ -76,34 +113,82 @@ def _int(name: str, default: int, low: int, high: int) -> int:
         return default
 
 
-def _not_found(message: str) -> tuple[str, int]:
-    return render_template("pages/not_found.html", message=message), 404
+def _not_found(message: str, **search: Any) -> tuple[str, int]:
+    return render_template("pages/not_found.html", message=message, **search), 404
 
 
 def _view_response(view: View) -> Response:
+    if _notices():
+        view = replace(view, notice=" ".join([*_notices(), view.notice]).strip())
     response = Response(render_html(view), mimetype="text/html")
     response.headers["Content-Security-Policy"] = VIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
     return response
 
 
+@bp.after_request
+def _bad_dates_are_bad_requests(response: Response) -> Response:
+    """A page that ignored a bad date still shows (with the notice) but answers 400."""
+    if response.status_code == 200 and g.get("date_notices"):
+        response.status_code = 400
+    return response
+
+
 @bp.errorhandler(UnknownNode)
 def _unknown(exc: UnknownNode) -> tuple[str, int]:
-    return _not_found(exc.message)
+    """An unknown country or actor in a page URL: a 404 page with search boxes, the id in them."""
+    ident = str(exc.details.get("id", "")).rsplit("/", 1)[-1]
+    if "country/" in str(exc.details.get("id", "")):
+        return _not_found(exc.message, country_q=ident)
+    return _not_found(exc.message, actor_q=ident)
 
 
 # ------------------------------------------------------------------------------ pages
 @bp.get("/")
 def home() -> str:
     """Watch-list: monitored countries by region with risk, trend, score and next trigger."""
-    return render_template("pages/home.html", data=watchlist(_store()), active="home")
+    store = _store()
+    as_of = _date("as_of")
+    data = watchlist(store, today=as_of)
+    review = review_status(store)
+    for _, members in data["regions"]:
+        for r in members:
+            r["review"] = review.get(r["country"])
+        # due for review first, then by the strongest alert, keeping the risk order among the rest
+        members.sort(key=lambda r: (not (r["review"] or {}).get("due_for_review"),
+                                    -((r["review"] or {}).get("max_strength") or 0.0)))
+    due = sorted((r for r in review.values() if r["due_for_review"]),
+                 key=lambda r: (-(r["max_strength"] or 0.0), r["country"]))
+    shown = [(r["country"], r["scored_on"]) for _, members in data["regions"] for r in members
+             if r["score_risk"] is not None]
+    return render_template("pages/home.html", data=data, due=due, as_of=as_of, active="home",
+                           prov=datasets_shown(score_datasets(store, shown)))
+
+
+@bp.get("/countries")
+def countries() -> WerkzeugResponse | tuple[str, int]:
+    """Find a country by name or ISO code: one match opens its dashboard, several are listed."""
+    q = request.args.get("q", "").strip()
+    rows = execute(_store(), "country_overview", {}).dicts() if q else []
+    exact = [r for r in rows if q.upper() in {str(r["notation"]), r["country"].upper()}]
+    matches = exact or [r for r in rows if q.lower() in str(r["name"]).lower()]
+    if len(matches) == 1:
+        return redirect(url_for("pages.country", code=matches[0]["notation"]))
+    message = f"{len(matches)} countries match “{q}”." if matches else (
+        f"No country matches “{q}”." if q else "Give a country name or ISO code.")
+    html = render_template("pages/not_found.html", message=message, country_q=q, matches=matches)
+    return html, 200 if matches else 404
 
 
 @bp.get("/countries/<code>")
 def country(code: str) -> str:
     """Country dashboard."""
-    data = country_dashboard(_store(), code)
-    return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country")
+    store = _store()
+    data = country_dashboard(store, code, as_of=_date("as_of"))
+    data["signals"] = country_signals(store, data["country"])
+    data["coverage"] = coverage(store, data["country"].split("/", 1)[1])
+    return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country",
+                           prov=country_provenance(store, data))
 
 
 @bp.get("/explorer")
@@ -116,6 +201,7 @@ def explorer() -> str:
     if q and not actor and len(found) == 1:
         actor = found[0]["actor"]
     view = None
+    prov = None
     if actor:
         date_from, date_to = _date("from"), _date("to")
         graph = actor_network(store, _full("actor", actor), depth=_int("depth", 1, 1, 3), date_from=date_from,
@@ -126,8 +212,9 @@ def explorer() -> str:
         view["meta"]["communities"] = {r["id"]: r["community"] for r in communities(graph)}
         view["meta"]["brokers"] = {r["id"]: r["betweenness"] for r in centrality(graph)[:BROKERS]
                                    if r["betweenness"] > 0}
+        prov = network_provenance(store, graph, actor=_full("actor", actor), date_from=date_from, date_to=date_to)
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
-                           styles=_style_tables(), active="explorer")
+                           styles=_style_tables(), active="explorer", prov=prov)
 
 
 def _stage() -> str:
@@ -157,13 +244,16 @@ def planner() -> str:
     data = plan(store, **_plan_args()) if code or group else None
     return render_template("pages/planner.html", p=data, countries=countries, groups=sorted(groups.items(),
                            key=lambda kv: kv[1]), country=code, stage_list=stages(),
-                           group=group, active="planner", args=request.args.to_dict())
+                           group=group, active="planner", args=request.args.to_dict(),
+                           prov=plan_provenance(store, data) if data else None)
 
 
 @bp.get("/planner/briefing.md")
 def planner_markdown() -> Response:
     """The plan as a Markdown briefing (download)."""
-    response = Response(plan_markdown(plan(_store(), **_plan_args())), mimetype="text/markdown")
+    data = plan(_store(), **_plan_args())
+    response = Response(briefing_markdown(plan_markdown(data), data, plan_provenance(_store(), data)),
+                        mimetype="text/markdown")
     response.headers["Content-Disposition"] = 'attachment; filename="briefing.md"'
     return response
 
@@ -171,7 +261,8 @@ def planner_markdown() -> Response:
 @bp.get("/planner/print")
 def planner_print() -> str:
     """The plan as a print-ready page (save as PDF from the browser)."""
-    return render_template("pages/planner_print.html", p=plan(_store(), **_plan_args()))
+    data = plan(_store(), **_plan_args())
+    return render_template("pages/planner_print.html", p=data, prov=plan_provenance(_store(), data))
 
 
 @bp.route("/console", methods=["GET", "POST"])
@@ -213,8 +304,10 @@ def viz_actor(actor_id: str) -> Response:
     aid = _full("actor", actor_id)
     graph = actor_network(_store(), aid, depth=_int("depth", 2, 1, 3), date_from=_date("from"), date_to=_date("to"))
     name = str(graph.nodes[aid].get("name") or aid)
-    return _view_response(build_view(graph, title=f"{name}: ego network", focus=[aid],
-                                     empty_message=f"{name} has no recorded relationships yet."))
+    view = build_view(graph, title=f"{name}: ego network", focus=[aid],
+                      empty_message=f"{name} has no recorded relationships yet.")
+    return _view_response(label_view(view, network_provenance(_store(), graph, actor=aid, date_from=_date("from"),
+                                                               date_to=_date("to"))))
 
 
 @bp.get("/viz/country/<code>")
@@ -222,8 +315,9 @@ def viz_country(code: str) -> Response:
     """A country's actors, victim groups and event clusters."""
     cid = country_id(code)
     graph = country_network(_store(), cid, as_of=_date("as_of"))
-    return _view_response(build_view(graph, title=f"{graph.graph['name']}: actors and victim groups",
-                                     empty_message="No actors or victim groups are recorded for this country."))
+    view = build_view(graph, title=f"{graph.graph['name']}: actors and victim groups",
+                      empty_message="No actors or victim groups are recorded for this country.")
+    return _view_response(label_view(view, network_provenance(_store(), graph, country=cid, date_to=_date("as_of"))))
 
 
 @bp.get("/viz/paths")

@@ -23,6 +23,7 @@ from cli import (
     query,
     recommendation,
     serve,
+    signals,
     sources,
     viz,
 )
@@ -44,7 +45,7 @@ def cli(ctx: click.Context, backend: str | None, db_path: Path | None) -> None:
 
 
 for module in (admin, data, demo, docs_cmd, events, evidence, load, provenance, query, recommendation, serve,
-               sources, viz):
+               signals, sources, viz):
     for command in module.COMMANDS:
         cli.add_command(command)
 

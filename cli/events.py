@@ -1,4 +1,5 @@
-"""``akg load acled`` and ``akg load ucdp``: event datasets through the bulk path."""
+"""``akg load acled`` and ``akg load ucdp``: event datasets through the bulk path, then the series and
+signals of the months the load touched."""
 
 from __future__ import annotations
 
@@ -12,13 +13,17 @@ import click
 
 from cli.common import store_from
 from cli.load import load_group
+from cli.signals import echo_refresh
 from graph.bulk import Bulk
 from graph.datasets import current_versions, scope_text, version_node
 from graph.editorial import file_hash
 from graph.ingest import load_dataset
 from loaders import acled, ucdp
 from loaders.actors import AliasTable
+from loaders.early_warning import refresh, touched_windows
 from loaders.event_csv import BadCell, CsvSource
+from loaders.event_frame import Collector
+from loaders.thresholds import load_thresholds
 
 __all__ = ["COMMANDS"]
 
@@ -34,6 +39,8 @@ def _common(f: Callable[..., None]) -> Callable[..., None]:
         click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only events on or after this date."),
         click.option("--skip-bad-rows", is_flag=True,
                      help="Load the good rows and write the bad ones to PATH.bad-rows.txt."),
+        click.option("--thresholds", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                     help="Alert thresholds (YAML) for the series and signals computed after the load."),
         click.option("--illustrative", is_flag=True,
                      help="Mark the data as made up (demos, tests): every page that shows it says so."),
         click.option("--accessed", type=click.DateTime(["%Y-%m-%d"]),
@@ -50,8 +57,9 @@ def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
          check: Callable[[CsvSource], tuple[int, list[BadCell]]],
          build: Callable[..., Iterator[Bulk]], alias_files: tuple[Path, ...], countries: tuple[str, ...],
          since: dt.datetime | None, skip_bad_rows: bool, illustrative: bool, accessed: dt.datetime | None,
-         version_label: str | None, by: str | None) -> None:
+         version_label: str | None, by: str | None, thresholds: Path | None) -> None:
     started = time.perf_counter()
+    limits = load_thresholds(thresholds)  # a bad thresholds file stops the load before it starts
     digest = file_hash(path)
     codes = [c.upper() for c in countries] or None
     scope = scope_text(codes, since.date() if since else None)
@@ -79,12 +87,21 @@ def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
                            illustrative=illustrative)
     with store_from(ctx) as store:
         aliases = AliasTable.from_store(store, alias_files)
+        touched: dict[str, tuple[dt.date, dt.date]] = {}
+        collected = Collector()
         with click.progressbar(length=total, label=f"loading {path.name}", file=sys.stderr,
                                show_pos=True, show_eta=True) as bar:
+            def progress(chunk: Bulk) -> None:
+                touched_windows([chunk], touched)
+                collected.add(chunk)
+                bar.update(max(chunk.rows, 1))
             chunks = build(source, aliases, skip_lines=skip, countries=codes, since=since.date() if since else None)
-            plan, summary = load_dataset(store, chunks, version, "Event", by=by,
-                                         on_chunk=lambda chunk: bar.update(max(chunk.rows, 1)))
-    seconds = time.perf_counter() - started
+            plan, summary = load_dataset(store, chunks, version, "Event", by=by, on_chunk=progress)
+        loaded = time.perf_counter()
+        # events the new version no longer has may sit in other months: then every month is recomputed
+        signals = refresh(store, None if summary.nodes_removed else touched, limits,
+                          loaded=None if summary.nodes_removed else collected.frames())
+    seconds = loaded - started
     click.echo(f"{path.name}: {total:,} rows in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} rows/s); "
                f"{summary.nodes_created:,} nodes and {summary.edges_created:,} relationships created, "
                f"{summary.nodes_updated + summary.edges_updated:,} updated, "
@@ -93,6 +110,7 @@ def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
     retired = plan.switch.retire if plan.switch else []
     click.echo(f"dataset version {version.id} ({scope}{', illustrative' if illustrative else ''}) is current"
                + (f"; replaces {', '.join(retired)}" if retired else ""))
+    echo_refresh(signals, time.perf_counter() - loaded)
 
 
 @load_group.command("acled")
@@ -100,11 +118,11 @@ def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
 @click.pass_context
 def load_acled(ctx: click.Context, path: Path, alias_files: tuple[Path, ...], countries: tuple[str, ...],
                since: dt.datetime | None, skip_bad_rows: bool, illustrative: bool, accessed: dt.datetime | None,
-               version_label: str | None, by: str | None) -> None:
+               version_label: str | None, by: str | None, thresholds: Path | None) -> None:
     """Load an ACLED CSV export (events, places, actors, targeted groups) in one transaction, as a new
     version of the dataset: events of the same scope that the export no longer has are removed."""
     _run(ctx, path, acled.open_acled(path), "ACLED", acled.check, acled.chunks, alias_files, countries, since,
-         skip_bad_rows, illustrative, accessed, version_label, by)
+         skip_bad_rows, illustrative, accessed, version_label, by, thresholds)
 
 
 @load_group.command("ucdp")
@@ -112,11 +130,11 @@ def load_acled(ctx: click.Context, path: Path, alias_files: tuple[Path, ...], co
 @click.pass_context
 def load_ucdp(ctx: click.Context, path: Path, alias_files: tuple[Path, ...], countries: tuple[str, ...],
               since: dt.datetime | None, skip_bad_rows: bool, illustrative: bool, accessed: dt.datetime | None,
-              version_label: str | None, by: str | None) -> None:
+              version_label: str | None, by: str | None, thresholds: Path | None) -> None:
     """Load a UCDP GED CSV (one-sided violence marks atrocity events) in one transaction, as a new
     version of the dataset: events of the same scope that the file no longer has are removed."""
     _run(ctx, path, ucdp.open_ucdp(path), "UCDP-GED", ucdp.check, ucdp.chunks, alias_files, countries, since,
-         skip_bad_rows, illustrative, accessed, version_label, by)
+         skip_bad_rows, illustrative, accessed, version_label, by, thresholds)
 
 
 COMMANDS: list[click.Command] = []  # the commands live in the `load` group

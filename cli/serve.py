@@ -5,8 +5,10 @@ Also runnable on its own: ``python -m cli.serve --port 8000`` (settings from the
 
 from __future__ import annotations
 
+import errno
 import logging
 import signal
+import socket
 import sys
 from types import FrameType
 
@@ -17,11 +19,38 @@ from api import CACHE_SIZE, SETTINGS, create_app
 from graph.settings import Settings
 from ontology.errors import AkgError
 
-__all__ = ["COMMANDS", "run_server", "serve_cmd"]
+__all__ = ["COMMANDS", "check_port", "run_server", "serve_cmd"]
 
 
 def _stop(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt
+
+
+def _cannot_listen(host: str, port: int, exc: OSError) -> click.ClickException:
+    if exc.errno == errno.EADDRINUSE:
+        why = "the port is in use (another server running? stop it or choose another with --port)"
+    else:
+        why = exc.strerror or str(exc)
+    return click.ClickException(f"cannot listen on {host}:{port}: {why}")
+
+
+def check_port(host: str, port: int) -> None:
+    """Fail now, in one line, if ``host:port`` cannot be listened on (busy, or not an address of ours).
+
+    Raises:
+        click.ClickException: the address cannot be bound.
+    """
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise _cannot_listen(host, port, exc) from None
 
 
 def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
@@ -29,7 +58,8 @@ def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
     """Open the store, print the URL, serve until Ctrl+C or SIGTERM, then close the store.
 
     Raises:
-        click.ClickException: the store cannot be opened (one line, no traceback).
+        click.ClickException: the store cannot be opened or the address cannot be listened on
+            (one line, no traceback).
     """
     app = create_app({SETTINGS: settings, **({} if cache else {CACHE_SIZE: 0})})
     state = app.extensions["akg"]
@@ -38,7 +68,11 @@ def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
     except AkgError as exc:
         raise click.ClickException(exc.message) from None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    server = create_server(app, host=host, port=port, threads=threads, ident="atrocity-kg")
+    try:
+        server = create_server(app, host=host, port=port, threads=threads, ident="atrocity-kg")
+    except OSError as exc:
+        state.close()
+        raise _cannot_listen(host, port, exc) from None
     where = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
     mode = "read-write" if state.writable else "read-only"
     click.echo(f"serving {store.backend} store ({mode}) on {where}/api/v1/ (docs: {where}/api/v1/docs)")

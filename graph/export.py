@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.attribution import attribution_lines, comment_block
 from graph.base import GraphStore
 from graph.rdf import to_rdf
 from graph.schema import quote
@@ -70,11 +71,14 @@ def export(store: GraphStore, fmt: str, out: Path) -> list[Path]:
     if fmt in _RDF_FORMATS:
         g = to_rdf(iter_nodes(store), iter_rels(store))
         out.parent.mkdir(parents=True, exist_ok=True)
-        g.serialize(destination=out, format=_RDF_FORMATS[fmt], encoding="utf-8")
+        with out.open("wb") as fh:
+            if fmt != "jsonld":  # JSON has no comments; its DatasetVersion nodes carry the citations
+                fh.write(comment_block(attribution_lines(store)).encode("utf-8"))
+            g.serialize(destination=fh, format=_RDF_FORMATS[fmt], encoding="utf-8")
         return [out]
     if fmt == "graphml":
         g = graph_to_networkx(store)
-        plain = nx.MultiDiGraph()
+        plain = nx.MultiDiGraph(attribution=" | ".join(attribution_lines(store)))
         for n, attrs in g.nodes(data=True):
             plain.add_node(n, **{k: _scalar(v) for k, v in attrs.items()})
         for s, t, k, attrs in g.edges(keys=True, data=True):
@@ -83,8 +87,10 @@ def export(store: GraphStore, fmt: str, out: Path) -> list[Path]:
         nx.write_graphml(plain, out)
         return [out]
     out.mkdir(parents=True, exist_ok=True)
+    notice = out / "ATTRIBUTION.txt"
+    notice.write_text(comment_block(attribution_lines(store)) or "# No dataset loaded.\n", encoding="utf-8")
     return [_write_csv(out / "nodes.csv", iter_nodes(store), ["id", "label"]),
-            _write_csv(out / "relationships.csv", iter_rels(store), ["type", "source", "target"])]
+            _write_csv(out / "relationships.csv", iter_rels(store), ["type", "source", "target"]), notice]
 
 
 def csv_text(rows: Iterator[dict[str, Any]], first: list[str]) -> str:

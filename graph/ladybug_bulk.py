@@ -92,6 +92,14 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], set
         differs = pc.or_(differs, pc.invert(same))
     changed = old.filter(differs)
     updates = {node_id: {k: v for k, v in props.items() if v is not None} for node_id, props in _rows(changed).items()}
+    # a changed row restates all of its record's links (an event moved to another place, another
+    # perpetrator): drop the old ones, the chunk's relationship tables write the new ones
+    changed_ids = list(updates)
+    for start in range(0, len(changed_ids), 20_000):
+        for pattern in ("(n:{label} {{id: k}})-[r]->()", "()-[r]->(n:{label} {{id: k}})"):
+            match = pattern.format(label=quote(label))
+            w.conn.execute(f"UNWIND $ids AS k MATCH {match} DELETE r",
+                           {"ids": changed_ids[start:start + 20_000]})
     w._update_nodes(label, updates)
     settled.update(old.filter(pc.invert(differs)).column("id").to_pylist())
     summary.nodes_updated += len(updates)
@@ -140,7 +148,7 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], settled: set[str]
     summary.edges_updated += len(plan.update)
     summary.edges_unchanged += plan.unchanged
     if fresh.num_rows:
-        if fresh.num_rows >= w.copy_threshold:
+        if fresh.num_rows >= w.copy_threshold and w.may_copy_edges(et.type):
             props = w.model.relationships[et.type].properties
             cols = {"from": fresh.column("from"), "to": fresh.column("to")}
             for name, prop in props.items():

@@ -101,6 +101,9 @@ class LadybugStore:
                 buffer_pool_size=self.settings.buffer_pool_mb * 1024 * 1024,
                 max_num_threads=threads,
                 read_only=self.read_only,
+                # a process killed while appending to the write-ahead log leaves a torn last record;
+                # replay the log up to it (that transaction never committed) instead of refusing
+                throw_on_wal_replay_failure=False,
             )
         except RuntimeError as exc:
             raise translate_error(exc, path) from None

@@ -64,6 +64,22 @@ class LadybugWriter:
         self.conn = conn
         self.copy_started = False
         self.abandoned = False
+        self._empty_at_start: dict[str, bool] = {}
+
+    def may_copy_edges(self, rel: str) -> bool:
+        """Whether relationship rows of ``rel`` may go in by COPY in this transaction.
+
+        Ladybug 0.22 loses rows COPY'd into a relationship table that already held rows when the
+        process is killed during the commit's checkpoint, while the rest of the transaction
+        survives (reproduced: tests/loaders/test_kill_anywhere.py). COPY is therefore used only
+        for relationship tables that were empty when the transaction began; other relationship
+        rows are created in UNWIND batches, which recovery replays whole.
+        """
+        found = self._empty_at_start.get(rel)
+        if found is None:
+            rows = rows_of(self.conn, f"MATCH ()-[e:{quote(rel)}]->() RETURN e LIMIT 1")
+            found = self._empty_at_start[rel] = not rows
+        return found
 
     def _q(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
         return rows_of(self.conn, cypher, params)
@@ -138,6 +154,7 @@ class LadybugWriter:
         """BEGIN … COMMIT; ROLLBACK on error, or abandon (uncommitted) if a COPY ran."""
         self.conn.execute("BEGIN TRANSACTION")
         self.copy_started = False
+        self._empty_at_start = {}
         try:
             yield
             self.conn.execute("COMMIT")
@@ -243,7 +260,7 @@ class LadybugWriter:
         if not rows:
             return
         props = self.model.relationships[rel].properties
-        if len(rows) >= self.copy_threshold:
+        if len(rows) >= self.copy_threshold and self.may_copy_edges(rel):
             pairs = list(rows)
             columns: dict[str, pa.Array] = {
                 "from": pa.array([p[0] for p in pairs], pa.string()),

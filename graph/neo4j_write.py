@@ -226,6 +226,13 @@ def write_tx(
             f"{len(dangling)} relationship end(s) name nodes that do not exist: {shown}",
             {"references": dangling},
         )
+    if switch is not None and switch.label in node_plans:
+        # a changed record restates all of its links (see graph.ladybug_bulk): drop the old ones
+        changed = sorted(node_plans[switch.label].update)
+        for chunk in _chunks(changed):
+            tx.run(f"UNWIND $ids AS k MATCH (n:{quote(switch.label)} {{{_ID}: k}})-[r]-() DELETE r",
+                   {"ids": chunk}).consume()
+        created.update(changed)  # their links are all new now: create them without a lookup
     edge_plans = {}
     for (rel, src, tgt), pairs in group_edges(batch_edges, label_of).items():
         known = [{"s": s, "t": t} for s, t in pairs if s not in created and t not in created]

@@ -5,7 +5,8 @@ Reads the 31-column layout ACLED ships today and tolerates older exports (no
 ``;``-separated associated actors. The mapping (documented in docs/loading.md):
 
 - each row → ``Event`` ``event/acled-<event_id_cnty>`` (type, sub-type, date, fatalities,
-  precision, civilian targeting, notes), ``OCCURRED_IN`` a ``Location`` that is ``IN_COUNTRY``
+  precision, civilian targeting, notes, its country ``iso3`` — XKX for ACLED's Kosovo rows, which
+  carry ISO code 0 — and ``admin1`` as ``area``), ``OCCURRED_IN`` a ``Location`` that is ``IN_COUNTRY``
   the country of the numeric ISO code;
 - ``actor1`` and its associated actors ``PERPETRATED`` political-violence events (battles:
   both sides); actors resolve through the alias table, new names become ``unresolved`` actors;
@@ -31,6 +32,7 @@ import pyarrow.compute as pc
 from graph.bulk import Bulk
 from loaders.actors import AliasTable
 from loaders.event_csv import BadCell, CsvSource, open_source, parse_dates, parse_floats, parse_ints
+from loaders.event_mapping import ACLED_INDICATORS
 from loaders.event_rows import EventBuilder
 from loaders.reference import reference
 from ontology.errors import SourceFormatError
@@ -50,10 +52,9 @@ KIND = {"1": "state-security-force", "2": "armed-group", "3": "militia", "4": "m
         "Protesters": "protesters", "External/Other forces": "other"}
 CIVILIANS = {"7", "Civilians"}
 VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians", "Riots"}
-# Sub-event types that evidence Framework indicators (team judgement, see docs/loading.md).
-INDICATORS = {"Sexual violence": ["7.9"], "Abduction/forced disappearance": ["7.8"],
-              "Attack": ["7.8"], "Looting/property destruction": ["7.11"],
-              "Chemical weapon": ["13.10"], "Excessive force against protesters": ["7.8"]}
+# Sub-event types that evidence Framework indicators (team judgement, see docs/loading.md); the
+# one mapping of event types to categories and indicators is loaders/event_mapping.py.
+INDICATORS = ACLED_INDICATORS
 
 
 def open_acled(path: Path) -> CsvSource:
@@ -89,6 +90,8 @@ def check(source: CsvSource) -> tuple[int, list[BadCell]]:
                 problems += [BadCell(first_line + i, name, cols[name][i].as_py(), f"not a valid {_what(name)}")
                              for i in bad]
         _, bad_iso = _iso3(cols["iso"])
+        kosovo = pc.equal(pc.utf8_trim_whitespace(cols["country"]), "Kosovo").to_pylist()
+        bad_iso = [i for i in bad_iso if not kosovo[i]]
         problems += [BadCell(first_line + i, "iso", cols["iso"][i].as_py(), "unknown ISO 3166 numeric code")
                      for i in bad_iso]
         empty = pc.equal(pc.utf8_trim_whitespace(cols["event_id_cnty"]), "").to_pylist()
@@ -129,6 +132,7 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
     for first_line, batch in source.batches():
         iso_codes, iso_idx = _keys(pc.utf8_lpad(pc.utf8_trim_whitespace(batch.column("iso")), 3, "0"))
         iso3 = pc.take(pa.array([numeric.get(c.split(".")[0].zfill(3)) for c in iso_codes], pa.string()), iso_idx)
+        iso3 = pc.if_else(pc.equal(_text(batch, "country"), "Kosovo"), "XKX", iso3)  # ACLED: iso 0
         dates, _ = parse_dates(batch.column("event_date"))
         keep = pc.and_(pc.is_valid(iso3), pc.is_valid(dates))
         if skip_lines:
@@ -161,7 +165,7 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
             "id": ids, "name": name, "dataset": pa.array(["ACLED"] * batch.num_rows),
             "source_event_id": _text(batch, "event_id_cnty"), "date": dates, "event_type": event_type,
             "sub_event_type": _null_empty(sub_type), "fatalities": parse_ints(batch.column("fatalities"))[0],
-            "civilian_targeting": civ,
+            "civilian_targeting": civ, "iso3": iso3, "area": _null_empty(_text(batch, "admin1")),
         }
         for column, target in (("disorder_type", "disorder_type"), ("notes", "description")):
             if column in batch.schema.names:

@@ -187,7 +187,8 @@ def records(doc: Document) -> list[Node | Edge]:
     b.node((), aid, name=d["title"], date=date, status=d["status"], authors=d["authors"],
            reviewers=d.get("reviewers"), period_from=period.get("from"), period_to=period.get("to"),
            horizon_months=d.get("horizon_months"), overall_risk=overall.get("level"),
-           risk_trend=overall.get("trend"), summary=d.get("summary"), file=doc.name)
+           risk_trend=overall.get("trend"), summary=d.get("summary"), file=doc.name,
+           retrospective=d.get("retrospective"))
     b.edge(("country",), "ASSESSES", aid, country)
     # a country the team assesses is a monitored country (it then shows on the watch-list)
     b.out.append(Node.make(country, partial=True, source=doc.name, monitored=True,

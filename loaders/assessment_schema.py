@@ -145,6 +145,7 @@ def assessment_schema(model: Model | None = None) -> dict[str, Any]:
                          "trend": _prop(m, "Assessment", "risk_trend")}, ["level"]),
         "summary": _prop(m, "Assessment", "summary"),
         "review_interval_months": _prop(m, "Country", "review_interval_months"),
+        "retrospective": _prop(m, "Assessment", "retrospective"),
         "sources": listing(source),
         "risk_factors": listing(finding),
         "indicators": listing(observed),

@@ -10,6 +10,8 @@ Example:
     >>> arr, bad = parse_dates(pa.array(["2025-05-16", "16 May 2025", "soon"]))
     >>> [str(d) for d in arr.to_pylist()[:2]], bad
     (['2025-05-16', '2025-05-16'], [2])
+    >>> [str(d) for d in parse_dates(pa.array(["2014-08-03 00:00:00.000", "2014-08-03T00:00:00Z"]))[0].to_pylist()]
+    ['2014-08-03', '2014-08-03']
 """
 
 from __future__ import annotations
@@ -113,11 +115,14 @@ def _bad(col: pa.Array, parsed: pa.Array) -> list[int]:
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y")
+# A date with a time of day, as UCDP's CSV downloads write it (``2014-08-03 00:00:00.000``) and as
+# API extracts do (``2014-08-03T00:00:00Z``, ``…+02:00``): the date is kept, the time dropped.
+_DATE_TIME = r"^(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?$"
 
 
 def parse_dates(col: pa.Array, formats: Sequence[str] = DATE_FORMATS) -> tuple[pa.Array, list[int]]:
-    """Dates from text in any of ``formats`` (ACLED uses ISO and ``16 May 2025``)."""
-    text = pc.utf8_trim_whitespace(col)
+    """Dates from text in any of ``formats`` (ACLED uses ISO and ``16 May 2025``), or ISO date-times."""
+    text = pc.replace_substring_regex(pc.utf8_trim_whitespace(col), _DATE_TIME, r"\1")
     out = pa.nulls(len(col), pa.timestamp("s"))
     for fmt in formats:
         attempt = pc.strptime(text, format=fmt, unit="s", error_is_null=True)

@@ -18,12 +18,27 @@ from graph.bulk import Bulk, edge_table, node_table
 from graph.records import Edge, Node
 from loaders.actors import AliasTable, display_name, slug
 
-__all__ = ["EventBuilder"]
+__all__ = ["EventBuilder", "in_kosovo"]
 
 _EVENT_COLUMNS = ("id", "name", "dataset", "source_event_id", "date", "date_end", "event_type",
                   "sub_event_type", "disorder_type", "fatalities", "fatalities_low",
                   "fatalities_high", "civilian_deaths", "time_precision", "civilian_targeting",
-                  "description")
+                  "description", "iso3", "area")
+# Admin-1 names that place an event coded to Serbia (UCDP "Serbia (Yugoslavia)") in Kosovo: the
+# province itself and its seven districts in Serbian and Albanian spellings.
+_KOSOVO_AREAS = ("kosov", "kosova", "prizren", "pec district", "peć", "peja", "pristina", "priština",
+                 "prishtin", "djakovica", "đakovica", "gjakov", "gnjilane", "gjilan", "urosevac",
+                 "uroševac", "ferizaj", "mitrovic")
+
+
+def in_kosovo(iso3: str, admin1: str) -> bool:
+    """True when an event a dataset codes to Serbia lies in Kosovo (its admin-1 area says so).
+
+    >>> in_kosovo("SRB", "Kosovo"), in_kosovo("SRB", "Prizren District"), in_kosovo("SRB", "Vojvodina")
+    (True, True, False)
+    """
+    area = admin1.strip().lower()
+    return iso3 == "SRB" and bool(area) and any(area.startswith(k) or f" {k}" in area for k in _KOSOVO_AREAS)
 _GROUP_WORDS = (("ethnic", "ethnic"), ("religious", "religious"), ("muslim", "religious"),
                 ("christian", "religious"), ("yazidi", "religious"), ("political", "political"))
 

@@ -5,8 +5,11 @@ one-sided violence is the atrocity signal: ``side_a`` PERPETRATED the event and 
 TARGETED the civilians (of the country, or a named group ``side_b`` the alias table knows).
 For state-based and non-state events both sides PERPETRATED it. Deaths: ``best`` →
 fatalities, ``low``/``high``, ``deaths_civilians``; dates ``date_start``/``date_end``; precision
-``date_prec``/``where_prec``. Countries are matched by name (UCDP writes ``Myanmar (Burma)``,
-``DR Congo (Zaire)``, ``Bosnia-Herzegovina``…).
+``date_prec``/``where_prec``; dates may carry a time of day as UCDP's CSV downloads write them
+(``2014-08-03 00:00:00.000``), which is dropped. Countries are matched by name (UCDP writes
+``Myanmar (Burma)``, ``DR Congo (Zaire)``, ``Bosnia-Herzegovina``…); events UCDP codes to
+"Serbia (Yugoslavia)" whose ``adm_1`` is in Kosovo belong to Kosovo (XKX). Each event carries its
+country (``iso3``) and ``adm_1`` (``area``) as columns.
 
 Example:
     >>> iso3_of("Myanmar (Burma)"), iso3_of("DR Congo (Zaire)"), iso3_of("Bosnia-Herzegovina")
@@ -27,7 +30,8 @@ import pycountry
 from graph.bulk import Bulk
 from loaders.actors import AliasTable
 from loaders.event_csv import BadCell, CsvSource, open_source, parse_dates, parse_floats, parse_ints
-from loaders.event_rows import EventBuilder
+from loaders.event_mapping import UCDP_INDICATORS
+from loaders.event_rows import EventBuilder, in_kosovo
 from loaders.reference import reference
 
 __all__ = ["COLUMNS", "REQUIRED", "check", "chunks", "iso3_of", "open_ucdp"]
@@ -120,6 +124,8 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
 
         for i in range(batch.num_rows):
             country = iso3_of(get("country", i))
+            if country is not None and in_kosovo(country, get("adm_1", i)):
+                country = "XKX"
             kind = VIOLENCE.get(get("type_of_violence", i))
             if (skip_lines and first_line + i in skip_lines) or country is None or kind is None or start[i] is None:
                 continue
@@ -133,7 +139,8 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
                 event_type=kind, fatalities=num("best", i), fatalities_low=num("low", i),
                 fatalities_high=num("high", i), civilian_deaths=num("deaths_civilians", i),
                 time_precision=precision if precision is not None and 1 <= precision <= 5 else None,
-                civilian_targeting=one_sided, description=get("source_headline", i) or None)
+                civilian_targeting=one_sided, description=get("source_headline", i) or None,
+                iso3=country, area=get("adm_1", i) or None)
             if event is None:
                 continue
             where = get("where_coordinates", i) or get("adm_2", i) or get("adm_1", i)
@@ -143,7 +150,8 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
             builder.perpetrated(event, get("side_a", i), side_a_kind, country)
             if one_sided:
                 builder.targeted(event, [get("side_b", i)], country, reference().countries.get(country, ""))
-                builder.evidences(event, "11.1")
+                for indicator in UCDP_INDICATORS[kind]:
+                    builder.evidences(event, indicator)
             elif get("side_b", i):
                 side_b_kind = "government" if get("side_b", i).startswith("Government of") else "armed-group"
                 builder.perpetrated(event, get("side_b", i), side_b_kind, country)

@@ -43,15 +43,16 @@ RETURN 'recommendation' AS kind, x.id AS item, x.name AS name, CASE WHEN false T
 
 _OPEN = {"proposed", "adopted"}
 _CLOSED = {"implemented", "rejected"}
-_ORDER = ["risk-factor-up", "risk-factor-down", "risk-factor-new", "risk-factor-removed",
+_ORDER = ["risk-factor-up", "risk-factor-down", "risk-factor-new", "risk-factor-removed", "risk-factor-not-restated",
           "actor-added", "actor-removed", "actor-role-changed", "trigger-added", "trigger-removed",
           "recommendation-added", "recommendation-closed", "recommendation-status-changed"]
 
 
 @python_query("""
 // name: assessment_changes
-// description: What changed between two assessments of a country: risk factors up, down, new
-//   or removed; actors added, removed or given another role; triggers added or removed;
+// description: What changed between two assessments of a country: risk factors up, down, new,
+//   removed (the later assessment finds it at level 0) or not restated (present before, not
+//   assessed in the later one); actors added, removed or given another role; triggers added or removed;
 //   recommendations added, closed (implemented, rejected or dropped) or changed in status,
 //   matched by their local id (the part after the last '/'). Without ids, the two latest
 //   published assessments are compared.
@@ -114,11 +115,13 @@ def _diff(before: Mapping[str, Mapping[str, Mapping[str, Any]]],
         old, new = b.get(k), a.get(k)
         if old and new and old["level"] != new["level"]:
             kind = "risk-factor-up" if new["level"] > old["level"] else "risk-factor-down"
+            if not new["level"]:
+                kind = "risk-factor-removed"  # explicitly assessed as absent
             out.append((kind, k, new["name"], old["level"], new["level"]))
         elif new and not old:
             out.append(("risk-factor-new", k, new["name"], None, new["level"]))
-        elif old and not new:
-            out.append(("risk-factor-removed", k, old["name"], old["level"], None))
+        elif old and not new and old["level"]:
+            out.append(("risk-factor-not-restated", k, old["name"], old["level"], None))
     for kind, label in (("actor", "actor"), ("trigger", "trigger")):
         b, a = before[kind], after[kind]
         for k in sorted(set(a) | set(b)):

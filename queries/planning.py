@@ -130,6 +130,7 @@ class PlannedOption:
     terms: list[ScoreTerm] = field(default_factory=list)
     score: float = 0.0
     tie: str | None = None
+    used_evidence: list[str] = field(default_factory=list)  # evidence lines of the factors the score counts
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -238,6 +239,8 @@ def plan_responses(store: GraphStore, country: str, *, as_of: dt.date | None = N
             o.raising = [f.factor for f in ev.by_direction("greater") if f.status == "present"]
             o.lowering = [f.factor for f in ev.by_direction("lesser") if f.status == "present"]
             o.terms[1:1] = [ScoreTerm(t.value, t.kind, t.item, t.reason) for t in ev.explanation]
+            used = {t.item for t in ev.explanation if t.kind == "factor"}
+            o.used_evidence = [line for f in ev.factors if f.factor in used for line in f.evidence]
         else:
             o.terms[1:1] = [ScoreTerm(1.0, "risk-factor", rf, f"mitigates {rf}, found at level {min_level} or "
                                                                f"more") for rf in o.risk_factors]

@@ -49,7 +49,7 @@ def world_nodes() -> list[Node]:
                   authors=["Test team"]),
         Node.make(EVENT, date=dt.date(2019, 12, 3), fatalities=12, dataset="ACLED",
                   source_event_id="QZA1", event_type="Violence against civilians",
-                  civilian_targeting=True),
+                  civilian_targeting=True, iso3="QZA", area="Valley"),
     ]
 
 

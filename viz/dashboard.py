@@ -17,7 +17,10 @@ from viz.style import role_property
 from viz.subgraphs import UnknownNode, country_network, event_rows
 from viz.vocab import categories, risk_factors, stages
 
-__all__ = ["country_dashboard", "country_id", "watchlist"]
+__all__ = ["ASSESSED_ONLY", "MONITORED_ELSEWHERE", "country_dashboard", "country_id", "watchlist"]
+
+MONITORED_ELSEWHERE = "Monitored, outside the four regions"
+ASSESSED_ONLY = "Assessed, not on the monitored list"
 
 
 def _rows(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
@@ -48,8 +51,8 @@ def watchlist(store: GraphStore, *, today: dt.date | None = None) -> dict[str, A
     assessment, the latest statistical score and rank, the next anticipated trigger.
     """
     today = today or dt.date.today()
-    rows = _rows(store, "country_overview")
-    rising = {r["country"]: r for r in _rows(store, "risk_watchlist")}
+    rows = _rows(store, "country_overview", as_of=today)
+    rising = {r["country"]: r for r in _rows(store, "risk_watchlist", as_of=today)}
     regions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
         if not (r["monitored"] or r["assessment"]):
@@ -57,14 +60,18 @@ def watchlist(store: GraphStore, *, today: dt.date | None = None) -> dict[str, A
         r = dict(r)
         r["rising"] = rising.get(r["country"])
         r["next_trigger"] = _next_trigger(store, r["country"], r["assessed_on"], today) if r["assessment"] else None
-        region = r["region_name"] if r["monitored"] and r["region_name"] else "Assessed, not on the monitored list"
+        # a monitored country outside the four regions (e.g. Myanmar) is still monitored
+        region = (r["region_name"] or MONITORED_ELSEWHERE) if r["monitored"] else ASSESSED_ONLY
         regions[region].append(r)
     for members in regions.values():
         members.sort(key=lambda r: (-(r["overall_risk"] if r["overall_risk"] is not None else -1),
                                     -(r["score_risk"] or 0.0), r["name"]))
-    ordered = sorted(regions.items(), key=lambda kv: (kv[0].startswith("Assessed"), kv[0]))
+    last = {MONITORED_ELSEWHERE: 1, ASSESSED_ONLY: 2}
+    ordered = sorted(regions.items(), key=lambda kv: (last.get(kv[0], 0), kv[0]))
     assessed = sum(1 for r in rows if r["assessment"])
-    return {"regions": ordered, "assessed": assessed, "monitored": sum(1 for r in rows if r["monitored"]),
+    return {"regions": ordered, "assessed": assessed,
+            "elsewhere": MONITORED_ELSEWHERE, "assessed_only": ASSESSED_ONLY,
+            "monitored": sum(1 for r in rows if r["monitored"]),
             "overdue": _rows(store, "monitoring_cadence", today=today, include_never=False)}
 
 
@@ -93,15 +100,18 @@ def _continuum(options: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = None) -> dict[str, Any]:
-    """Everything the country dashboard shows; raises :class:`UnknownNode` for an unknown country."""
-    today = today or dt.date.today()
+def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = None,
+                      as_of: dt.date | None = None) -> dict[str, Any]:
+    """Everything the country dashboard shows, as of a day (assessments, score and events up to it);
+    raises :class:`UnknownNode` for an unknown country."""
+    until = as_of  # events up to it (all when not given)
+    today = as_of or today or dt.date.today()
     country = country_id(code)
-    overview = _rows(store, "country_overview", country=country)
+    overview = _rows(store, "country_overview", country=country, as_of=today)
     if not overview:
         raise UnknownNode(f"no country with id {country}", {"id": country})
     info = overview[0]
-    assessments = _rows(store, "assessment_list", country=country)
+    assessments = [a for a in _rows(store, "assessment_list", country=country) if a["date"] <= today]
     published = [a for a in assessments if a["status"] == "published"]
     latest = published[0] if published else (assessments[0] if assessments else None)
     as_of = latest["date"] if latest else today
@@ -119,12 +129,15 @@ def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = N
     if latest:
         recommendations = [r for r in recommendations if r["assessment"] == latest["assessment"]] or recommendations
     options = _rows(store, "response_options_for_country", country=country, as_of=as_of) if published else []
-    events, cut = event_rows(store, country=country)
+    events, cut = event_rows(store, country=country, date_to=until)
     actors = {r["actor"]: r["name"] for r in _rows(store, "actor_search")}
     graph = country_network(store, country, as_of=as_of)
+    operating = _rows(store, "actor_search", country=country)
+    empty = (f"No relationships between actors operating in {info['name']} are recorded "
+             "(the actors are listed above)." if operating else
+             "No actors or victim groups are recorded for this country yet.")
     view: View = build_view(graph, title=f"{info['name']}: actors and victim groups",
-                            subtitle=f"As of {as_of.isoformat()}" if latest else "",
-                            empty_message="No actors or victim groups are recorded for this country yet.")
+                            subtitle=f"As of {as_of.isoformat()}" if latest else "", empty_message=empty)
     line = risk_line([(a["date"], a["overall_risk"], a["name"] or a["assessment"])
                       for a in sorted(assessments, key=lambda a: a["date"])],
                      title=f"Overall risk across assessments, {info['name']}")
@@ -135,6 +148,7 @@ def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = N
         "perpetrators": perpetrators, "groups": list(groups.values()), "triggers": triggers,
         "recommendations": recommendations, "options": options, "events": events, "events_cut": cut,
         "fatalities": sum(int(e["fatalities"] or 0) for e in events), "actor_names": actors,
+        "operating": operating,
         "charts": {"risk": line,
                    "months": bar_chart(by_month(events), title=f"Fatalities by month, {info['name']}",
                                        unit=" deaths"),

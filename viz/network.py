@@ -159,8 +159,11 @@ def _edge(u: str, v: str, key: str, attrs: Mapping[str, Any], names: Mapping[str
     confidence = attrs.get("confidence")
     style = edge_style(key, str(confidence) if confidence else None)
     lines = [f"{names.get(u, u)} — {style.label} → {names.get(v, v)}"]
+    cited = [s for s in attrs.get("sources") or [] if isinstance(s, Mapping)]  # resolved by viz.provenance
     for k in sorted(attrs):
-        if attrs[k] not in (None, "", [], ()):
+        if k == "sources" and cited:
+            lines += _wrap("sources", [f"{s.get('title') or s['id']} ({s.get('grade', 'ungraded')})" for s in cited])
+        elif attrs[k] not in (None, "", [], ()):
             lines += _wrap(k.replace("_", " "), attrs[k])
     edge: dict[str, Any] = {
         "id": f"{u}|{key}|{v}", "from": u, "to": v, "title": "\n".join(lines),
@@ -168,6 +171,9 @@ def _edge(u: str, v: str, key: str, attrs: Mapping[str, Any], names: Mapping[str
         "dashes": style.dashes, "width": style.width, "arrows": "to",
         "rtype": key, "confidence": str(confidence or ""),
     }
+    if cited:
+        edge["sources"] = [{k: _text(x) if isinstance(x, (dt.date, dt.datetime)) else x for k, x in s.items()}
+                           for s in cited]
     for name in ("valid_from", "valid_to", "date"):
         if attrs.get(name):
             edge[name] = _text(attrs[name])

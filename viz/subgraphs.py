@@ -23,6 +23,7 @@ from ontology.model import load_model
 from queries import execute
 from queries.analytics import country_graph, ego_graph, to_graph
 from queries.leverage import DEFAULT_HOPS, leverage_chains
+from viz.provenance import cite_graph
 from viz.style import CLUSTER, role_property
 
 __all__ = [
@@ -167,6 +168,7 @@ def actor_network(store: GraphStore, actor: str, *, depth: int = 1, date_from: d
         add_event_clusters(graph, rows, {actor})
     describe_actors(store, graph)
     describe_groups(store, graph)
+    cite_graph(store, graph)
     graph.graph.update(centre=actor, depth=depth)
     return graph
 
@@ -187,6 +189,7 @@ def country_network(store: GraphStore, country: str, *, as_of: dt.date | None = 
         add_event_clusters(graph, rows)
     describe_actors(store, graph, country=country)
     describe_groups(store, graph, as_of)
+    cite_graph(store, graph)
     return graph
 
 
@@ -212,6 +215,7 @@ def paths_network(store: GraphStore, actor: str, victim_group: str, *, max_hops:
             graph.add_node(end, label=class_of(end), name=end)
     describe_actors(store, graph)
     describe_groups(store, graph)
+    cite_graph(store, graph)
     graph.graph.update(paths=len(rows), source=actor, target=victim_group)
     return graph
 
@@ -242,6 +246,7 @@ def leverage_network(store: GraphStore, perpetrator: str, *, max_steps: int = DE
             if not graph.has_edge(u, v, key=s.type):
                 graph.add_edge(u, v, key=s.type, **attrs)
     describe_actors(store, graph)
+    cite_graph(store, graph)
     graph.graph.update(centre=perpetrator, chains=len(chains), max_steps=max_steps,
                        paths=[f"{c.path} (strength {c.strength:g})" for c in chains[:5]])
     return graph

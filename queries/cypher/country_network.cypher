@@ -5,7 +5,7 @@
 // users: analysts
 // param country: str | country id
 // param as_of: date = today | relationships must be valid on this day
-// returns: source, source_name, type, target, target_name, confidence, lever
+// returns: source, source_name, type, target, target_name, confidence, lever, sources
 // example: country=country/QZA
 MATCH (x:Actor)
 WHERE EXISTS { MATCH (x)-[:OPERATES_IN]->(:Country {id: $country}) }
@@ -20,5 +20,5 @@ MATCH (x:Actor {id: member})-[r:SUPPORTS|ARMS|COMMANDS|FUNDS|ALLIED_WITH|MEMBER_
 WHERE y.id IN members
   AND coalesce(r.valid_from, $as_of) <= $as_of AND coalesce(r.valid_to, $as_of) >= $as_of
 RETURN x.id AS source, x.name AS source_name, type(r) AS type, y.id AS target,
-       y.name AS target_name, r.confidence AS confidence, r.lever AS lever
+       y.name AS target_name, r.confidence AS confidence, r.lever AS lever, r.sources AS sources
 ORDER BY source, type, target

@@ -13,5 +13,5 @@ MATCH (x:Actor {id: member})-[r:SUPPORTS|ARMS|COMMANDS|FUNDS|ALLIED_WITH|MEMBER_
 WHERE y.id IN members
   AND coalesce(r.valid_from, $as_of) <= $as_of AND coalesce(r.valid_to, $as_of) >= $as_of
 RETURN x.id AS source, x.name AS source_name, label(r) AS type, y.id AS target,
-       y.name AS target_name, r.confidence AS confidence, r.lever AS lever
+       y.name AS target_name, r.confidence AS confidence, r.lever AS lever, r.sources AS sources
 ORDER BY source, type, target

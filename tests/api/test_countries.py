@@ -42,7 +42,8 @@ def test_list_has_latest_risk_and_score(client: FlaskClient) -> None:
     rwa = next(c for c in items if c["id"] == "country/RWA")
     assert rwa["risk"] == {"level": 3, "trend": "falling", "assessment": "assessment/RWA-1994-07",
                            "assessed_on": "1994-07-25"}
-    assert rwa["score"] == {"risk": 0.25, "rank": 1, "date": "1994-01-01", "dataset": "EWP"}
+    assert rwa["score"] == {"risk": 0.25, "rank": 1, "date": "1994-01-01", "dataset": "EWP",
+                            "dataset_version": None, "illustrative": False}  # written directly: no version
     assert next(c for c in items if c["id"] == "country/AGO")["risk"] is None
     early = client.get("/api/v1/countries?region=great-lakes&as_of=1994-02-01").get_json()["items"]
     assert next(c for c in early if c["id"] == "country/RWA")["risk"]["assessment"] == "assessment/RWA-1994-01"

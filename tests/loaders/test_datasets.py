@@ -139,3 +139,22 @@ def test_scopes() -> None:
     assert covers("country=SDN+TCD", "country=SDN") and not covers("country=SDN", "country=SDN+TCD")
     assert covers("since=2020-01-01", "since=2024-01-01") and not covers("since=2024-01-01", "since=2020-01-01")
     assert not covers("edition=2025", "edition=2024") and covers("edition=2025", "edition=2025")
+
+
+def test_a_changed_row_replaces_its_links(db: Path, tmp_path: Path) -> None:
+    """An event the new export places elsewhere (or gives other actors) keeps only the new links."""
+    runner = CliRunner()
+    assert runner.invoke(cli, ["load", "acled", str(DEMO), "--illustrative"]).exit_code == 0
+    moved = tmp_path / "acled_moved.csv"
+    moved.write_text(DEMO.read_text(encoding="utf-8").replace(
+        "Nord-Kivu,Rutshuru,Rumangabo,Rumangabo,-1.3500,29.3700", "Nord-Kivu,Rutshuru,Kiwanja,Kiwanja,-1.1900,29.4500"),
+        encoding="utf-8")
+    out = runner.invoke(cli, ["load", "acled", str(moved), "--illustrative"])
+    assert out.exit_code == 0, out.output
+    store = open_store(Settings(db_path=db, buffer_pool_mb=128), read_only=True)
+    places = store.run_read("MATCH (e:Event {id: 'event/acled-COD-DEMO-001'})-[:OCCURRED_IN]->(p) "
+                            "RETURN p.name").rows
+    doubled = store.run_read("MATCH (e:Event)-[r:OCCURRED_IN]->() WITH e, count(r) AS n WHERE n > 1 "
+                             "RETURN count(e)").scalar()
+    store.close()
+    assert places == [["Kiwanja"]] and doubled == 0

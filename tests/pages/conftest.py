@@ -109,12 +109,14 @@ def requested_urls(drv: Any) -> list[str]:
 
 
 def assert_offline_and_clean(drv: Any, base: str) -> None:
-    """No console errors, no request and no link in the DOM that leaves 127.0.0.1."""
+    """No console errors, no request and no link in the DOM that leaves 127.0.0.1 (apart from the
+    links to cited sources, ``a.source-link``, which a reader follows and the page never loads)."""
     errors = [e for e in drv.get_log("browser") if e["level"] in {"SEVERE", "ERROR"}]
     assert not errors, errors
     host = urlparse(base).hostname
     dom = drv.execute_script(
         "return Array.from(document.querySelectorAll('[src],[href],[action]'))"
+        ".filter(e => !(e.tagName === 'A' && e.classList.contains('source-link')))"
         ".map(e => e.src || e.href || e.action);")
     for url in [*dom, *requested_urls(drv)]:
         parsed = urlparse(url)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask.testing import FlaskClient
 
@@ -27,7 +29,9 @@ def test_pages_answer(client: FlaskClient, path: str) -> None:
     assert response.status_code == 200, response.get_data(as_text=True)[:500]
     assert response.mimetype == "text/html"
     html = response.get_data(as_text=True)
-    assert "https://" not in html.split("<script>")[0].replace("https://w3id.org", "")
+    # nothing is loaded from elsewhere: the only outside addresses are links to the sources cited
+    external = re.findall(r"<[^>]*\s(?:src|href|action)=[\"']?(?:https?:)?//[^>]*>", html)
+    assert all(tag.startswith('<a class="source-link" ') for tag in external), external
     assert "cdn" not in html.lower().split("<script>")[0]
 
 
@@ -86,3 +90,29 @@ def test_node_styles_for_the_explorer(client: FlaskClient) -> None:
     with client.get("/viz/assets/vis-network.min.js") as asset:
         assert asset.status_code == 200 and asset.mimetype == "text/javascript"
     assert client.get("/viz/assets/other.js").status_code == 404
+
+
+@pytest.mark.parametrize(("path", "message"), [
+    ("/countries/RWA?as_of=1994-02-30", "as_of=&#39;1994-02-30&#39; is not a date like 1994-04-06"),
+    ("/?as_of=3000-01-01", "as_of=3000-01-01 is outside 1900-01-01"),
+    ("/viz/country/RWA?as_of=x", "as_of=&#39;x&#39; is not a date"),
+    ("/viz/actor/interahamwe?to=1899-12-31", "to=1899-12-31 is outside"),
+])
+def test_bad_dates_show_the_page_with_a_notice(client: FlaskClient, path: str, message: str) -> None:
+    response = client.get(path)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert message in html and "showing the latest data" in html
+    assert "Rwanda" in html or "Interahamwe" in html  # the view itself, not a blank page
+
+
+def test_country_search(client: FlaskClient) -> None:
+    one = client.get("/countries?q=rwanda")
+    assert one.status_code == 302 and one.headers["Location"].endswith("/countries/RWA")
+    assert client.get("/countries?q=mmr").headers["Location"].endswith("/countries/MMR")
+    several = client.get("/countries?q=guinea")
+    html = several.get_data(as_text=True)
+    assert several.status_code == 200 and "Equatorial Guinea" in html and "Papua New Guinea" in html
+    none = client.get("/countries?q=atlantis")
+    assert none.status_code == 404 and "No country matches" in none.get_data(as_text=True)
+    assert 'id="nf-country"' in client.get("/countries/ZZZ").get_data(as_text=True)

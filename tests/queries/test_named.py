@@ -29,11 +29,14 @@ from tests.queries.world import (
     GOVERNMENT,
     HILL,
     LOCATION,
+    MASS,
     MILITIA,
+    NEW_ACTOR,
     QZA,
     QZB,
     QZB_ASSESSMENT,
     REGIONAL_BODY,
+    SURGE,
     VALLEY,
 )
 
@@ -232,7 +235,7 @@ def country_bridges(s: GraphStore) -> None:
 
 def monitoring_cadence(s: GraphStore) -> None:
     rows = run(s, "monitoring_cadence", today=D(2025, 3, 1), include_never=False)
-    assert rows == [{"country": QZA, "name": "Qaziria", "last_assessed": D(2024, 7, 31),
+    assert rows == [{"country": QZA, "name": "Qaziria", "last_assessed": D(2024, 7, 31), "retrospective": False,
                      "review_interval_months": 6, "due": D(2025, 1, 31), "status": "overdue",
                      "days_overdue": 29}]  # the draft of 2024-10-15 does not count
     assert run(s, "monitoring_cadence", today=D(2024, 12, 1), include_never=False) == []
@@ -258,7 +261,7 @@ def assessment_changes(s: GraphStore) -> None:
         ("recommendation-status-changed", "rec/QZA-2024-07/r1", "proposed", "adopted")]
     to_draft = run(s, "assessment_changes", country=QZA, older="QZA-2024-07", newer=A3)
     assert pick(to_draft, "change", "item", "before", "after") == [
-        ("risk-factor-removed", "rf/RF10", 2, None),
+        ("risk-factor-not-restated", "rf/RF10", 2, None),
         ("actor-removed", GOVERNMENT, "enabler", None), ("actor-removed", DONOR, "stakeholder", None),
         ("trigger-removed", "trigger/qz-commemoration-2024", None, None),
         ("trigger-removed", "trigger/qz-elections-2024", None, None),
@@ -477,6 +480,37 @@ def victim_group_threats(s: GraphStore) -> None:
     assert run(s, "victim_group_threats", victim_group="group/nobody") == []
 
 
+def alerts_list(s: GraphStore) -> None:
+    rows = run(s, "alerts_list", country=QZA)
+    assert pick(rows, "alert", "status", "evidence_events") == [(MASS, "new", 1), (SURGE, "new", 1),
+                                                                 (NEW_ACTOR, "dismissed", 1)]
+    assert rows[1]["tail_probability"] == 0.005 and rows[1]["explanation"] == "surge in 2024-05"
+    assert [r["alert"] for r in run(s, "alerts_list", status="dismissed")] == [NEW_ACTOR]
+    assert [r["alert"] for r in run(s, "alerts_list", kind="surge", since=D(2024, 4, 1))] == [SURGE]
+    assert run(s, "alerts_list", country=QZB) == []
+
+
+def alert_evidence(s: GraphStore) -> None:
+    assert pick(run(s, "alert_evidence", alert=NEW_ACTOR), "event", "fatalities") == [(EVENT2, 5)]
+    assert sorted(run(s, "alert_evidence", alert=NEW_ACTOR)[0]["actors"]) == [ARMY, MILITIA]
+    assert run(s, "alert_evidence", alert="alert/none") == []
+
+
+def country_signals(s: GraphStore) -> None:
+    rows = run(s, "country_signals", country=QZA, date_to=LATE)
+    assert pick(rows, "period_start", "events", "fatalities") == [(D(2024, 3, 1), 1, 5), (D(2024, 5, 1), 1, 30)]
+    assert run(s, "country_signals", country=QZA, dimension="category", date_to=LATE) == []
+    assert run(s, "country_signals", country=QZB, date_to=LATE) == []
+
+
+def review_due(s: GraphStore) -> None:
+    later = run(s, "review_due", today=D(2025, 3, 1))
+    assert pick(later, "country", "last_assessed", "alerts_since_assessment", "new_alerts", "max_strength",
+                "due_for_review") == [(QZA, D(2024, 7, 31), 1, 2, 0.7, True)]
+    before = run(s, "review_due", today=D(2024, 8, 1))  # the September alert is not yet there
+    assert pick(before, "alerts_since_assessment", "new_alerts", "due_for_review") == [(0, 1, False)]
+
+
 ANSWERS: dict[str, Callable[[GraphStore], None]] = {
     f.__name__: f for f in [
         country_risk_profile, perpetrators_in_country, victim_groups_at_risk, upcoming_triggers,
@@ -485,8 +519,8 @@ ANSWERS: dict[str, Callable[[GraphStore], None]] = {
         paths_actor_to_group, events_by_actor_country_period, actor_cooccurrence,
         countries_ranked_by_risk, risk_watchlist, counts_by_label, schema_listing,
         indicator_evidence_from_events, country_network, country_overview, actor_search,
-        assessment_list, victim_group_threats, response_evidence_for_country, leverage_chains,
-        country_brokers, country_communities, country_bridges]
+        assessment_list, victim_group_threats, response_evidence_for_country, alerts_list, alert_evidence,
+        country_signals, review_due, leverage_chains, country_brokers, country_communities, country_bridges]
 }
 
 

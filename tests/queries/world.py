@@ -36,6 +36,35 @@ REGIONAL_BODY, ARMS_CO, DONOR = data.REGIONAL_BODY, data.ARMS_CO, "actor/test-do
 VALLEY, HILL = data.GROUP, "group/hill-herders"
 LOCATION = "location/qz-valley-district"
 EVENT1, EVENT2, EVENT3, EVENT4 = data.EVENT, "event/test-2", "event/test-3", "event/test-4"
+SURGE, NEW_ACTOR, MASS = ("alert/QZA-surge-2024-05-0000000001", "alert/QZA-new-actor-2024-03-0000000002",
+                          "alert/QZA-mass-fatality-2024-09-0000000003")
+
+
+def early_warning_nodes() -> list[Node]:
+    """Two monthly series points of QZA and three alerts (one dismissed, one after the last assessment)."""
+    def point(month: int, events: int, fatalities: int) -> Node:
+        return Node.make(f"series/QZA/month/all/x/2024-{month:02d}-01", iso3="QZA", granularity="month",
+                         period_start=dt.date(2024, month, 1), dimension="all", slice="*", event_count=events,
+                         fatality_count=fatalities, civilian_event_count=events, civilian_death_count=fatalities)
+
+    def alert(aid: str, kind: str, month: int, status: str, strength: float, **props: object) -> Node:
+        return Node.make(aid, name=aid, iso3="QZA", alert_kind=kind, period_start=dt.date(2024, month, 1),
+                         period_end=dt.date(2024, month, 28), alert_status=status, signal_strength=strength,
+                         explanation=f"{kind} in 2024-{month:02d}", **props)
+    return [point(3, 1, 5), point(5, 1, 30),
+            alert(SURGE, "surge", 5, "new", 0.2, dimension="all", slice="*", observed=1.0, baseline=0.1,
+                  tail_probability=0.005),
+            alert(NEW_ACTOR, "new-actor", 3, "dismissed", 0.35, dimension="actor", slice=data.MILITIA,
+                  observed=1.0, baseline=0.0, status_reason="known group"),
+            alert(MASS, "mass-fatality", 9, "new", 0.7, dimension="all", slice="civilian deaths >= 25",
+                  observed=30.0, baseline=25.0)]
+
+
+def early_warning_edges() -> list[Edge]:
+    """The alerts' countries, evidence and subjects."""
+    return [Edge.make("RAISED_FOR", a, QZA) for a in (SURGE, NEW_ACTOR, MASS)] + [
+        Edge.make("BASED_ON", SURGE, EVENT3), Edge.make("BASED_ON", NEW_ACTOR, EVENT2),
+        Edge.make("BASED_ON", MASS, EVENT3), Edge.make("POINTS_TO", NEW_ACTOR, data.MILITIA)]
 
 
 def extra_nodes() -> list[Node]:
@@ -52,11 +81,13 @@ def extra_nodes() -> list[Node]:
         Node.make(LOCATION, name="Valley district", admin1="Valley", latitude=1.5, longitude=2.5),
         Node.make(EVENT2, date=dt.date(2024, 3, 10), fatalities=5, dataset="ACLED",
                   source_event_id="QZA2", event_type="Violence against civilians",
-                  sub_event_type="Attack", civilian_targeting=True),
+                  sub_event_type="Attack", civilian_targeting=True, iso3="QZA", area="Valley"),
         Node.make(EVENT3, date=dt.date(2024, 5, 20), fatalities=30, dataset="UCDP-GED",
-                  source_event_id="QZA3", event_type="one-sided violence", civilian_targeting=True),
+                  source_event_id="QZA3", event_type="one-sided violence", civilian_targeting=True,
+                  iso3="QZA"),
         Node.make(EVENT4, date=dt.date(2024, 6, 15), fatalities=0, dataset="ACLED",
-                  source_event_id="QZB4", event_type="Protests", sub_event_type="Peaceful protest"),
+                  source_event_id="QZB4", event_type="Protests", sub_event_type="Peaceful protest",
+                  iso3="QZB"),
         Node.make("score/ewp-QZA-2023", name="EWP 2023 QZA", dataset="EWP", edition="2023",
                   window="2024-2025", risk=0.031, rank=20, date=dt.date(2023, 11, 1)),
         Node.make("score/ewp-QZA-2024", name="EWP 2024 QZA", dataset="EWP", edition="2024",
@@ -109,3 +140,4 @@ def build_world(store: GraphStore) -> None:
             store.write([r for r in records if isinstance(r, Node)],
                         [r for r in records if isinstance(r, Edge)])
     store.write(extra_nodes(), extra_edges())
+    store.write(early_warning_nodes(), early_warning_edges())

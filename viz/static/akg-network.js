@@ -108,6 +108,7 @@
       if (legendBox) AKG.renderLegend(legendBox, data.legend || {});
       if (!(data.nodes || []).length || !(data.edges || []).length) {
         box.classList.add("akg-empty");
+        if (status) status.textContent = "";
         box.textContent = data.empty_message || "Nothing to show.";
         box.setAttribute("data-ready", "true");
         window.akgReady = true;

@@ -32,6 +32,7 @@
     if (r.lever) title += "\nlever: " + r.lever;
     return { id: r.source + "|" + r.type + "|" + r.target, from: r.source, to: r.target, rtype: r.type,
              confidence: r.confidence || "", title: title, arrows: "to", dashes: dashes, width: width,
+             sources: r.sources || [],
              color: { color: st.colour, highlight: st.colour, hover: st.colour, opacity: 0.9 } };
   }
   function plainNode(n) {

@@ -1,0 +1,104 @@
+/* Explorer side panel: for the selected relationship, the sources cited for it (title, publisher,
+ * date, link, Admiralty grade); for a selected actor, the roles assessments give it and their
+ * sources (from /api/v1/actors/{id}); for a victim group, the threats and their sources (from
+ * /api/v1/victim-groups/{id}/threats); for an event cluster, the datasets behind it.
+ * Data text is always set as text. */
+(function () {
+  "use strict";
+  var AKG = window.AKG, el = AKG.el;
+  var title = document.getElementById("panel-title"), body = document.getElementById("panel-body");
+  var prov = JSON.parse(document.getElementById("explorer-prov").textContent || "{}");
+  var network = window.akgNetwork, explorer = window.akgExplorer;
+  if (!network || !explorer || !body) return;
+
+  function grade(s) {
+    if (!s.reliability && (s.credibility === null || s.credibility === undefined)) return "ungraded";
+    return (s.reliability || "?") + (s.credibility === null || s.credibility === undefined ? "?" : s.credibility);
+  }
+  function sourceItem(s) {
+    var li = el("li", { "class": "panel-source" });
+    li.appendChild(el("span", { "class": "grade", title: "Admiralty grade: reliability A–F, credibility 1–6" }, s.grade || grade(s)));
+    li.appendChild(document.createTextNode(" "));
+    li.appendChild(el("cite", {}, s.title || s.id));
+    var rest = [s.publisher, s.date].filter(function (x) { return x; }).join(", ");
+    if (rest) li.appendChild(document.createTextNode(", " + rest + "."));
+    if (s.url && /^https?:\/\//.test(s.url)) {
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(el("a", { href: s.url, rel: "external noopener noreferrer", "class": "source-link" }, "link"));
+    }
+    return li;
+  }
+  function sourceList(sources) {
+    if (!sources || !sources.length) return el("p", { "class": "empty no-sources" }, "No source is cited for this.");
+    var ul = el("ul", { "class": "panel-sources" });
+    sources.forEach(function (s) { ul.appendChild(sourceItem(s)); });
+    return ul;
+  }
+  function show(heading, parts, loading) {
+    title.textContent = heading;
+    body.textContent = "";
+    parts.forEach(function (p) { body.appendChild(p); });
+    body.setAttribute("data-ready", loading ? "false" : "true");
+  }
+  function fetchJson(url) {
+    return fetch(url, { headers: { Accept: "application/json" } })
+      .then(function (r) { if (!r.ok) throw new Error("the API answered " + r.status); return r.json(); });
+  }
+  function local(id) { return encodeURIComponent(id.split("/").slice(1).join("/")); }
+
+  function showEdge(id) {
+    var e = explorer.edges.get(id);
+    if (!e) return;
+    var from = (explorer.nodes.get(e.from) || {}).name || e.from, to = (explorer.nodes.get(e.to) || {}).name || e.to;
+    var parts = [el("p", {}, from + " — " + e.rtype + " → " + to + (e.confidence ? " (confidence: " + e.confidence + ")" : ""))];
+    if (e.events) {
+      parts.push(el("p", {}, e.events + " events from " + ((prov.datasets || []).join(", ") || "datasets")));
+      if (prov.illustrative) parts.push(el("p", { "class": "badge unverified" }, "Illustrative data"));
+    } else {
+      parts.push(sourceList(e.sources));
+    }
+    show("Relationship", parts);
+  }
+  function showNode(id) {
+    var n = explorer.nodes.get(id) || {};
+    var name = n.name || id, kind = id.split("/")[0];
+    if (kind === "actor") {
+      show(name, [el("p", { "class": "muted" }, "Loading the roles assessments give it…")], true);
+      fetchJson("/api/v1/actors/" + local(id)).then(function (a) {
+        var parts = [];
+        (a.role_claims || []).forEach(function (c) {
+          parts.push(el("p", {}, (c.role || "named") + " — " + c.assessment.split("/").pop() + " (" + (c.status || "") + ", " + (c.date || "") + ")"));
+          parts.push(sourceList(c.sources));
+        });
+        if (!parts.length) parts.push(el("p", { "class": "empty" }, "No assessment gives this actor a role."));
+        show(name, parts);
+      }).catch(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); });
+    } else if (kind === "group") {
+      show(name, [el("p", { "class": "muted" }, "Loading the threats against it…")], true);
+      fetchJson("/api/v1/victim-groups/" + local(id) + "/threats").then(function (g) {
+        var parts = [];
+        (g.items || []).forEach(function (t) {
+          parts.push(el("p", {}, "Threatened by " + (t.name || t.actor) + (t.confidence ? " (confidence: " + t.confidence + ")" : "")));
+          parts.push(sourceList(t.sources));
+        });
+        if (!parts.length) parts.push(el("p", { "class": "empty" }, "No recorded threat."));
+        show(name, parts);
+      }).catch(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); });
+    } else {
+      var parts = [el("p", {}, name)];
+      if ((prov.attribution || []).length) {
+        var ul = el("ul", {});
+        prov.attribution.forEach(function (line) { ul.appendChild(el("li", {}, line)); });
+        parts.push(el("p", {}, "From: " + (prov.datasets || []).join(", ")));
+        parts.push(ul);
+      }
+      if (prov.illustrative) parts.push(el("p", { "class": "badge unverified" }, "Illustrative data"));
+      show(name, parts);
+    }
+  }
+  network.on("click", function (p) {
+    if (p.nodes.length === 1) showNode(p.nodes[0]);
+    else if (p.edges.length === 1) showEdge(p.edges[0]);
+  });
+  window.akgPanel = { showNode: showNode, showEdge: showEdge };
+})();

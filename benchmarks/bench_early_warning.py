@@ -1,0 +1,142 @@
+"""Early-warning speed on synthetic ACLED-format events (not ACLED data): series and signals after a
+full load and after a one-month load, and the reads the pages and the API make, against the naive
+ways (aggregating the events per request; the country two hops away).
+
+    python -m benchmarks.bench_early_warning [--events 1000000] [--runs 30]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import queries
+from benchmarks.acled_gen import generate
+from cli.admin import init_store
+from graph.base import GraphStore
+from graph.bulk import Bulk
+from graph.ingest import load_bulk
+from graph.registry import open_store
+from graph.settings import Settings
+from loaders import acled
+from loaders.actors import AliasTable
+from loaders.early_warning import refresh, touched_windows
+from loaders.event_frame import Collector
+from loaders.thresholds import Thresholds
+
+# The naive per-request series: aggregate one country's events by month on every request.
+NAIVE_SERIES = """
+MATCH (e:Event) WHERE e.iso3 = $iso3
+RETURN date_trunc('month', e.date) AS month, count(*) AS events, sum(e.fatalities) AS fatalities
+"""
+# The country two hops away (the text of events_by_actor_country_period before events carried iso3).
+TWO_HOPS = """
+MATCH (e:Event)
+WHERE e.date >= $date_from AND e.date <= $date_to
+OPTIONAL MATCH (e)-[:OCCURRED_IN]->(l:Location)
+OPTIONAL MATCH (l)-[:IN_COUNTRY]->(lc:Country)
+OPTIONAL MATCH (e)-[:OCCURRED_IN]->(dc:Country)
+WITH e, l, coalesce(lc.id, dc.id) AS country
+WHERE country = $country
+RETURN e.id, country
+"""
+
+
+def timed(fn: Callable[[], Any], runs: int) -> tuple[float, float]:
+    fn()
+    samples = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - t) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
+
+
+def load(store: GraphStore, path: Path) -> tuple[float, dict[str, tuple[dt.date, dt.date]], Collector]:
+    """Load a file as ``akg load acled`` does; seconds, touched windows and the collected events."""
+    touched: dict[str, tuple[dt.date, dt.date]] = {}
+    collected = Collector()
+
+    def on_chunk(chunk: Bulk) -> None:
+        touched_windows([chunk], touched)
+        collected.add(chunk)
+    started = time.perf_counter()
+    source = acled.open_acled(path)
+    load_bulk(store, acled.chunks(source, AliasTable.from_store(store)), on_chunk=on_chunk)
+    return time.perf_counter() - started, touched, collected
+
+
+def next_month(path: Path, out: Path, rows: int) -> Path:
+    """``rows`` rows of the big file moved to January 2025 (the month after it ends), with new ids."""
+    with path.open(encoding="utf-8") as src, out.open("w", newline="", encoding="utf-8") as dst:
+        reader, writer = csv.reader(src), csv.writer(dst)
+        header = next(reader)
+        writer.writerow(header)
+        at = {n: header.index(n) for n in ("event_id_cnty", "event_date", "year")}
+        for i, row in zip(range(rows), reader, strict=False):
+            row[at["event_id_cnty"]] = f"NEXT{i}"
+            row[at["event_date"]] = f"2025-01-{i % 28 + 1:02d}"
+            row[at["year"]] = "2025"
+            writer.writerow(row)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=30)
+    args = parser.parse_args()
+    load1 = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        big = generate(args.events, Path(tmp) / "acled.csv")
+        store = open_store(Settings(db_path=Path(tmp) / "akg.lbug", buffer_pool_mb=4096, threads=2))
+        init_store(store)
+        seconds, touched, collected = load(store, big)
+        print(f"load of {args.events:,} events: {seconds:.1f} s ({len(touched)} countries)", flush=True)
+        started = time.perf_counter()
+        full = refresh(store, touched, Thresholds(), loaded=collected.frames())
+        full_s = time.perf_counter() - started
+        print(f"series and signals after the full load: {full_s:.2f} s; {full}", flush=True)
+        month = next_month(big, Path(tmp) / "month.csv", args.events // 60)
+        _, month_touched, month_events = load(store, month)
+        started = time.perf_counter()
+        inc = refresh(store, month_touched, Thresholds(), loaded=month_events.frames())
+        inc_s = time.perf_counter() - started
+        print(f"series and signals after a one-month load ({args.events // 60:,} events): {inc_s:.2f} s; {inc}",
+              flush=True)
+        cases: list[tuple[str, Callable[[], Any]]] = [
+            ("alerts_list (every country)", lambda: queries.run(store, "alerts_list")),
+            ("alerts_list (one country)", lambda: queries.run(store, "alerts_list", country="country/SYR")),
+            ("country_signals (one country, category)",
+             lambda: queries.run(store, "country_signals", country="country/SYR", dimension="category")),
+            ("naive: aggregate the country's events per request",
+             lambda: store.run_read(NAIVE_SERIES, {"iso3": "SYR"})),
+            ("events_by_actor_country_period (one country, one month)",
+             lambda: queries.run(store, "events_by_actor_country_period", country="country/SYR",
+                                 date_from=dt.date(2023, 5, 1), date_to=dt.date(2023, 5, 31))),
+            ("naive: country two hops away (one month)",
+             lambda: store.run_read(TWO_HOPS, {"country": "country/SYR", "date_from": dt.date(2023, 5, 1),
+                                               "date_to": dt.date(2023, 5, 31)})),
+        ]
+        print("\n| read | p50 ms | p95 ms |\n|---|---|---|")
+        for name, fn in cases:
+            runs = 5 if name.startswith("naive") else args.runs
+            p50, p95 = timed(fn, runs)
+            print(f"| {name} | {p50:.1f} | {p95:.1f} |", flush=True)
+        print(f"\n| step | seconds |\n|---|---|\n| load ({args.events:,} events) | {seconds:.1f} |\n"
+              f"| series + signals, full | {full_s:.2f} |\n| series + signals, one more month | {inc_s:.2f} |")
+        print(f"\nload average at start {load1:.1f}, at end {os.getloadavg()[0]:.1f} (2 cores, shared)")
+        store.close()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,82 @@
+"""The one mapping from ACLED and UCDP GED event types to event categories and Framework indicators.
+
+Series and signals count events per *category*, whichever dataset they come from. An event can
+fall into several categories (an ACLED "Sexual violence" row is also violence against civilians
+and civilian targeting). The rules (UCDP by ``type_of_violence``):
+
+- ``violence-against-civilians``: ACLED ``event_type`` "Violence against civilians"; UCDP 3
+  (one-sided violence);
+- ``civilian-targeting``: the loader's ``civilian_targeting`` column (ACLED ``civilian_targeting``
+  set, ``inter2`` civilians, or violence against civilians; UCDP 3);
+- ``battles``: ACLED "Battles"; UCDP 1 (state-based) and 2 (non-state);
+- ``remote-violence``: ACLED "Explosions/Remote violence";
+- ``sexual-violence``, ``abduction``: ACLED sub-events "Sexual violence",
+  "Abduction/forced disappearance";
+- ``repression``: ACLED sub-events "Excessive force against protesters", "Arrests";
+- ``riots``, ``protests``, ``strategic-developments``: the ACLED event types of those names;
+- ``political-violence``: ACLED ``disorder_type`` containing "Political violence" (older exports
+  without the column: the violent event types); every UCDP event (GED records only organised
+  lethal violence).
+
+Framework indicators (``EVIDENCES``, team judgement): ACLED sub-events in :data:`ACLED_INDICATORS`;
+UCDP one-sided violence evidences 11.1 (see :data:`UCDP_INDICATORS`).
+
+Example:
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"id": ["a", "b"], "dataset": ["ACLED", "UCDP-GED"],
+    ...     "event_type": ["Violence against civilians", "one-sided violence"],
+    ...     "sub_event_type": ["Sexual violence", None], "disorder_type": ["Political violence", None],
+    ...     "civilian_targeting": [True, True]})
+    >>> sorted(categories(rows).query("id == 'a'")["category"])
+    ['civilian-targeting', 'political-violence', 'sexual-violence', 'violence-against-civilians']
+    >>> sorted(categories(rows).query("id == 'b'")["category"])
+    ['civilian-targeting', 'political-violence', 'violence-against-civilians']
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["ACLED_INDICATORS", "CATEGORIES", "UCDP_INDICATORS", "categories"]
+
+# ACLED sub-event types that evidence Framework indicators.
+ACLED_INDICATORS: dict[str, list[str]] = {
+    "Sexual violence": ["7.9"], "Abduction/forced disappearance": ["7.8"], "Attack": ["7.8"],
+    "Looting/property destruction": ["7.11"], "Chemical weapon": ["13.10"],
+    "Excessive force against protesters": ["7.8"]}
+# UCDP GED violence types (as the loader names them) that evidence Framework indicators.
+UCDP_INDICATORS: dict[str, list[str]] = {"one-sided violence": ["11.1"]}
+
+_BY_TYPE: dict[str, list[str]] = {
+    "Violence against civilians": ["violence-against-civilians"],
+    "one-sided violence": ["violence-against-civilians"],
+    "Battles": ["battles"], "state-based conflict": ["battles"], "non-state conflict": ["battles"],
+    "Explosions/Remote violence": ["remote-violence"], "Riots": ["riots"], "Protests": ["protests"],
+    "Strategic developments": ["strategic-developments"],
+}
+_BY_SUB_TYPE: dict[str, list[str]] = {
+    "Sexual violence": ["sexual-violence"], "Abduction/forced disappearance": ["abduction"],
+    "Excessive force against protesters": ["repression"], "Arrests": ["repression"],
+}
+_VIOLENT = {"Violence against civilians", "Battles", "Explosions/Remote violence", "Riots"}
+
+CATEGORIES: tuple[str, ...] = (
+    "violence-against-civilians", "civilian-targeting", "battles", "remote-violence", "sexual-violence",
+    "abduction", "repression", "riots", "protests", "strategic-developments", "political-violence")
+
+
+def categories(events: pd.DataFrame) -> pd.DataFrame:
+    """``(id, category)`` pairs for events with ``dataset``, ``event_type``, ``sub_event_type``,
+    ``disorder_type`` and ``civilian_targeting`` columns, computed column-wise."""
+    parts: list[pd.DataFrame] = []
+    for column, table in (("event_type", _BY_TYPE), ("sub_event_type", _BY_SUB_TYPE)):
+        mapped = events[["id"]].assign(category=events[column].map(table)).dropna(subset=["category"])
+        parts.append(mapped.explode("category"))
+    civ = events["civilian_targeting"].fillna(False).astype(bool)
+    parts.append(events.loc[civ, ["id"]].assign(category="civilian-targeting"))
+    disorder = events["disorder_type"].fillna("")
+    political = disorder.str.contains("Political violence", regex=False) | (
+        (disorder == "") & (events["dataset"].eq("UCDP-GED") | events["event_type"].isin(_VIOLENT)))
+    parts.append(events.loc[political, ["id"]].assign(category="political-violence"))
+    out = pd.concat(parts, ignore_index=True)
+    return out.drop_duplicates(ignore_index=True)
