@@ -107,8 +107,8 @@ def plan_markdown(p: dict[str, Any]) -> str:
     out += ["", heading + (f" (stage {p['stage']})" if p.get("stage") else ""), ""]
     for o in p["options"]:
         who = "; ".join(f"{s['name']} ({s['match']}: {s['chain']['path']})" for s in o["stakeholders"])
-        out.append(f"{o['rank']}. **{o['name']}** — score {o['score']:g}, tier {o['tier'] + 1} "
-                   f"({', '.join(o['stages'])}); {o['lessons']['summary']}")
+        out.append(f"{o['rank']}. **{o['name']}** (mitigates: {', '.join(o['risk_factors'])}) — score "
+                   f"{o['score']:g}, tier {o['tier'] + 1} ({', '.join(o['stages'])}); {o['lessons']['summary']}")
         if who:
             out.append(f"   - who can pull it: {who}")
         if o["tie"]:
