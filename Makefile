@@ -4,11 +4,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY      = $(VENV)/bin/python
 LINTDIR = tests/neo4j_lint
+NEO4J   = $(PY) tests/neo4j_server/server.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export AKG_DB ?= data/akg.lbug
 
-.PHONY: demo test lint bench install tools browser docs clean
+.PHONY: demo test lint bench install tools browser docs clean neo4j neo4j-stop
 
 # The demo needs the package and its run-time dependencies only; pip shows what it fetches.
 $(VENV)/.runtime: pyproject.toml
@@ -40,6 +41,14 @@ browser:
 	@command -v chromium >/dev/null 2>&1 && command -v chromedriver >/dev/null 2>&1 || \
 	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; }
 
+# The project's own Neo4j (Community 5.26 LTS via Maven, embedded with Bolt on 127.0.0.1):
+# `make neo4j` starts it and prints where; `eval "$$($(NEO4J) env)"` sets NEO4J_* for a shell.
+neo4j: install
+	$(NEO4J) start
+
+neo4j-stop: install
+	$(NEO4J) stop
+
 demo: $(VENV)/.runtime
 	@echo "== building the demo store ($(AKG_DB)) and serving it on http://$(HOST):$(PORT) =="
 	@$(VENV)/bin/akg demo --host $(HOST) --port $(PORT)
@@ -48,7 +57,7 @@ test: install tools browser
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/akg docs --check
-	$(PY) -m pytest -q --doctest-modules ontology graph loaders queries api viz cli tests
+	$(NEO4J) run -- $(PY) -m pytest -q --doctest-modules ontology graph loaders queries api viz cli tests
 
 lint: install
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks

@@ -2,13 +2,18 @@
 10k / 100k / 1M synthetic rows, each in a fresh store and its own process (for its peak memory),
 against the naive way (one parameterised MERGE per node and relationship) on the 10k file.
 
-    python -m benchmarks.bench_acled [--sizes 10000 100000 1000000] [--naive 10000]
+With ``--neo4j`` the same files also load into Neo4j (the project's test server, restarted
+with an empty database for each run; Java and Maven needed): the backend's ``UNWIND`` batches
+in one transaction, and the naive way as one auto-commit ``MERGE`` per node and relationship.
+
+    python -m benchmarks.bench_acled [--sizes 10000 100000 1000000] [--naive 10000] [--neo4j]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -28,14 +33,17 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, float]:
     from loaders import acled
     from loaders.actors import AliasTable
 
-    store = open_store(Settings(db_path=Path(db), buffer_pool_mb=2048))
+    neo4j = mode.startswith("neo4j")
+    settings = Settings.from_env().with_overrides(backend="neo4j") if neo4j else \
+        Settings(db_path=Path(db), buffer_pool_mb=2048)
+    store = open_store(settings)
     init_store(store)
     path = Path(csv_path)
     started = time.perf_counter()
     source = acled.open_acled(path)
     rows, bad = acled.check(source)
     assert not bad
-    if mode == "bulk":
+    if mode in ("bulk", "neo4j-bulk"):
         summary = load_bulk(store, acled.chunks(source, AliasTable.from_store(store)))
         changes = summary.changes
         first = time.perf_counter() - started
@@ -45,6 +53,10 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, float]:
         again = load_bulk(store, acled.chunks(source, AliasTable.from_store(store)))
         assert again.changes == 0, again
         reload_s = time.perf_counter() - again_start
+    elif mode == "neo4j-naive":
+        changes = naive_neo4j(store, source)
+        first = time.perf_counter() - started
+        reload_s = float("nan")
     else:
         changes = naive(store, source)
         first = time.perf_counter() - started
@@ -78,10 +90,46 @@ def naive(store: object, source: object) -> int:
     return count
 
 
+def naive_neo4j(store: object, source: object) -> int:
+    """One auto-commit MERGE per node and relationship on Neo4j, through the same parsed chunks."""
+    from graph.neo4j_store import Neo4jStore
+    from loaders import acled
+    from loaders.actors import AliasTable
+
+    assert isinstance(store, Neo4jStore)
+    count = 0
+    with store._driver.session(database=store.settings.neo4j_database) as session:
+        for chunk in acled.chunks(source, AliasTable.from_store(store)):  # type: ignore[arg-type]
+            nodes, edges = chunk.records()
+            for node in nodes:
+                props = {k: (list(v) if isinstance(v, tuple) else v) for k, v in node.props.items()}
+                session.run(f"MERGE (n:{node.label} {{id: $id}}) SET n += $props",
+                            {"id": node.id, "props": props}).consume()
+                count += 1
+            for edge in edges:
+                session.run(f"MATCH (a:{edge.source_label} {{id: $s}}) MATCH (b:{edge.target_label} {{id: $t}}) "
+                            f"MERGE (a)-[:{edge.type}]->(b)", {"s": edge.source, "t": edge.target}).consume()
+                count += 1
+    return count
+
+
+def fresh_neo4j() -> dict[str, str]:
+    """Restart the project's Neo4j test server with an empty database; its NEO4J_* variables."""
+    import os
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.neo4j_server import server
+
+    server.stop()
+    os.environ.setdefault("AKG_NEO4J_HEAP", "8g")
+    return server.environment(server.start())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--naive", type=int, default=10_000)
+    parser.add_argument("--neo4j", action="store_true", help="also load into Neo4j")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -92,23 +140,34 @@ def main() -> None:
             print(f"generated {n:,} rows ({path.stat().st_size / 2**20:,.0f} MiB) in {time.perf_counter() - t:.1f} s",
                   file=sys.stderr)
             modes = (["bulk"] if n in args.sizes else []) + (["naive"] if n == args.naive else [])
+            if args.neo4j:
+                modes += [f"neo4j-{m}" for m in modes]
             for mode in modes:
+                env = {**os.environ, **(fresh_neo4j() if mode.startswith("neo4j") else {})}
                 out = subprocess.run([sys.executable, "-m", "benchmarks.bench_acled", "--child", str(path),
                                       str(tmp / f"{mode}_{n}.lbug"), mode], capture_output=True, text=True,
-                                     check=True)
+                                     check=True, env=env)
                 results.append((n, mode, json.loads(out.stdout.strip().splitlines()[-1])))
-    print("\nACLED load (Ladybug, 2 cores; synthetic ACLED-format rows)\n")
+        if args.neo4j:
+            from tests.neo4j_server import server
+
+            server.stop()
+    names = {"bulk": "Ladybug bulk pipeline", "naive": "Ladybug naive MERGE per row",
+             "neo4j-bulk": "Neo4j UNWIND batches, one transaction",
+             "neo4j-naive": "Neo4j naive MERGE per row (auto-commit)"}
+    print("\nACLED load (2 cores; synthetic ACLED-format rows; client peak RSS)\n")
     print("| rows | approach | load s | rows/s | re-load s (0 changes) | peak RSS MiB |")
     print("|---:|---|---:|---:|---:|---:|")
     for n, mode, r in results:
-        name = "bulk pipeline" if mode == "bulk" else "naive MERGE per row"
-        print(f"| {n:,} | {name} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
+        print(f"| {n:,} | {names[mode]} | {r['seconds']:.1f} | {r['rows'] / r['seconds']:,.0f} | "
               f"{r['reload']:.1f} | {r['peak_mib']:,.0f} |")
-    bulk = {n: r for n, m, r in results if m == "bulk"}
-    slow = {n: r for n, m, r in results if m == "naive"}
-    for n in slow:
-        if n in bulk:
-            print(f"\nspeed-up at {n:,} rows: {slow[n]['seconds'] / bulk[n]['seconds']:.0f}x the naive way")
+    for prefix in ("", "neo4j-"):
+        bulk = {n: r for n, m, r in results if m == prefix + "bulk"}
+        slow = {n: r for n, m, r in results if m == prefix + "naive"}
+        for n in slow:
+            if n in bulk:
+                print(f"\n{names[prefix + 'bulk']}: {slow[n]['seconds'] / bulk[n]['seconds']:.0f}x "
+                      f"the naive way at {n:,} rows")
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
 """Ladybug's bulk path: all chunks of a file in one transaction, table rows by ``COPY``.
 
 For each node table: look the ids up (primary-key index), COPY the new rows, SET the changed
-ones, and remember the unchanged ones — their relationships come from the same source row, so
-they are not looked up again (this is what makes a re-load of a million-row file cheap).
-Relationship rows whose ends are new are created without a lookup; the others are checked.
+ones (a changed row restates its links: its old ones are dropped first). Relationship rows whose
+ends are new are created without a lookup; the others are compared with the store, also for
+unchanged rows (their links come from other columns of the row). A file whose content is already
+the current dataset version never gets here (graph.datasets).
 """
 
 from __future__ import annotations
@@ -55,8 +56,7 @@ def _stored_table(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
         else table.slice(0, 0)
 
 
-def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], settled: set[str],
-           summary: WriteSummary) -> None:
+def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], summary: WriteSummary) -> None:
     ids = table.column("id")
     if pc.count_distinct(ids).as_py() != table.num_rows:
         raise InvalidRecord(f"{label}: the same id appears twice in one chunk", {"id": ["duplicate"]})
@@ -95,13 +95,15 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], set
     # a changed row restates all of its record's links (an event moved to another place, another
     # perpetrator): drop the old ones, the chunk's relationship tables write the new ones
     changed_ids = list(updates)
+    if changed_ids:
+        for rel in w.model.relationships:
+            w.may_copy_edges(rel)  # note which tables were empty before these deletions
     for start in range(0, len(changed_ids), 20_000):
         for pattern in ("(n:{label} {{id: k}})-[r]->()", "()-[r]->(n:{label} {{id: k}})"):
             match = pattern.format(label=quote(label))
             w.conn.execute(f"UNWIND $ids AS k MATCH {match} DELETE r",
                            {"ids": changed_ids[start:start + 20_000]})
     w._update_nodes(label, updates)
-    settled.update(old.filter(pc.invert(differs)).column("id").to_pylist())
     summary.nodes_updated += len(updates)
     summary.nodes_unchanged += old.num_rows - len(updates)
 
@@ -118,13 +120,10 @@ def _complete(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
     return pa.table(cols)
 
 
-def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], settled: set[str],
-           summary: WriteSummary) -> None:
+def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSummary) -> None:
+    # every row's links are checked, also those of unchanged rows: a row whose own columns did not
+    # change can still name another actor or group (its links come from other columns)
     table = et.table
-    if settled:
-        skip = pc.or_(_member(table.column("from"), settled), _member(table.column("to"), settled))
-        summary.edges_unchanged += int(pc.sum(skip).as_py() or 0)
-        table = table.filter(pc.invert(skip))
     if not table.num_rows:
         return
     src_new = _member(table.column("from"), created)
@@ -172,15 +171,14 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
     transaction, switch the dataset to the new version (:mod:`graph.datasets`)."""
     summary = WriteSummary()
     created: set[str] = set()
-    settled: set[str] = set()
     written: list[pa.Array] = []
     with w.transaction():
         for chunk in chunks:
             summary.add(w.apply(chunk.nodes, chunk.edges, created))
             for label, table in chunk.node_tables.items():
-                _nodes(w, label, table, created, settled, summary)
+                _nodes(w, label, table, created, summary)
             for et in chunk.edge_tables:
-                _edges(w, et, created, settled, summary)
+                _edges(w, et, created, summary)
             if switch is not None:
                 written.extend(switch_ids(chunk, switch.label))
         if switch is not None:

@@ -2,7 +2,8 @@
 
 Writes are one ``session.execute_write`` per call (see :mod:`graph.neo4j_write`); reads run
 in ``session.execute_read`` on a ``READ_ACCESS`` session, so the server itself refuses any
-write, with a transaction timeout (``unit_of_work``) and a row cap. Every Cypher text sent is
+write, with a transaction timeout (``unit_of_work``) and a row cap. The sessions of one store
+share a bookmark manager: on a cluster (``neo4j://`` routing) its reads see its own writes. Every Cypher text sent is
 generated from the model and listed by :func:`neo4j_statements`, which the lint test feeds
 to Neo4j's own parser.
 
@@ -16,13 +17,21 @@ Example:
 
 from __future__ import annotations
 
+import logging
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import neo4j
 import neo4j.exceptions as nx
-from neo4j import READ_ACCESS, WRITE_ACCESS, GraphDatabase, unit_of_work
+from neo4j import (
+    READ_ACCESS,
+    WRITE_ACCESS,
+    GraphDatabase,
+    NotificationMinimumSeverity,
+    unit_of_work,
+)
 
 from graph import neo4j_write as w
 from graph.base import ReadResult, Stats, WriteSummary
@@ -36,7 +45,14 @@ from graph.upsert import dedupe_edges, dedupe_nodes
 from ontology.errors import AkgError, QueryRefused, QueryTimeout, StoreError
 from ontology.model import Model, load_model
 
-__all__ = ["Neo4jStore", "neo4j_statements", "translate_error"]
+__all__ = ["Neo4jStore", "neo4j_statements", "server_version", "translate_error"]
+
+# The driver logs connection retries ("Unable to retrieve routing information") on its own
+# logger; the error that follows says it in one line, so nothing is printed twice.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
+
+SCHEMES = ("neo4j", "neo4j+s", "neo4j+ssc", "bolt", "bolt+s", "bolt+ssc")
+MIN_VERSION = (5, 0)
 
 
 def neo4j_statements(model: Model | None = None) -> list[str]:
@@ -68,6 +84,16 @@ def _mask(text: str, secrets: Sequence[str]) -> str:
     return text
 
 
+def server_version(agent: str) -> tuple[int, int] | None:
+    """Major and minor version from a server agent string (None when it is not Neo4j's).
+
+    >>> server_version("Neo4j/5.26.30"), server_version("Neo4j/2025.08.0"), server_version("x")
+    ((5, 26), (2025, 8), None)
+    """
+    found = re.fullmatch(r"Neo4j/(\d+)\.(\d+)(?:\..*)?", agent.strip())
+    return (int(found.group(1)), int(found.group(2))) if found else None
+
+
 def translate_error(exc: Exception, where: str = "", secrets: Sequence[str] = ()) -> AkgError:
     """Map a driver exception to an AkgError (server message kept, ``secrets`` masked)."""
     if isinstance(exc, AkgError):
@@ -79,6 +105,8 @@ def translate_error(exc: Exception, where: str = "", secrets: Sequence[str] = ()
             return QueryRefused(f"the database refused a write: {message}")
         if "TimedOut" in code or "Terminated" in code:
             return QueryTimeout("the query ran past its time limit and was stopped")
+        if "DatabaseNotFound" in code:
+            return StoreError(f"{where}: {message} (check NEO4J_DATABASE)" if where else message)
         if isinstance(exc, nx.TransientError):
             return QueryTimeout(f"the query was stopped: {message}")
         return StoreError(message)
@@ -102,6 +130,9 @@ class Neo4jStore:
         self._database = settings.neo4j_database or None
         self._closed = False
         self._driver = self._connect()
+        # Every session of this store shares one bookmark manager, so on a cluster a read
+        # routed to a secondary waits for this store's own earlier writes (causal consistency).
+        self._bookmarks = GraphDatabase.bookmark_manager()
 
     # ------------------------------------------------------------------ opening
     @property
@@ -124,9 +155,18 @@ class Neo4jStore:
     def _connect(self) -> neo4j.Driver:
         if not self.settings.neo4j_uri:
             raise StoreError("NEO4J_URI is not set: the neo4j backend needs a server URI")
+        scheme = self.settings.neo4j_uri.partition("://")[0].lower()
+        if scheme not in SCHEMES:
+            raise StoreError(f"invalid Neo4j URI {self.uri}: the scheme must be one of "
+                             f"{', '.join(s + '://' for s in SCHEMES)}")
         auth = (self.settings.neo4j_username, self.settings.neo4j_password)
         try:
-            driver = GraphDatabase.driver(self.settings.neo4j_uri, auth=auth)
+            # The server's notifications (e.g. "relationship type does not exist" while a
+            # type has no relationships yet) are advice for people writing queries, not errors.
+            driver = GraphDatabase.driver(
+                self.settings.neo4j_uri, auth=auth,
+                notifications_min_severity=NotificationMinimumSeverity.OFF,
+            )
         except (nx.ConfigurationError, ValueError) as exc:
             reason = _mask(" ".join(str(exc).split()), self._secrets())
             raise StoreError(f"invalid Neo4j URI {self.uri}: {reason}") from None
@@ -143,12 +183,36 @@ class Neo4jStore:
             text = exc.message if isinstance(exc, nx.Neo4jError) else str(exc)
             reason = _mask(" ".join((text or type(exc).__name__).split()), self._secrets())
             raise StoreError(f"cannot connect to Neo4j at {self.uri}: {reason}") from None
+        try:
+            self._check_server(driver)
+        except BaseException:
+            driver.close()
+            raise
         return driver
+
+    def _check_server(self, driver: neo4j.Driver) -> None:
+        """Refuse a server older than Neo4j 5 and a database that does not exist, at open."""
+        agent = str(driver.get_server_info().agent)
+        version = server_version(agent)
+        if version is None or version < MIN_VERSION:
+            raise StoreError(f"Neo4j at {self.uri} is {agent}: atrocity-kg needs Neo4j "
+                             f"{MIN_VERSION[0]}.{MIN_VERSION[1]} or later")
+        try:
+            driver.execute_query("RETURN 1", database_=self._database,
+                                 routing_=neo4j.RoutingControl.READ)
+        except nx.ClientError as exc:
+            if "DatabaseNotFound" not in (exc.code or ""):
+                raise self._fail(exc) from None
+            raise StoreError(f"Neo4j at {self.uri} has no database "
+                             f"{self._database!r} (check NEO4J_DATABASE)") from None
+        except (nx.Neo4jError, nx.DriverError) as exc:
+            raise self._fail(exc) from None
 
     def _session(self, mode: str) -> neo4j.Session:
         if self._closed:
             raise StoreError("the store is closed")
-        return self._driver.session(database=self._database, default_access_mode=mode)
+        return self._driver.session(database=self._database, default_access_mode=mode,
+                                    bookmark_manager=self._bookmarks)
 
     def _writable(self) -> None:
         if self.read_only:

@@ -140,8 +140,11 @@ class EventBuilder:
     def groups(self, names: list[str], country: str, country_name: str) -> list[str]:
         """Victim-group ids that dataset names denote (or the country's civilians)."""
         groups = []
+        civilians = f"group/civilians-{country.lower()}"
         for name in names:
             known = self.aliases.group(name)
+            if known == civilians:
+                continue  # the fallback below, so a re-load resolves as the first load did
             if known is not None:
                 groups.append(known)
             elif "group" in name.lower() or any(w in name.lower() for w, _ in _GROUP_WORDS):
@@ -151,7 +154,7 @@ class EventBuilder:
                            protected=basis in {"ethnic", "religious"})
                 groups.append(group_id)
         if not groups:
-            group_id = f"group/civilians-{country.lower()}"
+            group_id = civilians
             self._node(group_id, name=f"Civilians ({country_name or country})", basis="other",
                        protected=False)
             groups.append(group_id)

@@ -230,7 +230,8 @@ def plan_responses(store: GraphStore, country: str, *, as_of: dt.date | None = N
         urgency_stage = next((s for s in TIERS[sit.kind][tier] if s in stages), stages[0] if stages else "")
         cats = list(r["categories"] or [])
         o = PlannedOption(r["option"], r["name"], r["stage_rank"], r["category"], cats, stages,
-                          list(r["risk_factors"] or []), tier, urgency_stage,
+                          # Framework order (RF2 before RF11): collect() order differs between backends
+                          sorted(r["risk_factors"] or [], key=lambda f: (len(f), f)), tier, urgency_stage,
                           _stakeholders(chains, cats, set(perp_ids)), past[r["option"]].as_dict())
         o.terms = _terms(o, sit.kind, past[r["option"]])
         ev = evidence.get(r["option"])

@@ -11,8 +11,9 @@ import pytest
 from graph.base import GraphStore
 from graph.registry import open_store
 from graph.settings import Settings
+from tests.neo4j_server import server as neo4j_server
 
-NEO4J_SKIP = "NEO4J_URI not set: live Neo4j tests skipped"
+NEO4J_SKIP = os.environ.get("AKG_NEO4J_SKIP_REASON") or "NEO4J_URI not set: live Neo4j tests skipped"
 
 
 def backend_params() -> list[object]:
@@ -34,7 +35,32 @@ def settings_for(backend: str, tmp_path: Path) -> Settings:
     return base.with_overrides(backend="neo4j")
 
 
+def refuse_unless_test_server(store: GraphStore) -> None:
+    """Fail unless ``store`` is the database of the server tests/neo4j_server/server.py started.
+
+    The URI and database name must be the ones in its state file, and the database must
+    report the id the launcher read when it created it: any other server, or another
+    database on it, is never wiped.
+    """
+    state = neo4j_server.read_state()
+    settings = store.settings
+    where = f"{settings.neo4j_uri.rpartition('@')[2]} database {settings.neo4j_database!r}"
+    if state is None:
+        raise RuntimeError(f"refusing to wipe Neo4j at {where}: no test server started by "
+                           "tests/neo4j_server/server.py is running")
+    database_id = str(store.run_read("CALL db.info() YIELD id RETURN id").scalar())
+    if settings.neo4j_database != state["database"] or not neo4j_server.owns(
+        settings.neo4j_uri, database_id, state
+    ):
+        raise RuntimeError(f"refusing to wipe Neo4j at {where}: not the test server's own "
+                           f"database ({state['uri']} database {state['database']!r})")
+
+
 def _wipe_neo4j(store: GraphStore) -> None:
+    try:
+        refuse_unless_test_server(store)
+    except RuntimeError as exc:
+        pytest.fail(str(exc), pytrace=False)
     ids = [row[0] for row in store.run_read("MATCH (n) RETURN n.id").rows]
     if ids:
         store.delete_nodes(ids)

@@ -94,7 +94,8 @@ def describe_actors(store: GraphStore, graph: nx.MultiDiGraph, *, country: str =
         if roles and not attrs.get("role"):
             attrs["role"] = sorted(roles, key=known_roles.index)
         if row.get("assessments"):
-            attrs["named_in"] = [a.split("/", 1)[-1] for a in row["assessments"]]
+            # sorted: collect() order differs between backends
+            attrs["named_in"] = sorted(a.split("/", 1)[-1] for a in row["assessments"])
 
 
 def describe_groups(store: GraphStore, graph: nx.MultiDiGraph, as_of: dt.date | None = None) -> None:

@@ -304,10 +304,22 @@ class FakeBoltDriver:
     commits: int = 0
     rollbacks: int = 0
     closed: bool = False
+    agent: str = "Neo4j/5.26.0"  # what the server announces in its HELLO answer
+    databases: tuple[str, ...] = ("neo4j",)
 
     def verify_connectivity(self) -> None:
         if self.connect_error is not None:
             raise self.connect_error
+
+    def get_server_info(self) -> Any:
+        return type("ServerInfo", (), {"agent": self.agent})()
+
+    def execute_query(self, query: str, *, database_: str | None = None, **config: Any) -> Any:
+        """The open-time probe: answers ``RETURN 1`` unless the database does not exist."""
+        if database_ not in (None, *self.databases):
+            raise server_error("Neo.ClientError.Database.DatabaseNotFound",
+                               f"Graph not found: {database_}")
+        return ([], None, [])
 
     def session(self, **config: Any) -> FakeBoltSession:
         return FakeBoltSession(self, config)

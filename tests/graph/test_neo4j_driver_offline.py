@@ -89,6 +89,14 @@ def test_unreachable_server_with_the_real_driver() -> None:
     assert PASSWORD not in str(e.value)
 
 
+@pytest.mark.parametrize("agent", ["Neo4j/4.4.29", "Memgraph/2.1"])
+def test_an_unsupported_server_is_refused_at_open(fake_bolt: FakeBoltDriver, agent: str) -> None:
+    fake_bolt.agent = agent
+    with pytest.raises(StoreError, match=f"^Neo4j at {URI} is {agent}: atrocity-kg needs Neo4j 5.0"):
+        Neo4jStore(SETTINGS)
+    assert fake_bolt.closed and fake_bolt.sent == []
+
+
 def test_missing_uri_is_a_clear_error() -> None:
     with pytest.raises(StoreError, match="NEO4J_URI is not set"):
         Neo4jStore(Settings(backend="neo4j"))
@@ -236,7 +244,11 @@ def test_run_read_is_a_read_transaction_with_timeout_and_row_cap(
     full = neo.run_read("UNWIND range(0, 4) AS x RETURN x", limit=5)
     assert len(full.rows) == 5 and not full.truncated
     assert fake_bolt.timeouts == [2.5, None]
-    assert fake_bolt.sessions[-1] == {"database": "neo4j", "default_access_mode": neo4j.READ_ACCESS}
+    config = fake_bolt.sessions[-1]
+    assert {k: config[k] for k in ("database", "default_access_mode")} == {
+        "database": "neo4j", "default_access_mode": neo4j.READ_ACCESS}
+    # one bookmark manager for every session of the store: reads follow its own writes
+    assert config["bookmark_manager"] is fake_bolt.sessions[0]["bookmark_manager"] is not None
     assert {s.mode for s in fake_bolt.sent} == {neo4j.READ_ACCESS}
 
 

@@ -1,5 +1,8 @@
 """Store fixtures for the loader tests that need the vocabularies (import them into the module): the vocabularies plus the fictional test country, built once per
-session and copied for each test (a copy is much faster than loading the vocabularies again)."""
+session and copied for each test (a copy is much faster than loading the vocabularies again).
+
+``store`` runs each test on both backends: on Neo4j the test server's database is wiped and
+the same base graph loaded into it (the wipe refuses any other server)."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ from graph.base import GraphStore
 from graph.records import Node
 from graph.registry import open_store
 from graph.settings import Settings
+from tests.conftest import _wipe_neo4j, backend_params
 
 
 def settings(path: Path) -> Settings:
@@ -32,15 +36,31 @@ def base_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """A closed store holding the vocabularies and the country QZA."""
     path = tmp_path_factory.mktemp("loaders") / "akg.lbug"
     store = open_store(settings(path))
-    init_store(store)
-    store.write([Node.make("country/QZA", name="Qaziria", notation="QZA", monitored=True)], [])
+    fill(store)
     store.close()
     yield path
 
 
-@pytest.fixture
-def store(base_store: Path, tmp_path: Path) -> Iterator[GraphStore]:
-    """An open copy of the base store for one test."""
+def fill(store: GraphStore) -> None:
+    """The base graph: the vocabularies and the country QZA."""
+    init_store(store)
+    store.write([Node.make("country/QZA", name="Qaziria", notation="QZA", monitored=True)], [])
+
+
+@pytest.fixture(params=backend_params())
+def store(request: pytest.FixtureRequest, base_store: Path, tmp_path: Path) -> Iterator[GraphStore]:
+    """An open store holding the base graph, for one test (a copy of it on Ladybug)."""
+    if request.param == "neo4j":
+        s = open_store(Settings.from_env().with_overrides(backend="neo4j"))
+        s.init_schema()
+        _wipe_neo4j(s)
+        fill(s)
+        try:
+            yield s
+        finally:
+            _wipe_neo4j(s)
+            s.close()
+        return
     copy = tmp_path / "akg.lbug"
     shutil.copy(base_store, copy)
     s = open_store(settings(copy))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from graph.registry import open_store
 from graph.settings import Settings
 from loaders import acled, ucdp
 from loaders.actors import AliasTable
+from tests.conftest import NEO4J_SKIP, _wipe_neo4j, backend_params
 
 FIX = Path(__file__).resolve().parents[1] / "fixtures"
 ACLED = FIX / "acled" / "acled_sample.csv"
@@ -40,15 +42,19 @@ def qaziria(monkeypatch: pytest.MonkeyPatch) -> None:
     loaders.ucdp.iso3_of.cache_clear()
 
 
-@pytest.fixture(scope="module")
-def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("events") / "akg.lbug"
-    store = open_store(Settings(db_path=path, buffer_pool_mb=128, threads=2))
+def fill(store: GraphStore) -> None:
     init_store(store)
     store.write([Node.make("country/QZA", name="Qaziria", notation="QZA"),
                  Node.make("actor/qz-night-riders", name="Night Riders", kind="militia", aliases=["NR"]),
                  Node.make("group/valley-people", name="Valley People", basis="ethnic",
                            aliases=["Valley People Ethnic Group (Qaziria)"])], [])
+
+
+@pytest.fixture(scope="module")
+def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("events") / "akg.lbug"
+    store = open_store(Settings(db_path=path, buffer_pool_mb=128, threads=2))
+    fill(store)
     store.close()
     return path
 
@@ -61,7 +67,24 @@ def db(base_db: Path, tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def store(db: Path) -> Iterator[GraphStore]:
+def neo4j_store() -> Iterator[GraphStore]:
+    """The test server's database holding the base graph (wiped before and after)."""
+    s = open_store(Settings.from_env().with_overrides(backend="neo4j"))
+    s.init_schema()
+    _wipe_neo4j(s)
+    fill(s)
+    try:
+        yield s
+    finally:
+        _wipe_neo4j(s)
+        s.close()
+
+
+@pytest.fixture(params=backend_params())
+def store(request: pytest.FixtureRequest, db: Path) -> Iterator[GraphStore]:
+    if request.param == "neo4j":
+        yield request.getfixturevalue("neo4j_store")
+        return
     s = open_store(Settings(db_path=db, buffer_pool_mb=128, threads=2))
     yield s
     s.close()
@@ -228,3 +251,41 @@ def test_load_killed_half_way_leaves_no_partial_load(db: Path) -> None:
     assert store.run_read("MATCH (e:Event) RETURN count(e)").scalar() == 0
     assert store.run_read("MATCH (a:Actor) RETURN count(a)").scalar() == 1
     store.close()
+
+
+KILL_NEO4J = """
+import os, signal
+import loaders.reference
+ref = loaders.reference.reference()
+ref.countries["QZA"] = "Qaziria"; ref.iso_numeric["999"] = "QZA"
+from pathlib import Path
+import sys
+from graph import neo4j_write
+from graph.ingest import load_bulk
+from graph.registry import open_store
+from graph.settings import Settings
+from loaders import acled
+from loaders.actors import AliasTable
+store = open_store(Settings.from_env().with_overrides(backend="neo4j"))
+apply = neo4j_write._apply
+def apply_then_die(tx, query, rows):
+    apply(tx, query, rows)
+    if "CREATE" in query and "`Event`" in query:
+        print("killing mid-transaction", flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)
+neo4j_write._apply = apply_then_die
+source = acled.open_acled(Path(sys.argv[1]))
+load_bulk(store, acled.chunks(source, AliasTable.from_store(store)))
+"""
+
+
+@pytest.mark.neo4j
+@pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason=NEO4J_SKIP)
+def test_neo4j_load_killed_mid_transaction_leaves_nothing(neo4j_store: GraphStore) -> None:
+    """One transaction per file on Neo4j: the client dies after events were created in it."""
+    before = counts(neo4j_store)
+    out = subprocess.run([sys.executable, "-c", KILL_NEO4J, str(ACLED)], capture_output=True,
+                         text=True, timeout=120, cwd=Path(__file__).resolve().parents[2])
+    assert out.returncode == -9 and "killing mid-transaction" in out.stdout, out.stderr
+    assert counts(neo4j_store) == before
+    assert neo4j_store.run_read("MATCH (e:Event) RETURN count(e)").scalar() == 0

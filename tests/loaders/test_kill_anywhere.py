@@ -1,7 +1,12 @@
 """All or nothing at every instant: a real ``akg load acled`` that *replaces* a dataset version is
 killed with SIGKILL at 30 moments spread over its whole run and a little past it (at least three in
-the last 10 %: the commit and the close); after each kill the store must be exactly as before or exactly as after, by a full
-fingerprint (every node id and every relationship per label and type), and must open again."""
+the last 10 %: the commit and the close); after each kill the store must be exactly as before or
+exactly as after, by a full fingerprint (every node id and every relationship per label and type),
+and must open again.
+
+The monthly series and alerts derived from the events (loaders.early_warning) are recomputed in a
+transaction of their own after the load commits; a kill between the two leaves them one load behind
+until the next load or ``akg signals compute``. They are left out of the fingerprint."""
 
 from __future__ import annotations
 
@@ -22,6 +27,7 @@ from graph.settings import Settings
 
 AKG = str(Path(sys.executable).with_name("akg"))
 ROWS = 2_000
+DERIVED = frozenset({"SeriesPoint", "Alert", "RAISED_FOR", "POINTS_TO", "BASED_ON"})
 MOMENTS = 30
 
 
@@ -33,13 +39,13 @@ def fingerprint(db: Path) -> tuple[str, dict[str, int]]:
         h = hashlib.sha256()
         sizes: dict[str, int] = {}
         model = store.model  # type: ignore[attr-defined]
-        for label in sorted(model.classes):
+        for label in sorted(set(model.classes) - DERIVED):
             # a log entry's id carries the moment it was written: compare what was logged instead
             key = "n.action + ' ' + n.target" if label == "LogEntry" else "n.id"
             ids = store.run_read(f"MATCH (n:`{label}`) RETURN {key} AS k ORDER BY k").rows
             h.update(f"{label}:{len(ids)}:{ids}".encode())
             sizes[label] = len(ids)
-        for rel in sorted(model.relationships):
+        for rel in sorted(set(model.relationships) - DERIVED):
             pairs = store.run_read(f"MATCH (a)-[r:`{rel}`]->(b) RETURN a.id, b.id ORDER BY a.id, b.id").rows
             h.update(f"{rel}:{len(pairs)}:{pairs}".encode())
             sizes[rel] = len(pairs)

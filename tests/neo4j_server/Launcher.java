@@ -1,0 +1,61 @@
+// A Neo4j Community DBMS embedded in one JVM, serving Bolt on 127.0.0.1 with authentication.
+// Usage: java -cp <classpath> Launcher <home> <port>; the password comes from the environment
+// variable AKG_NEO4J_INIT_PASSWORD (never on the command line). Prints "READY <database id>"
+// once Bolt accepts the password, then runs until stopped (SIGTERM shuts the DBMS down).
+// LOAD CSV from file URLs is off (docs/security.md: a deployment sets the same).
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.neo4j.configuration.GraphDatabaseSettings;
+import org.neo4j.configuration.connectors.BoltConnector;
+import org.neo4j.configuration.connectors.HttpConnector;
+import org.neo4j.configuration.connectors.HttpsConnector;
+import org.neo4j.configuration.helpers.SocketAddress;
+import org.neo4j.dbms.api.DatabaseManagementService;
+import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.io.ByteUnit;
+
+public final class Launcher {
+    private Launcher() {}
+
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 2) {
+            System.err.println("usage: Launcher <home> <port>");
+            System.exit(2);
+        }
+        String password = System.getenv("AKG_NEO4J_INIT_PASSWORD");
+        if (password == null || password.length() < 8) {
+            System.err.println("AKG_NEO4J_INIT_PASSWORD must hold at least 8 characters");
+            System.exit(2);
+        }
+        int port = Integer.parseInt(args[1]);
+        DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(Path.of(args[0]))
+                .setConfig(BoltConnector.enabled, true)
+                .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(BoltConnector.advertised_address, new SocketAddress("127.0.0.1", port))
+                .setConfig(HttpConnector.enabled, false)
+                .setConfig(HttpsConnector.enabled, false)
+                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                // LOAD CSV is a read clause: without this a read transaction can read any file
+                .setConfig(GraphDatabaseSettings.allow_file_urls, false)
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
+                .build();
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            dbms.shutdown();
+            stopped.countDown();
+        }));
+        GraphDatabaseService system = dbms.database("system");
+        system.executeTransactionally(
+                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                Map.of("password", password));
+        GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
+        String id = db.executeTransactionally("CALL db.info() YIELD id RETURN id", Map.of(),
+                result -> String.valueOf(result.next().get("id")));
+        System.out.println("READY " + id);
+        System.out.flush();
+        stopped.await();
+    }
+}

@@ -1,0 +1,271 @@
+"""The project's own Neo4j test server: Neo4j Community 5.26 LTS, embedded in one JVM with Bolt.
+
+``python tests/neo4j_server/server.py start`` resolves Neo4j with Maven (``pom.xml``) into
+``.cache/m2``, compiles ``Launcher.java`` with javac, starts it on 127.0.0.1 (a free port,
+authentication on, a generated password) in a fresh ``run/home``, waits until Bolt accepts the
+password, and writes ``run/state.json`` (URI, user, password, pid, the database id). ``stop``
+stops it. ``run -- CMD…`` starts one (or reuses a running one), runs CMD with ``NEO4J_URI``,
+``NEO4J_USERNAME``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` set, and stops what it started.
+Without java or mvn, ``run`` prints why and runs CMD without a server (the Neo4j tests skip);
+with ``CI=true`` a server that cannot start is an error. ``AKG_NEO4J_HEAP`` sets the JVM's
+heap (default ``1g``; a one-transaction load of a million rows needs several GiB).
+
+The state file is also the wipe guard's reference: :func:`owns` says whether a URI and a
+database id are this server's, and the test fixtures wipe nothing else.
+
+Example:
+    >>> free_port() > 1024
+    True
+    >>> owns("neo4j://127.0.0.1:1", "x", None)
+    False
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+CACHE = HERE / ".cache"
+RUN = HERE / "run"
+STATE = RUN / "state.json"
+LOG = RUN / "neo4j.log"
+CLASSPATH = CACHE / "classpath.txt"
+CLASSES = CACHE / "classes"
+DATABASE = "neo4j"
+USER = "neo4j"
+START_TIMEOUT_S = 180.0
+
+
+class Unavailable(RuntimeError):
+    """Neo4j cannot be started here (missing tool, failed resolution, failed start)."""
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def read_state() -> dict[str, Any] | None:
+    """The running server's state, or None when none was started (or it has died)."""
+    try:
+        state: dict[str, Any] = json.loads(STATE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if _is_launcher(int(state.get("pid", 0))) else None
+
+
+def owns(uri: str, database_id: str, state: dict[str, Any] | None) -> bool:
+    """True when ``uri`` and ``database_id`` are those of the server this script started."""
+    return state is not None and state.get("uri") == uri and state.get("database_id") == database_id
+
+
+def _is_launcher(pid: int) -> bool:
+    """True when ``pid`` is a live JVM running this directory's Launcher (not a reused pid)."""
+    if pid <= 0:
+        return False
+    try:
+        cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    return b"Launcher" in cmdline and str(RUN / "home").encode() in cmdline
+
+
+def _tool(name: str) -> str:
+    path = shutil.which(name)
+    if path is None:
+        raise Unavailable(f"{name} not found on PATH (Neo4j needs Java 17+ and Maven)")
+    return path
+
+
+def _resolve() -> str:
+    """The Neo4j class path, resolved by Maven into .cache/m2 once (again when pom.xml changes)."""
+    pom = HERE / "pom.xml"
+    if not CLASSPATH.is_file() or CLASSPATH.stat().st_mtime < pom.stat().st_mtime:
+        CACHE.mkdir(exist_ok=True)
+        print("resolving Neo4j with Maven (first run: about 160 MB into tests/neo4j_server/.cache)",
+              file=sys.stderr, flush=True)
+        proc = subprocess.run(
+            [_tool("mvn"), "-q", "-B", "-f", str(pom), f"-Dmaven.repo.local={CACHE / 'm2'}",
+             "dependency:build-classpath", f"-Dmdep.outputFile={CLASSPATH}"],
+            capture_output=True, text=True, check=False,
+        )
+        if proc.returncode != 0 or not CLASSPATH.is_file():
+            tail = (proc.stdout + proc.stderr).strip().splitlines()[-5:]
+            raise Unavailable("Maven could not resolve Neo4j: " + " | ".join(tail))
+    return CLASSPATH.read_text(encoding="utf-8").strip()
+
+
+def _compile(classpath: str) -> None:
+    source = HERE / "Launcher.java"
+    built = CLASSES / "Launcher.class"
+    if built.is_file() and built.stat().st_mtime >= source.stat().st_mtime:
+        return
+    CLASSES.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([_tool("javac"), "-cp", classpath, "-d", str(CLASSES), str(source)],
+                          capture_output=True, text=True, check=False)
+    if proc.returncode != 0:
+        raise Unavailable("javac could not compile Launcher.java: " + proc.stderr.strip())
+
+
+def _answers(uri: str, password: str) -> str:
+    """The server's agent string once Bolt accepts the password."""
+    import neo4j
+
+    with neo4j.GraphDatabase.driver(uri, auth=(USER, password)) as driver:
+        driver.verify_connectivity()
+        return str(driver.get_server_info().agent)
+
+
+def start() -> dict[str, Any]:
+    """Start the server (or return the running one's state)."""
+    running = read_state()
+    if running is not None:
+        return running
+    java = _tool("java")
+    classpath = _resolve()
+    _compile(classpath)
+    home = RUN / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    home.mkdir(parents=True)
+    STATE.unlink(missing_ok=True)
+    port, password = free_port(), secrets.token_urlsafe(18)
+    env = {**os.environ, "AKG_NEO4J_INIT_PASSWORD": password}
+    with LOG.open("w", encoding="utf-8") as log:
+        proc = subprocess.Popen(  # noqa: S603 - fixed program, arguments built here
+            [java, "-Xms256m", f"-Xmx{os.environ.get('AKG_NEO4J_HEAP', '1g')}", "-XX:+UseSerialGC",
+             "-cp", f"{CLASSES}:{classpath}",
+             "Launcher", str(home), str(port)],
+            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    database_id = ""
+    while not database_id:
+        if proc.poll() is not None:
+            raise Unavailable(f"Neo4j exited with {proc.returncode} while starting: {_log_tail()}")
+        if time.monotonic() > deadline:
+            _terminate(proc.pid)
+            raise Unavailable(f"Neo4j did not answer within {START_TIMEOUT_S:.0f} s: {_log_tail()}")
+        ready = [ln for ln in LOG.read_text(encoding="utf-8").splitlines() if ln.startswith("READY ")]
+        database_id = ready[0].split()[1] if ready else ""
+        time.sleep(0.2)
+    uri = f"neo4j://127.0.0.1:{port}"
+    try:
+        agent = _answers(uri, password)
+    except Exception as exc:  # noqa: BLE001 - any failure here means the server is unusable
+        _terminate(proc.pid)
+        raise Unavailable(f"Neo4j started but does not answer on {uri}: {exc}") from None
+    state = {"uri": uri, "username": USER, "password": password, "database": DATABASE,
+             "pid": proc.pid, "database_id": database_id, "agent": agent}
+    STATE.touch(mode=0o600)
+    STATE.write_text(json.dumps(state, indent=2), encoding="utf-8")
+    return state
+
+
+def _log_tail() -> str:
+    try:
+        lines = LOG.read_text(encoding="utf-8").strip().splitlines()
+    except OSError:
+        return "(no log)"
+    return " | ".join(lines[-5:]) or "(empty log)"
+
+
+def _terminate(pid: int) -> None:
+    if not _is_launcher(pid):
+        return
+    os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while _is_launcher(pid) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _is_launcher(pid):
+        os.kill(pid, signal.SIGKILL)
+
+
+def stop() -> bool:
+    """Stop the server this script started; False when none was running."""
+    try:
+        state = json.loads(STATE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    _terminate(int(state.get("pid", 0)))
+    STATE.unlink(missing_ok=True)
+    shutil.rmtree(RUN / "home", ignore_errors=True)
+    return True
+
+
+def environment(state: dict[str, Any]) -> dict[str, str]:
+    """The variables that point atrocity-kg (and the test suite) at the server."""
+    return {"NEO4J_URI": state["uri"], "NEO4J_USERNAME": state["username"],
+            "NEO4J_PASSWORD": state["password"], "NEO4J_DATABASE": state["database"]}
+
+
+def run(command: list[str]) -> int:
+    """Run ``command`` with the server's variables; stop the server afterwards if started here."""
+    already = read_state() is not None
+    env = dict(os.environ)
+    try:
+        state = start()
+    except Unavailable as exc:
+        if os.environ.get("CI") == "true":
+            print(f"error: Neo4j test server: {exc}", file=sys.stderr)
+            return 1
+        print(f"Neo4j test server not started ({exc}): the Neo4j tests will skip", file=sys.stderr)
+        env["AKG_NEO4J_SKIP_REASON"] = f"no Neo4j test server: {exc}"
+        env.pop("NEO4J_URI", None)
+        return subprocess.call(command, env=env)  # noqa: S603 - the caller's command
+    print(f"{state['agent']} test server on {state['uri']} (pid {state['pid']})", file=sys.stderr)
+    env.update(environment(state))
+    try:
+        return subprocess.call(command, env=env)  # noqa: S603 - the caller's command
+    finally:
+        if not already:
+            stop()
+
+
+def main(argv: list[str]) -> int:
+    """``start`` | ``stop`` | ``status`` | ``env`` | ``run -- CMD…``."""
+    action = argv[0] if argv else ""
+    if action == "start":
+        try:
+            state = start()
+        except Unavailable as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return 1
+        print(f"{state['agent']} on {state['uri']} (pid {state['pid']}); "
+              f"credentials in {STATE.relative_to(Path.cwd()) if STATE.is_relative_to(Path.cwd()) else STATE}")
+        return 0
+    if action == "stop":
+        print("stopped" if stop() else "no Neo4j test server running")
+        return 0
+    if action == "status":
+        state = read_state()
+        print(f"running on {state['uri']} (pid {state['pid']})" if state else "not running")
+        return 0 if state else 1
+    if action == "env":
+        state = read_state()
+        if state is None:
+            print("error: no Neo4j test server running (make neo4j)", file=sys.stderr)
+            return 1
+        for key, value in environment(state).items():
+            print(f"export {key}='{value}'")
+        return 0
+    if action == "run" and len(argv) > 2 and argv[1] == "--":
+        return run(argv[2:])
+    print("usage: server.py start | stop | status | env | run -- COMMAND…", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
