@@ -123,7 +123,8 @@ def post_status(path: RecommendationPath, body: StatusBody) -> Response:
     with st.writing() as store:
         try:
             done = change_status(store, f"{path.assessment}/{path.rec}", body.status, date=body.date,
-                                 source=body.source, note=body.note, outcome=body.outcome)
+                                 source=body.source, note=body.note, outcome=body.outcome,
+                                 by=st.tokens.name_of_request())
         except RecommendationNotFound as exc:
             raise not_found("recommendation", str(exc.details["id"]), exc.details["suggestions"]) from None
     response = jsonify(done.as_dict())

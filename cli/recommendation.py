@@ -40,12 +40,14 @@ def recommendation_cmd() -> None:
 @click.option("--note", help="A note on the change.")
 @click.option("--outcome", type=click.Choice(_choices("StatusChange", "outcome_code")),
               help="Coded outcome (not for a proposed recommendation).")
+@click.option("--by", help="Who records it (audit log).")
 @click.pass_context
 def status_cmd(ctx: click.Context, rec_id: str, status: str, day: dt.datetime, source: str, note: str | None,
-               outcome: str | None) -> None:
+               outcome: str | None, by: str | None) -> None:
     """Record that recommendation REC_ID (e.g. BIH-1995-06/r4) changed to STATUS."""
     with store_from(ctx) as store:
-        done = change_status(store, rec_id, status, date=day.date(), source=source, note=note, outcome=outcome)
+        done = change_status(store, rec_id, status, date=day.date(), source=source, note=note, outcome=outcome,
+                             by=by)
     coded = f", outcome {done.outcome_code}" if done.outcome_code else ""
     cited = f" (cites {done.cites})" if done.cites else ""
     click.echo(f"{done.recommendation}: {done.status} on {done.changed_on}{coded}{cited}; recorded as {done.id}")

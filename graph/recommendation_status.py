@@ -2,7 +2,8 @@
 
 :func:`change_status` is the only writer of :class:`StatusChange` records (``akg recommendation
 status`` and ``POST /api/v1/recommendations/{id}/status`` both call it, so anything that must
-happen on every status change, such as an audit entry, hooks in here). It checks, before
+happen on every status change hooks in here: each new or corrected change appends a
+``recommendation-status`` entry to the audit log in the same write). It checks, before
 writing anything:
 
 - the recommendation exists (else :class:`RecommendationNotFound`, with the nearest ids);
@@ -29,6 +30,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
+from graph import audit
 from graph.base import GraphStore, WriteSummary
 from graph.records import Edge, Node
 from ontology.errors import AkgError, InvalidRecord
@@ -44,6 +46,10 @@ RETURN r.id AS id, r.name AS name, r.status AS status, a.id AS assessment, a.dat
 RECOMMENDATION_IDS_CYPHER = """
 MATCH (r:Recommendation)
 RETURN r.id AS id
+"""
+CHANGE_CYPHER = """
+MATCH (c:StatusChange {id: $id})
+RETURN c.status AS status, c.outcome_code AS outcome, c.change_source AS source, c.change_note AS note
 """
 SOURCE_CYPHER = """
 MATCH (s:Source {id: $id})
@@ -87,7 +93,7 @@ def _full(rec: str) -> str:
 
 
 def change_status(store: GraphStore, recommendation: str, status: str, *, date: dt.date, source: str,
-                  note: str | None = None, outcome: str | None = None) -> StatusChange:
+                  note: str | None = None, outcome: str | None = None, by: str | None = None) -> StatusChange:
     """Check and record one status change of a recommendation (see the module docstring).
 
     Raises:
@@ -131,5 +137,14 @@ def change_status(store: GraphStore, recommendation: str, status: str, *, date: 
     edges = [Edge.make("HAS_STATUS_CHANGE", rid, cid, origin=origin)]
     if cites:
         edges.append(Edge.make("CITES", cid, cites, origin=origin))
+    recorded = store.run_read(CHANGE_CYPHER, {"id": cid}).dicts()
+    if not recorded or recorded[0] != {"status": status, "outcome": outcome, "source": source.strip(),
+                                       "note": note or None}:
+        # a new or corrected change goes to the audit log in the same write
+        country = (found[0]["assessment"] or "").split("/", 1)[-1].split("-", 1)[0] or None
+        nodes.append(audit.entry("recommendation-status", rid, country=country, by=by, reason=note or None,
+                                 counts={"created": 0 if recorded else 1, "updated": 1 if recorded else 0},
+                                 details=[f"{status} on {date.isoformat()}" + (f", outcome {outcome}" if outcome else "")
+                                          + f"; source {source.strip()}"]))
     summary = store.write(nodes, edges)
     return StatusChange(cid, rid, status, date, source.strip(), note, outcome, cites or None, summary)

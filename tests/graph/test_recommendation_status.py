@@ -80,3 +80,12 @@ def test_bad_changes_are_refused_and_write_nothing(world_store: GraphStore, kwar
 def test_unknown_recommendation_names_the_nearest(world_store: GraphStore) -> None:
     with pytest.raises(RecommendationNotFound, match=r"no recommendation with id rec/QZB-2019-06/r9; did you mean"):
         change_status(world_store, "QZB-2019-06/r9", "adopted", date=dt.date(2021, 3, 1), source="x")
+
+
+def test_each_new_change_is_logged_once_with_who(world_store: GraphStore) -> None:
+    from graph import audit
+    change_status(world_store, REC, "adopted", date=dt.date(2021, 3, 1), source="test-report-1", by="desk")
+    change_status(world_store, REC, "adopted", date=dt.date(2021, 3, 1), source="test-report-1", by="desk")
+    entries = audit.read_log(world_store, target=REC)
+    assert [(e["action"], e["by"], e["created"]) for e in entries] == [("recommendation-status", "desk", 1)]
+    assert entries[0]["details"] == ["adopted on 2021-03-01; source test-report-1"]
