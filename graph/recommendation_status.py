@@ -144,7 +144,8 @@ def change_status(store: GraphStore, recommendation: str, status: str, *, date: 
         country = (found[0]["assessment"] or "").split("/", 1)[-1].split("-", 1)[0] or None
         nodes.append(audit.entry("recommendation-status", rid, country=country, by=by, reason=note or None,
                                  counts={"created": 0 if recorded else 1, "updated": 1 if recorded else 0},
-                                 details=[f"{status} on {date.isoformat()}" + (f", outcome {outcome}" if outcome else "")
+                                 details=[f"{status} on {date.isoformat()}"
+                                          + (f", outcome {outcome}" if outcome else "")
                                           + f"; source {source.strip()}"]))
     summary = store.write(nodes, edges)
     return StatusChange(cid, rid, status, date, source.strip(), note, outcome, cites or None, summary)
