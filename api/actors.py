@@ -8,9 +8,10 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.citing import SourceRef, attach
-from api.common import api_blueprint, not_found, rows, store, this_url
+from api.common import api_blueprint, not_found, rows, store, suggest, this_url
 from api.models import (
     ActorKind,
+    AsOf,
     LocalId,
     OptionalId,
     PageFields,
@@ -20,7 +21,9 @@ from api.models import (
     full_id,
     page,
 )
+from api.planning_models import Chain
 from queries.citations import role_sources
+from queries.leverage import DEFAULT_HOPS, MAX_HOPS, leverage_chains
 
 __all__ = ["bp", "require_actor"]
 
@@ -45,6 +48,18 @@ class PathsQuery(Paging):
     to_group: str = Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$",
                           description="Victim group id, e.g. tutsi or group/tutsi")
     max_hops: int = Field(4, ge=1, le=4, description="Longest path")
+
+
+class LeverageQuery(Paging):
+    max_hops: int = Field(DEFAULT_HOPS, ge=1, le=MAX_HOPS, description=f"Longest chain (1..{MAX_HOPS})")
+    as_of: AsOf = None
+
+
+class LeveragePage(PageFields):
+    actor: str
+    max_hops: int
+    message: str | None = Field(description="Said plainly when no leverage is recorded")
+    items: list[Chain]
 
 
 class ActorSummary(BaseModel):
@@ -111,10 +126,11 @@ class PathPage(PageFields):
 
 
 def require_actor(aid: str) -> dict[str, Any]:
-    """The ``actor_search`` row of an actor, or 404."""
+    """The ``actor_search`` row of an actor, or 404 naming the nearest actors."""
     found = rows("actor_search", actor=aid)
     if not found:
-        raise not_found("actor", aid)
+        known = [(r["actor"], r["name"]) for r in rows("actor_search")]
+        raise not_found("actor", aid, suggest(aid, known))
     return found[0]
 
 
@@ -141,7 +157,8 @@ def get_actor(path: ActorPath) -> dict[str, Any]:
             "assessments": sorted(row["assessments"] or []),
             "role_claims": [{k: r[k] for k in ("assessment", "date", "status", "role", "sources")}
                             for r in role_sources(store(), [aid])],
-            "links": {"network": f"{base}/network", "paths": f"{base}/paths?to_group="}}
+            "links": {"network": f"{base}/network", "paths": f"{base}/paths?to_group=",
+                      "leverage": f"{base}/leverage"}}
 
 
 @bp.get("/<actor_id>/network", summary="An actor's ego network", responses={200: Network})
@@ -174,3 +191,19 @@ def actor_paths(path: ActorPath, query: PathsQuery) -> dict[str, Any]:
         if not rows("victim_group_threats", victim_group=gid):
             raise not_found("victim group", gid)
     return page(found, query, this_url(), actor=aid, victim_group=gid)
+
+
+@bp.get("/<actor_id>/leverage", summary="Who can influence an actor, directly or through others",
+        responses={200: LeveragePage})
+def actor_leverage(path: ActorPath, query: LeverageQuery) -> dict[str, Any]:
+    """Chains of leverage, command, arms, support and membership over the actor, strongest first.
+
+    Each chain spells its path out (``NATO —leverage(military)→ … —commands→ VRS``) and lists
+    every hop's relationship, lever, confidence and sources. ``max_hops`` above 5 is a 400.
+    """
+    aid = full_id("actor", path.actor_id)
+    row = require_actor(aid)
+    chains = [c.as_dict() for c in leverage_chains(store(), [aid], max_hops=query.max_hops, as_of=query.as_of)]
+    message = None if chains else (f"No leverage over {row['name'] or aid} is recorded within "
+                                   f"{query.max_hops} hop{'s' if query.max_hops != 1 else ''}.")
+    return page(chains, query, this_url(), actor=aid, max_hops=query.max_hops, message=message)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from typing import Any
 
 from flask import request
@@ -14,7 +16,7 @@ from api.state import state
 from graph.base import GraphStore
 from queries import execute
 
-__all__ = ["PREFIX", "RESPONSES", "api_blueprint", "not_found", "rows", "store", "this_url"]
+__all__ = ["PREFIX", "RESPONSES", "api_blueprint", "not_found", "rows", "store", "suggest", "this_url"]
 
 PREFIX = "/api/v1"
 # Error responses any operation may give; each blueprint route adds its own.
@@ -41,9 +43,25 @@ def rows(name: str, **params: Any) -> list[dict[str, Any]]:
     return execute(st.store(), name, given, timeout=st.query_timeout).dicts()
 
 
-def not_found(kind: str, ident: str) -> ApiError:
-    """The 404 for an unknown id."""
-    return ApiError(404, "not_found", f"no {kind} with id {ident}", {"id": ident})
+def suggest(ident: str, candidates: Iterable[tuple[str, str]], n: int = 3) -> list[str]:
+    """Ids nearest to ``ident`` among ``(id, name)`` candidates, by id and by name (any case)."""
+    pairs = list(candidates)
+    key = ident.rsplit("/", 1)[-1].casefold()
+    by_key: dict[str, str] = {}
+    for cid, name in pairs:
+        by_key.setdefault(cid.rsplit("/", 1)[-1].casefold(), cid)
+        if name:
+            by_key.setdefault(name.casefold(), cid)
+    near = difflib.get_close_matches(key, list(by_key), n=n * 2, cutoff=0.5)
+    near += [k for k in by_key if key and len(key) > 2 and key in k and k not in near]
+    return list(dict.fromkeys(by_key[k] for k in near))[:n]
+
+
+def not_found(kind: str, ident: str, near: Iterable[str] = ()) -> ApiError:
+    """The 404 for an unknown id, with the nearest known ids when there are any."""
+    close = list(near)
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return ApiError(404, "not_found", f"no {kind} with id {ident}{hint}", {"id": ident, "suggestions": close})
 
 
 def this_url() -> str:

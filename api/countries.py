@@ -9,11 +9,13 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from api.citing import DatasetRef, SourceRef, attach, versions
-from api.common import api_blueprint, not_found, rows, store, this_url
+from api.common import api_blueprint, not_found, rows, store, suggest, this_url
 from api.errors import ApiError
 from api.models import AsOf, OptionalId, PageFields, Paging, QueryModel, full_id, page
+from api.planning_models import Chain, LessonSummary, MatchedStakeholder, Situation
 from queries.citations import indicators_verified, score_versions, statement_sources
-from queries.evidence import response_evidence
+from queries.leverage import DEFAULT_HOPS, MAX_HOPS
+from queries.planning import plan_responses
 from viz.provenance import counts_events, event_datasets
 
 __all__ = ["bp"]
@@ -44,6 +46,10 @@ class RiskQuery(QueryModel):
 class ResponsesQuery(Paging):
     min_level: int = Field(2, ge=0, le=3, description="Lowest finding level that counts as present")
     as_of: AsOf = None
+    stage: str | None = Field(None, pattern=r"^(UP|EW|CR|PR|AR)$",
+                              description="Only options of this stage of the continuum (UP, EW, CR, PR, AR)")
+    max_hops: int = Field(DEFAULT_HOPS, ge=1, le=MAX_HOPS,
+                          description=f"Longest leverage chain (1..{MAX_HOPS})")
 
 
 class ChangesQuery(Paging):
@@ -134,7 +140,16 @@ class ResponseOption(BaseModel):
     categories: list[str] | None
     stages: list[str] | None
     risk_factors: list[str]
-    stakeholders_with_leverage: list[str]
+    stakeholders_with_leverage: list[str] = Field(
+        description="Stakeholders with a leverage chain over a perpetrator whose lever serves the option")
+    leverage: list[MatchedStakeholder] = Field(default_factory=list,
+                                               description="Each stakeholder's lever match and strongest chain")
+    tier: int = Field(0, description="Urgency tier for the situation (0 comes first)")
+    urgency_stage: str | None = Field(None, description="The option's stage that sets its tier")
+    score: float = Field(0.0, description="Sum of the terms in `terms`")
+    terms: list[ScoreTerm] = Field(default_factory=list, description="Every term of the score with its reason")
+    tie: str | None = Field(None, description="How a tie on tier and score was broken")
+    lessons: LessonSummary | None = None
     strategies: list[str] = Field(default_factory=list, description="USHMM strategies the option supports")
     evidence_score: float | None = Field(None, description="Explainable score from the evidence on what works "
                                                             "(None when no evidence data is loaded)")
@@ -150,6 +165,10 @@ class ResponseOption(BaseModel):
 
 class ResponsePage(PageFields):
     country: str
+    as_of: dt.date
+    situation: Situation
+    order: str = Field(description="How the items are ordered")
+    chains: list[Chain] = Field(description="Every leverage chain over the country's potential perpetrators")
     items: list[ResponseOption]
 
 
@@ -202,10 +221,11 @@ def country_id(iso3: str) -> str:
 
 
 def require_country(cid: str) -> dict[str, Any]:
-    """The overview row of a country, or 404."""
+    """The overview row of a country, or 404 naming the nearest countries."""
     found = rows("country_overview", country=cid)
     if not found:
-        raise not_found("country", cid)
+        known = [(r["country"], r["name"]) for r in rows("country_overview")]
+        raise not_found("country", cid, suggest(cid, known))
     return found[0]
 
 
@@ -257,41 +277,41 @@ def country_risk(path: CountryPath, query: RiskQuery) -> dict[str, Any]:
             "risk_factors": findings, "indicators": indicators}
 
 
-@bp.get("/<iso3>/responses", summary="Response options with the stakeholders that have leverage",
+@bp.get("/<iso3>/responses", summary="Response options for the situation, with leverage chains",
         responses={200: ResponsePage})
 def country_responses(path: CountryPath, query: ResponsesQuery) -> dict[str, Any]:
-    """Options along the continuum of steps that mitigate the risk factors found present."""
+    """Options that mitigate the risk factors found present, ordered for the situation.
+
+    Ongoing atrocities put crisis response and protection first, a latent situation upstream
+    prevention; within a tier options are sorted by score, whose every term is listed. Each
+    option names the stakeholders whose leverage chain over a perpetrator carries a lever the
+    option can use.
+    """
     cid = country_id(path.iso3)
-    found = rows("response_options_for_country", country=cid, min_level=query.min_level,
-                 as_of=query.as_of)
-    if not found:
-        require_country(cid)
-    ranked = {o.option: o for o in response_evidence(store(), cid, query.as_of).options}
+    require_country(cid)
+    plan = plan_responses(store(), cid, as_of=query.as_of, min_level=query.min_level, stage=query.stage or "",
+                          max_hops=query.max_hops)
     items = []
-    for r in found:
-        item = {"id": r["option"], **{k: r[k] for k in ("name", "stage_rank", "category", "categories", "stages")},
-                # Framework order (RF2 before RF11): collect() order differs between backends
-                "risk_factors": sorted(r["risk_factors"] or [], key=lambda f: (len(f), f)),
-                "stakeholders_with_leverage": r["stakeholders_with_leverage"] or [], "event_datasets": [],
-                "illustrative": False}
-        evidence = ranked.get(r["option"])
-        if evidence is not None:
-            item.update(strategies=evidence.strategies, evidence_score=evidence.score,
-                        raising_factors_present=[f.factor for f in evidence.by_direction("greater")
-                                                 if f.status == "present"],
-                        lowering_factors_present=[f.factor for f in evidence.by_direction("lesser")
-                                                  if f.status == "present"],
-                        explanation=[vars(t) for t in evidence.explanation])
-            used = {t.item for t in evidence.explanation if t.kind == "factor"}
-            item["counts_events"] = any(counts_events(f.evidence) for f in evidence.factors if f.factor in used)
-        items.append(item)
+    for o in plan["options"]:
+        items.append({
+            "id": o.option, "name": o.name, "stage_rank": o.stage_rank, "category": o.category,
+            "categories": o.categories, "stages": o.stages, "risk_factors": o.risk_factors,
+            "stakeholders_with_leverage": [s["stakeholder"] for s in o.stakeholders], "leverage": o.stakeholders,
+            "tier": o.tier, "urgency_stage": o.urgency_stage, "score": o.score,
+            "terms": [vars(t) for t in o.terms], "tie": o.tie,
+            "lessons": {k: o.lessons[k] for k in ("totals", "summary")} | {"cases": len(o.lessons["cases"])},
+            "strategies": o.strategies, "evidence_score": o.evidence_score,
+            "raising_factors_present": o.raising, "lowering_factors_present": o.lowering,
+            "explanation": [vars(t) for t in o.terms if t.kind in ("risk-factor", "factor")],
+            "event_datasets": [], "illustrative": False, "counts_events": counts_events(o.used_evidence)})
     counted = [i for i in items if i.pop("counts_events", False)]
     if counted:
         table = versions(v["id"] for v in event_datasets(store(), country=cid, date_to=query.as_of))
         for i in counted:
             i["event_datasets"] = list(table.values())
             i["illustrative"] = any(d["illustrative"] for d in table.values())
-    return page(items, query, this_url(), country=cid)
+    return page(items, query, this_url(), country=cid, as_of=plan["as_of"], situation=plan["situation"],
+                order=plan["order"], chains=plan["chains"])
 
 
 def _pick(value: str, which: str, cid: str, assessments: list[dict[str, Any]]) -> str:

@@ -36,7 +36,9 @@ from loaders.early_warning import coverage
 from ontology.errors import AkgError
 from ontology.model import load_model
 from queries import catalogue, execute
+from queries.analytics import centrality, communities
 from queries.isolated import QueryBusy
+from queries.leverage import DEFAULT_HOPS, MAX_HOPS
 from viz.dashboard import country_dashboard, country_id, watchlist
 from viz.early_warning import country_signals, review_status
 from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
@@ -55,8 +57,11 @@ from viz.subgraphs import (
     leverage_network,
     paths_network,
 )
+from viz.vocab import stages
 
 __all__ = ["bp"]
+
+BROKERS = 5  # the explorer highlights this many nodes of highest betweenness
 
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static/pages",
                static_url_path="/pages-static")
@@ -207,9 +212,26 @@ def explorer() -> str:
         view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
                           focus=[_full("actor", actor)],
                           empty_message="This actor has no recorded relationships yet.").as_dict()
+        view["meta"]["communities"] = {r["id"]: r["community"] for r in communities(graph)}
+        view["meta"]["brokers"] = {r["id"]: r["betweenness"] for r in centrality(graph)[:BROKERS]
+                                   if r["betweenness"] > 0}
         prov = network_provenance(store, graph, actor=_full("actor", actor), date_from=date_from, date_to=date_to)
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
                            styles=_style_tables(), active="explorer", prov=prov)
+
+
+def _stage() -> str:
+    """The ``stage`` filter: a stage code of the continuum, or empty."""
+    value = request.args.get("stage", "").strip().upper()
+    if value and value not in {s.code for s in stages()}:
+        abort(400, description=f"stage must be one of {', '.join(s.code for s in stages())}")
+    return value
+
+
+def _plan_args() -> dict[str, Any]:
+    code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
+    return {"country": code, "victim_group": _full("group", group) if group else "",
+            "min_level": _int("min_level", 2, 0, 3), "stage": _stage()}
 
 
 @bp.get("/planner")
@@ -222,12 +244,9 @@ def planner() -> str:
     for c in countries:
         for r in execute(store, "victim_groups_at_risk", {"country": c["country"]}).dicts():
             groups.setdefault(r["victim_group"], f"{r['name']} ({c['name']})")
-    data = None
-    if code or group:
-        data = plan(store, country=code, victim_group=_full("group", group) if group else "",
-                    min_level=_int("min_level", 2, 0, 3))
+    data = plan(store, **_plan_args()) if code or group else None
     return render_template("pages/planner.html", p=data, countries=countries, groups=sorted(groups.items(),
-                           key=lambda kv: kv[1]), country=code,
+                           key=lambda kv: kv[1]), country=code, stage_list=stages(),
                            group=group, active="planner", args=request.args.to_dict(),
                            prov=plan_provenance(store, data) if data else None)
 
@@ -235,9 +254,7 @@ def planner() -> str:
 @bp.get("/planner/briefing.md")
 def planner_markdown() -> Response:
     """The plan as a Markdown briefing (download)."""
-    code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
-    data = plan(_store(), country=code, victim_group=_full("group", group) if group else "",
-                min_level=_int("min_level", 2, 0, 3))
+    data = plan(_store(), **_plan_args())
     response = Response(briefing_markdown(plan_markdown(data), data, plan_provenance(_store(), data)),
                         mimetype="text/markdown")
     response.headers["Content-Disposition"] = 'attachment; filename="briefing.md"'
@@ -247,9 +264,7 @@ def planner_markdown() -> Response:
 @bp.get("/planner/print")
 def planner_print() -> str:
     """The plan as a print-ready page (save as PDF from the browser)."""
-    code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
-    data = plan(_store(), country=code, victim_group=_full("group", group) if group else "",
-                min_level=_int("min_level", 2, 0, 3))
+    data = plan(_store(), **_plan_args())
     return render_template("pages/planner_print.html", p=data, prov=plan_provenance(_store(), data))
 
 
@@ -338,11 +353,19 @@ def viz_paths() -> Response:
 
 @bp.get("/viz/leverage/<path:actor_id>")
 def viz_leverage(actor_id: str) -> Response:
-    """Who has leverage over a perpetrator, its backers and the groups it threatens."""
+    """Every leverage chain over an actor (``steps``: longest chain, 1 to 5), or a plain statement of none."""
     aid = _full("actor", actor_id)
-    graph = leverage_network(_store(), aid, max_steps=_int("steps", 2, 1, 3))
-    return _view_response(build_view(graph, title=f"Leverage over {graph.nodes[aid].get('name') or aid}",
-                                     focus=[aid], empty_message="No leverage over this actor is recorded."))
+    steps = _int("steps", DEFAULT_HOPS, 1, MAX_HOPS)
+    graph = leverage_network(_store(), aid, max_steps=steps)
+    name = graph.nodes[aid].get("name") or aid
+    if graph.graph["chains"]:
+        strongest = "; ".join(graph.graph["paths"])
+        subtitle = f"{graph.graph['chains']} chain(s) within {steps} hops, strongest: {strongest}"
+    else:
+        subtitle = (f"No leverage over {name} is recorded: no leverage, command, arms, support or membership "
+                    f"chain reaches it within {steps} hops.")
+    return _view_response(build_view(graph, title=f"Leverage over {name}", subtitle=subtitle, focus=[aid],
+                                     empty_message="No leverage over this actor is recorded."))
 
 
 @bp.get("/viz/data/nodes")

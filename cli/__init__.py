@@ -11,7 +11,22 @@ from pathlib import Path
 
 import click
 
-from cli import admin, data, demo, docs_cmd, events, evidence, load, provenance, query, serve, signals, sources, viz
+from cli import (
+    admin,
+    data,
+    demo,
+    docs_cmd,
+    events,
+    evidence,
+    load,
+    provenance,
+    query,
+    recommendation,
+    serve,
+    signals,
+    sources,
+    viz,
+)
 from graph.settings import Settings
 from ontology.errors import AkgError, StoreAbandoned
 
@@ -29,7 +44,8 @@ def cli(ctx: click.Context, backend: str | None, db_path: Path | None) -> None:
     ctx.obj = Settings.from_env().with_overrides(backend=backend, db_path=db_path)
 
 
-for module in (admin, data, demo, docs_cmd, events, evidence, load, provenance, query, serve, signals, sources, viz):
+for module in (admin, data, demo, docs_cmd, events, evidence, load, provenance, query, recommendation, serve,
+               signals, sources, viz):
     for command in module.COMMANDS:
         cli.add_command(command)
 

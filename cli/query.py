@@ -1,7 +1,8 @@
 """``akg query``: the named-query catalogue, named queries, and researchers' read-only Cypher.
 
-    akg query --list
-    akg query run country_risk_profile --param iso3=RWA --param as_of=1994-04-01
+    akg query --list                     # names and a one-line summary, 80 columns
+    akg query --list --long              # full descriptions, users and parameters
+    akg query run country_risk_profile --param country=RWA --param as_of=1994-04-01
     akg query "MATCH (a:Actor) RETURN a.name LIMIT 5" --format json
 """
 
@@ -11,6 +12,7 @@ import csv
 import datetime as dt
 import json
 import sys
+import textwrap
 from functools import partial
 from typing import Any
 
@@ -34,6 +36,32 @@ def _params(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.BadParameter(f"{pair!r} is not key=value", param_hint="--param")
         out[key.strip()] = value
     return out
+
+
+WIDTH = 80
+
+
+def _summary_line(text: str, width: int) -> str:
+    """The first sentence of ``text``, cut to ``width`` characters with an ellipsis."""
+    first = text.split(". ")[0].split(": ")[0].rstrip(".")
+    return first if len(first) <= width else first[: width - 1].rstrip() + "…"
+
+
+def _list(long: bool) -> None:
+    catalogue = queries.catalogue().values()
+    if long:
+        for q in catalogue:
+            params = ", ".join(f"{p.name}: {p.type}" + ("" if p.required else f" = {p.shown_default()}")
+                               for p in q.params) or "none"
+            click.echo(f"{q.name}  [{', '.join(q.users)}]")
+            click.echo(textwrap.fill(q.description, WIDTH, initial_indent="  ", subsequent_indent="  "))
+            click.echo(textwrap.fill(f"parameters: {params}", WIDTH, initial_indent="  ", subsequent_indent="    "))
+            click.echo("")
+        return
+    names = max(len(q.name) for q in catalogue)
+    for q in catalogue:
+        click.echo(f"{q.name.ljust(names)}  {_summary_line(q.description, WIDTH - names - 2)}".rstrip())
+    click.echo(f"\n{len(catalogue)} queries; `akg query --list --long` gives details.", err=True)
 
 
 def _cell(value: Any) -> Any:
@@ -66,7 +94,8 @@ def _print(result: ReadResult, fmt: str) -> None:
 
 @click.command("query")
 @click.argument("words", nargs=-1)
-@click.option("--list", "list_all", is_flag=True, help="List the named queries with their descriptions.")
+@click.option("--list", "list_all", is_flag=True, help="List the named queries (one line each, 80 columns).")
+@click.option("--long", "long_list", is_flag=True, help="With --list: full descriptions, users and parameters.")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="KEY=VALUE",
               help="A query parameter (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
@@ -74,12 +103,15 @@ def _print(result: ReadResult, fmt: str) -> None:
               help="Seconds before a researcher's query is stopped (default AKG_QUERY_TIMEOUT).")
 @click.option("--limit", type=click.IntRange(min=1), help="Row cap (default AKG_ROW_LIMIT).")
 @click.pass_context
-def query_cmd(ctx: click.Context, words: tuple[str, ...], list_all: bool, pairs: tuple[str, ...], fmt: str,
-              timeout: float | None, limit: int | None) -> None:
-    """Run a named query (`akg query run NAME --param k=v`) or read-only Cypher (`akg query "MATCH …"`)."""
+def query_cmd(ctx: click.Context, words: tuple[str, ...], list_all: bool, long_list: bool, pairs: tuple[str, ...],
+              fmt: str, timeout: float | None, limit: int | None) -> None:
+    """Run a named query (`akg query run NAME --param k=v`) or read-only Cypher (`akg query "MATCH …"`).
+
+    Id parameters take the id with or without its prefix: `--param country=RWA` is
+    `--param country=country/RWA`.
+    """
     if list_all or not words:
-        rows = [(q.name, ", ".join(q.users), q.description) for q in queries.catalogue().values()]
-        echo_table(["query", "for", "description"], rows)
+        _list(long_list)
         return
     params = _params(pairs)
     settings = settings_of(ctx)

@@ -240,11 +240,24 @@ def records(doc: Document) -> list[Node | Edge]:
     for i, c in enumerate(d.get("capabilities") or []):
         b.edge(("capabilities", i), "HAS_CAPABILITY", f"actor/{c['actor']}", f"capability/{c['capability']}",
                level=c["level"], assessed_on=date, note=c.get("note"), sources=src(c.get("sources")))
+        # the level as this assessment saw it, kept beside the levels other assessments gave
+        rating = f"capability-rating/{aid.split('/', 1)[1]}/{c['actor']}/{c['capability']}"
+        b.node(("capabilities", i), rating, capability_level=c["level"], rated_on=date,
+               rating_note=c.get("note"))
+        b.edge(("capabilities", i), "RATES", aid, rating)
+        b.edge(("capabilities", i), "OF_ACTOR", rating, f"actor/{c['actor']}")
+        b.edge(("capabilities", i), "OF_CAPABILITY", rating, f"capability/{c['capability']}")
+        for sid in src(c.get("sources")):
+            b.edge(("capabilities", i, "sources"), "CITES", rating, sid)
     for i, rec in enumerate(d.get("recommendations") or []):
         rid = f"rec/{aid.split('/', 1)[1]}/{rec['id']}"
         b.node(("recommendations", i), rid, name=rec["name"], description=rec.get("text"),
                timeframe=rec.get("timeframe"), priority=rec.get("priority"), status=rec["status"],
-               outcome=rec.get("outcome"))
+               outcome=rec.get("outcome"), outcome_code=rec.get("outcome_code"),
+               outcome_on=rec.get("outcome_on"))
+        if rec.get("outcome_code") and rec["status"] == "proposed":
+            b.problems.append(doc.problem(["recommendations", i, "outcome_code"],
+                                          "a proposed recommendation has no outcome yet"))
         b.edge(("recommendations", i), "MAKES", aid, rid, sources=src(rec.get("sources")))
         b.edge(("recommendations", i, "option"), "OF_OPTION", rid, f"option/{rec['option']}")
         b.edge(("recommendations", i, "addressee"), "ADDRESSED_TO", rid, f"actor/{rec['addressee']}")

@@ -123,6 +123,8 @@ def assessment_schema(model: Model | None = None) -> dict[str, Any]:
                            "priority": _prop(m, "Recommendation", "priority"),
                            "status": _prop(m, "Recommendation", "status"),
                            "outcome": _prop(m, "Recommendation", "outcome"),
+                           "outcome_code": _prop(m, "Recommendation", "outcome_code"),
+                           "outcome_on": _prop(m, "Recommendation", "outcome_on"),
                            "targets": targets, "builds": _IDS, **sources},
                           ["id", "option", "addressee", "name", "status"])
 

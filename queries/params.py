@@ -8,6 +8,8 @@ Example:
     datetime.date(2024, 7, 31)
     >>> Param("statuses", "list[str]").coerce("implemented, rejected")
     ['implemented', 'rejected']
+    >>> qualify("country", "rwa"), qualify("country", "country/RWA"), qualify("actor", "far")
+    ('country/RWA', 'country/RWA', 'actor/far')
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ontology.errors import AkgError
+from ontology.model import load_model
 
-__all__ = ["COERCE", "REQUIRED", "TYPES", "Param", "QueryParameterError"]
+__all__ = ["COERCE", "ID_PARAMETERS", "REQUIRED", "TYPES", "Param", "QueryParameterError", "qualify"]
 
 TYPES = ("str", "int", "float", "date", "bool", "list[str]")
 
@@ -28,6 +31,21 @@ class QueryParameterError(AkgError):
     """A named query got a parameter it does not take, lacks one, or got a value of the wrong type."""
 
     code = "invalid_parameter"
+
+
+# Parameters that name a node, and the class whose id prefix a bare value gets: the CLI and
+# the API take ``country=RWA`` as well as ``country=country/RWA``.
+ID_PARAMETERS = {"country": "Country", "actor": "Actor", "addressee": "Actor", "victim_group": "VictimGroup",
+                 "option": "ResponseOption", "region": "Region"}
+
+
+def qualify(name: str, value: Any) -> Any:
+    """A bare id of an id parameter with its class prefix (ISO3 codes upper-cased); else unchanged."""
+    cls = ID_PARAMETERS.get(name)
+    if cls is None or not isinstance(value, str) or not value or "/" in value:
+        return value
+    prefix = load_model().node_class(cls).id_prefix
+    return f"{prefix}/{value.upper() if cls == 'Country' else value}"
 
 
 class _Required:

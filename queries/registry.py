@@ -24,7 +24,7 @@ Example:
     >>> get("country_risk")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    ontology.errors.QueryNotFound: unknown query 'country_risk'; did you mean country_risk_profile, ...?
+    ontology.errors.QueryNotFound: unknown query 'country_risk'; did you mean ...country_risk_profile...?
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from typing import Any
 
 from graph.base import GraphStore, ReadResult
 from ontology.errors import AkgError, OntologyError, QueryNotFound
-from queries.params import COERCE, REQUIRED, TYPES, Param, QueryParameterError
+from queries.params import COERCE, REQUIRED, TYPES, Param, QueryParameterError, qualify
 from queries.safe import plain, strip
 
 __all__ = [
@@ -101,6 +101,9 @@ class NamedQuery:
     def bind(self, values: Mapping[str, Any]) -> dict[str, Any]:
         """Check and convert parameter values; defaults fill what is not given.
 
+        A bare id given to an id parameter gets its class prefix (``country=RWA`` is
+        ``country/RWA``, see :func:`queries.params.qualify`).
+
         Raises:
             QueryParameterError: an unknown or missing parameter, or a value of the wrong type.
         """
@@ -121,7 +124,7 @@ class NamedQuery:
                         {"parameter": p.name, "expected": p.type})
                 out[p.name] = p.default_value()
             else:
-                out[p.name] = p.coerce(value, self.name)
+                out[p.name] = qualify(p.name, p.coerce(value, self.name))
         return out
 
     @property
@@ -269,8 +272,12 @@ def _cypher_queries() -> dict[str, NamedQuery]:
 
 def catalogue() -> dict[str, NamedQuery]:
     """Every named query by name, sorted by name."""
+    import queries.analytics_queries  # noqa: F401 - registers country_brokers, _communities, _bridges
     import queries.builtin  # noqa: F401 - registers the Python queries
+    import queries.capabilities  # noqa: F401 - registers capability_gaps
     import queries.evidence  # noqa: F401 - registers response_evidence_for_country
+    import queries.lessons  # noqa: F401 - registers lessons_learnt
+    import queries.leverage  # noqa: F401 - registers leverage_chains
 
     merged = {**_cypher_queries(), **_PYTHON}
     clash = set(_cypher_queries()) & set(_PYTHON)

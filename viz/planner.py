@@ -1,9 +1,15 @@
-"""The response planner: present risk factors → response options by stage and category →
-stakeholders with leverage over each perpetrator; and the plan as a Markdown briefing.
+"""The response planner: the situation → options ordered for it (score terms, matched levers,
+lessons) → leverage chains over each perpetrator with their paths and sources; and the plan as
+a Markdown briefing.
+
+The ordering, matching and scores come from :func:`queries.planning.plan_responses` (see its
+docstring and docs/pages.md); the plan is made as of the country's latest published
+assessment, so the situation is the one that assessment faced.
 
 Example:
     >>> md = plan_markdown({"title": "Plan for <X>", "subject": "x", "as_of": None, "risks": [],
-    ...                     "stages": [], "perpetrators": [], "min_level": 2})
+    ...                     "options": [], "perpetrators": [], "min_level": 2, "situation": None,
+    ...                     "stage": ""})
     >>> md.splitlines()[0]
     '# Plan for <X>'
 """
@@ -11,16 +17,14 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from typing import Any
 
 from graph.base import GraphStore
 from queries import execute
-from queries.analytics import influence_over
-from queries.evidence import response_evidence
+from queries.planning import plan_responses
 from viz.dashboard import country_id
 from viz.subgraphs import UnknownNode
-from viz.vocab import categories, stages
+from viz.vocab import stages
 
 __all__ = ["plan", "plan_markdown"]
 
@@ -34,13 +38,13 @@ def _latest(store: GraphStore, country: str) -> dict[str, Any] | None:
     return found[0] if found else None
 
 
-def plan(store: GraphStore, *, country: str = "", victim_group: str = "", min_level: int = 2) -> dict[str, Any]:
+def plan(store: GraphStore, *, country: str = "", victim_group: str = "", min_level: int = 2,
+         stage: str = "") -> dict[str, Any]:
     """A response plan for a country, or for a victim group (through the countries it lives in).
 
     Raises:
         UnknownNode: the country or victim group does not exist.
     """
-    names = {r["actor"]: r["name"] for r in _rows(store, "actor_search")}
     threatening: set[str] | None = None
     if victim_group:
         threats = _rows(store, "victim_group_threats", victim_group=victim_group)
@@ -64,44 +68,28 @@ def plan(store: GraphStore, *, country: str = "", victim_group: str = "", min_le
     as_of = latest["date"] if latest else dt.date.today()
     profile = _rows(store, "country_risk_profile", country=country, as_of=as_of)
     risks = [r for r in profile if r["section"] == "risk-factor" and (r["level"] or 0) >= min_level]
-    risk_names = {r["item"]: r["name"] for r in profile if r["section"] == "risk-factor"}
-    options = _rows(store, "response_options_for_country", country=country, min_level=min_level, as_of=as_of) \
-        if latest else []
-    category_label = {c.code: c.label for c in categories()}
-    evidence = {e.option: e for e in response_evidence(store, country, as_of).options} if latest else {}
-    by_stage: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for o in options:
-        ev = evidence.get(o["option"])
-        found = {
-            "score": ev.score if ev else None,
-            "raising": [f"{f.name} ({'; '.join(f.evidence)})" if f.evidence else f.name
-                        for f in (ev.by_direction("greater") if ev else []) if f.status == "present"],
-            "lowering": [f"{f.name} ({'; '.join(f.evidence)})" if f.evidence else f.name
-                         for f in (ev.by_direction("lesser") if ev else []) if f.status == "present"],
-            "terms": [f"{t.value:+g}: {t.reason}" for t in (ev.explanation if ev else [])],
-        }
-        # RF2 before RF11: collect() order varies by backend
-        factors = sorted(o["risk_factors"], key=lambda r: (len(r), r))
-        for code in o["stages"] or ["?"]:
-            cat = category_label.get(o["category"], o["category"] or "Other")
-            by_stage[code][cat].append({**o, "risk_names": [risk_names.get(r, r) for r in factors],
-                                        "risk_codes": [r.rsplit("/", 1)[-1] for r in factors],
-                                        "evidence": found})
-    stage_list = [{"code": s.code, "label": s.label, "definition": s.definition,
-                   "categories": sorted(by_stage[s.code].items())} for s in stages() if s.code in by_stage]
+    planned = plan_responses(store, country, as_of=as_of, min_level=min_level, stage=stage) if latest else None
+    options = []
+    for rank, o in enumerate(planned["options"] if planned else [], 1):
+        options.append({**o.as_dict(), "rank": rank,
+                        "terms_text": [f"{t.value:+g} {t.kind}: {t.reason}" for t in o.terms]})
+    chains = planned["chains"] if planned else []
     perpetrators = []
     for p in _rows(store, "perpetrators_in_country", country=country, as_of=as_of):
         if threatening is not None and p["actor"] not in threatening:
             continue
-        chains = influence_over(store, p["actor"], max_steps=2)
-        backers = sorted(set(p["supporters"] + p["funders"] + p["arms_suppliers"] + p["commanders"]))
-        perpetrators.append({**p, "leverage": [{**c, "chain_names": [names.get(x, x) for x in c["chain"]]}
-                                               for c in chains],
-                             "backer_names": [names.get(b, b) for b in backers]})
-    title = f"Response plan: {subject}"
-    return {"title": title, "subject": subject, "country": country, "country_name": overview[0]["name"],
-            "victim_group": victim_group, "assessment": latest, "as_of": as_of if latest else None,
-            "risks": risks, "stages": stage_list, "perpetrators": perpetrators, "min_level": min_level}
+        perpetrators.append({**p, "chains": [c for c in chains if c["target"] == p["actor"]]})
+    stage_names = {s.code: s.label for s in stages()}
+    return {"title": f"Response plan: {subject}", "subject": subject, "country": country,
+            "country_name": overview[0]["name"], "victim_group": victim_group, "assessment": latest,
+            "as_of": as_of if latest else None, "risks": risks, "options": options,
+            "situation": planned["situation"] if planned else None, "order": planned["order"] if planned else "",
+            "perpetrators": perpetrators, "min_level": min_level, "stage": stage, "stage_names": stage_names}
+
+
+def _sources(chain: dict[str, Any]) -> str:
+    cited = [f"{s['title'] or s['id']}" for step in chain["steps"] for s in step["sources"]]
+    return "; ".join(dict.fromkeys(cited)) or "no source recorded"
 
 
 def plan_markdown(p: dict[str, Any]) -> str:
@@ -109,25 +97,29 @@ def plan_markdown(p: dict[str, Any]) -> str:
     out = [f"# {p['title']}", ""]
     if p.get("as_of"):
         out += [f"Based on the latest published assessment, {p['as_of']}.", ""]
+    sit = p.get("situation")
+    if sit:
+        out += [f"**Situation: {sit['kind']}.** " + " ".join(f"{r}." for r in sit["reasons"]), ""]
     out += [f"## Present risk factors (level {p['min_level']} or higher)", ""]
     out += [f"- **{r['name']}** — level {r['level']}, {r['trend'] or 'trend not given'}: {r['text'] or ''}".rstrip()
             for r in p["risks"]] or ["- none recorded"]
-    out += ["", "## Response options along the continuum of steps", ""]
-    for s in p["stages"]:
-        out += [f"### {s['label']}", ""]
-        for cat, options in s["categories"]:
-            out.append(f"- *{cat}*")
-            out += [f"  - {o['name']} (mitigates: {', '.join(o['risk_names'])})" for o in options]
-        out.append("")
-    if not p["stages"]:
-        out += ["No response options recorded for these risk factors.", ""]
-    out += ["## Stakeholders with leverage over each potential perpetrator", ""]
+    heading = "## Response options, ordered for the situation"
+    out += ["", heading + (f" (stage {p['stage']})" if p.get("stage") else ""), ""]
+    for o in p["options"]:
+        who = "; ".join(f"{s['name']} ({s['match']}: {s['chain']['path']})" for s in o["stakeholders"])
+        out.append(f"{o['rank']}. **{o['name']}** (mitigates: {', '.join(o['risk_factors'])}) — score "
+                   f"{o['score']:g}, tier {o['tier'] + 1} ({', '.join(o['stages'])}); {o['lessons']['summary']}")
+        if who:
+            out.append(f"   - who can pull it: {who}")
+        if o["tie"]:
+            out.append(f"   - {o['tie']}")
+    if not p["options"]:
+        out += ["No response options recorded for these risk factors."]
+    out += ["", "## Stakeholders with leverage over each potential perpetrator", ""]
     for perp in p["perpetrators"]:
         out.append(f"### {perp['name']}")
-        if perp["backer_names"]:
-            out.append(f"Backed by: {', '.join(perp['backer_names'])}")
-        out += [f"- {' → '.join(c['chain_names'])} (levers: {', '.join(x or 'unspecified' for x in c['levers'])})"
-                for c in perp["leverage"]] or ["- no leverage recorded"]
+        out += [f"- {c['path']} (strength {c['strength']:g}; sources: {_sources(c)})" for c in perp["chains"]] \
+            or ["- no leverage recorded"]
         out.append("")
     if not p["perpetrators"]:
         out += ["No potential perpetrators recorded.", ""]

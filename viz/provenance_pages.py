@@ -75,8 +75,8 @@ def _marks(numbers: list[int]) -> str:
 def briefing_markdown(md: str, p: Mapping[str, Any], prov: Mapping[str, Any]) -> str:
     """``md`` (from :func:`viz.planner.plan_markdown`) with footnotes, banner and attribution."""
     risks = {f"- **{r['name']}** — level": prov["risks"].get(r["item"], []) for r in p["risks"]}
-    options = {f"  - {o['name']} (mitigates:": prov["options"][o["option"]]
-               for s in p["stages"] for _, opts in s["categories"] for o in opts if o["option"] in prov["options"]}
+    options = {f"{o['rank']}. **{o['name']}**": prov["options"][o["option"]]
+               for o in p["options"] if o["option"] in prov["options"]}
     out: list[str] = []
     for line in md.rstrip("\n").split("\n"):
         refs = next((n for k, n in risks.items() if line.startswith(k)), None)

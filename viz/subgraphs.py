@@ -21,7 +21,8 @@ from graph.base import GraphStore
 from ontology.errors import AkgError, OntologyError
 from ontology.model import load_model
 from queries import execute
-from queries.analytics import country_graph, ego_graph, influence, to_graph
+from queries.analytics import country_graph, ego_graph, to_graph
+from queries.leverage import DEFAULT_HOPS, leverage_chains
 from viz.provenance import cite_graph
 from viz.style import CLUSTER, role_property
 
@@ -220,27 +221,33 @@ def paths_network(store: GraphStore, actor: str, victim_group: str, *, max_hops:
     return graph
 
 
-def leverage_network(store: GraphStore, perpetrator: str, *, max_steps: int = 2) -> nx.MultiDiGraph:
-    """Who has leverage over a perpetrator (chains of at most ``max_steps``), its backers and targets."""
-    if not _rows(store, "actor_search", actor=perpetrator):
+def leverage_network(store: GraphStore, perpetrator: str, *, max_steps: int = DEFAULT_HOPS) -> nx.MultiDiGraph:
+    """Every leverage chain over an actor (:mod:`queries.leverage`, at most ``max_steps`` hops).
+
+    Nodes are the actors on the chains; edges are the chains' steps (a membership step is
+    drawn from the member to the organisation, as recorded). ``graph.graph["chains"]`` counts
+    the chains and ``graph.graph["paths"]`` spells the strongest ones out; with none the graph
+    holds only the actor, and the view says so.
+    """
+    found = _rows(store, "actor_search", actor=perpetrator)
+    if not found:
         raise UnknownNode(f"no actor with id {perpetrator}", {"id": perpetrator})
-    ego = ego_graph(store, perpetrator, depth=max(1, min(max_steps, 3)))
-    lever = next((r.name for r in load_model().relationships.values() if "lever" in r.properties), "")
-    chains = influence(ego, perpetrator, max_steps=max_steps, relation=lever)
-    keep = {perpetrator} | {n for c in chains for n in c["chain"]}
+    chains = leverage_chains(store, [perpetrator], max_hops=max_steps)
     graph = nx.MultiDiGraph()
-    graph.add_node(perpetrator, **ego.nodes[perpetrator])
-    own = class_of(perpetrator)
-    for u, v, k, d in ego.edges(keys=True, data=True):
-        on_chain = k == lever and u in keep and v in keep
-        into = v == perpetrator and k != lever
-        targets = u == perpetrator and class_of(str(v)) != own
-        if on_chain or into or targets:
-            for n in (u, v):
-                graph.add_node(n, **ego.nodes[n])
-            graph.add_edge(u, v, key=k, **d)
+    graph.add_node(perpetrator, label=class_of(perpetrator), name=found[0]["name"] or perpetrator)
+    for chain in chains:
+        for s in chain.steps:
+            for node, name in ((s.source, s.source_name), (s.target, s.target_name)):
+                if node not in graph:
+                    graph.add_node(node, label=class_of(node), name=name)
+            attrs = {k: v for k, v in (("lever", s.lever), ("confidence", s.confidence),
+                                       ("sources", list(s.sources))) if v}
+            # a membership step runs from the organisation to its member; the relationship the other way
+            u, v = (s.target, s.source) if s.type == "MEMBER_OF" else (s.source, s.target)
+            if not graph.has_edge(u, v, key=s.type):
+                graph.add_edge(u, v, key=s.type, **attrs)
     describe_actors(store, graph)
-    describe_groups(store, graph)
     cite_graph(store, graph)
-    graph.graph.update(centre=perpetrator, chains=len(chains))
+    graph.graph.update(centre=perpetrator, chains=len(chains), max_steps=max_steps,
+                       paths=[f"{c.path} (strength {c.strength:g})" for c in chains[:5]])
     return graph

@@ -1,8 +1,10 @@
 // name: response_options_for_country
 // description: Response options that mitigate the risk factors found at or above a level by
 //   the latest published assessment of a country, ordered along the continuum of steps
-//   (stage_rank) and by category, each with the risk factors it addresses and the actors that
-//   have leverage over the country's potential perpetrators.
+//   (stage_rank) and by category, each with the risk factors it addresses and the actors with
+//   a direct HAS_LEVERAGE_OVER the country's potential perpetrators (chains through
+//   intermediaries, levers matched to options and the situation's order: leverage_chains and
+//   GET /api/v1/countries/{iso3}/responses).
 // users: planners
 // param country: str | country id
 // param min_level: int = 2 in 0..3 | lowest finding level that counts as present

@@ -21,7 +21,7 @@ AKG = [sys.executable, "-c", "from cli import main; main()"]
 
 
 def _akg(args: list[str], cwd: Path, db: Path, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "AKG_DB": str(db), "AKG_BUFFER_POOL_MB": "256", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "AKG_DB": str(db), "AKG_BUFFER_POOL_MB": "384", "PYTHONPATH": str(ROOT)}
     return subprocess.run([*AKG, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
 
 

@@ -182,6 +182,14 @@ CORPUS = {
     "lever-on-wrong-type": (TEXT.replace("type: SUPPORTS, to: qz-night-riders,", "type: SUPPORTS, to: qz-night-riders, "
                                          "lever: economic,"),
                             "relationships[0].lever: SUPPORTS does not take 'lever'"),
+    "lever-not-in-vocabulary": (TEXT.replace("lever: economic,", "lever: financial,"),
+                                ":77 relationships[2].lever: 'financial' is not one of diplomatic, economic, "
+                                "military, legal, informational"),
+    "outcome-on-proposed": (TEXT.replace("    status: proposed ", "    outcome_code: partly\n    status: proposed "),
+                            "outcome_code: a proposed recommendation has no outcome yet"),
+    "outcome-code-not-in-vocabulary": (TEXT.replace("    status: proposed ", "    outcome_code: great\n"
+                                                    "    status: adopted "),
+                                       "outcome_code: 'great' is not one of effective, partly, not-effective"),
     "duplicate-yaml-key": (TEXT.replace("status: published", "status: published\nstatus: draft"),
                            "status: duplicate key"),
     "empty-file": ("   \n", f"{NAME}: the file is empty"),

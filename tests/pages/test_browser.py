@@ -126,7 +126,7 @@ def test_explorer_search_and_hostile_name(driver: Any, base_url: str) -> None:
 def test_planner(driver: Any, base_url: str) -> None:
     load(driver, base_url + "/planner?country=RWA")
     body = text(driver)
-    for expected in ("Response plan: Rwanda", "Present risk factors", "by stage and category",
+    for expected in ("Response plan: Rwanda", "Situation:", "Present risk factors", "ordered for the situation",
                      "Stakeholders with leverage", "Export Markdown", "Print-ready briefing"):
         assert expected in body, expected
     assert_offline_and_clean(driver, base_url)
@@ -134,6 +134,52 @@ def test_planner(driver: Any, base_url: str) -> None:
     load(driver, base_url + "/planner/print?group=tutsi")
     assert "Response plan: Tutsi" in text(driver)
     assert_offline_and_clean(driver, base_url)
+
+
+PLANS = {
+    "BIH": ["North Atlantic Treaty Organization —leverage(military)→ Republika Srpska authorities —commands→ "
+            "Army of Republika Srpska", "Prosecutor v. Radislav Krstić, Trial Judgement"],
+    "MMR": ["Association of Southeast Asian Nations —leverage(diplomatic)→ Government of Myanmar —supports→ Tatmadaw",
+            "fact-finding mission on Myanmar"],
+    "RWA": ["Government of France —supports→ Rwandan Armed Forces —arms→ Interahamwe", "Leave None to Tell"],
+}
+
+
+@pytest.mark.parametrize("iso3", sorted(PLANS))
+def test_plans_show_leverage_chains_with_paths_and_sources(driver: Any, base_url: str, iso3: str) -> None:
+    load(driver, base_url + f"/planner?country={iso3}")
+    path, source = PLANS[iso3]
+    assert path in text(driver)
+    chain = next(li for li in driver.find_elements(By.CSS_SELECTOR, "ul.chains > li") if path in li.text)
+    chain.find_element(By.TAG_NAME, "summary").click()  # open "sources per hop"
+    assert source in chain.text
+    row = driver.find_elements(By.CSS_SELECTOR, "table.options tbody tr")[0]
+    row.find_element(By.TAG_NAME, "summary").click()  # the score's terms
+    assert "urgency:" in row.text and "score" in row.text
+    assert "used in" in text(driver) or "not recommended before" in text(driver)
+    assert_offline_and_clean(driver, base_url)
+    if iso3 == "BIH":
+        driver.execute_script("window.scrollTo(0, 0)")
+        screenshot(driver, "planner-chains", full=True)
+
+
+def test_planner_stage_filter(driver: Any, base_url: str) -> None:
+    load(driver, base_url + "/planner?country=MMR&stage=UP")
+    stages = [td.text for td in driver.find_elements(By.CSS_SELECTOR, "table.options tbody tr td:nth-child(3)")]
+    assert stages and all("UP" in s for s in stages)
+    assert_offline_and_clean(driver, base_url)
+
+
+def test_explorer_communities_and_brokers(driver: Any, base_url: str) -> None:
+    load(driver, base_url + "/explorer?actor=actor/vrs&depth=2")
+    WebDriverWait(driver, 20).until(lambda d: d.execute_script("return window.akgReady === true"))
+    driver.find_element(By.ID, "by-community").click()
+    driver.find_element(By.ID, "show-brokers").click()
+    box = driver.find_element(By.ID, "explorer-net")
+    assert int(box.get_attribute("data-communities") or 0) >= 2 and int(box.get_attribute("data-brokers") or 0) >= 1
+    assert "Brokers:" in driver.find_element(By.ID, "explorer-status").text
+    assert_offline_and_clean(driver, base_url)
+    screenshot(driver, "explorer-communities")
 
 
 def test_query_console(driver: Any, base_url: str) -> None:

@@ -138,7 +138,7 @@ def test_explorer_side_panel_shows_graded_sources(driver: Any, sourced: str) -> 
 
 def test_planner_numbers_its_citations_and_names_ushmm_only_where_it_scores(driver: Any, sourced: str) -> None:
     load(driver, sourced + "/planner?country=QZA")
-    refs = driver.find_elements(By.CSS_SELECTOR, "section.plan-step table sup.refs")
+    refs = driver.find_elements(By.CSS_SELECTOR, "section.plan-step table:not(.options) sup.refs")
     assert len(refs) == 2 and all(r.text == "[1]" for r in refs)  # both findings cite source 1
     ushmm = [e for e in driver.find_elements(By.XPATH, "//p[contains(., 'Source: USHMM Tools for Atrocity')]")]
     scored = driver.find_elements(By.XPATH, "//span[@class='badge' and starts-with(., 'score')]")

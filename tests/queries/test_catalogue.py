@@ -11,7 +11,7 @@ import pytest
 import queries
 from ontology.errors import OntologyError, QueryNotFound
 from ontology.model import load_model
-from queries import builtin, params, registry
+from queries import builtin, capabilities, lessons, leverage, params, planning, registry
 from queries.registry import (
     BACKENDS,
     CYPHER_DIR,
@@ -45,7 +45,9 @@ def cypher_texts() -> list[tuple[str, str]]:
     for q in catalogue().values():
         if q.function is None:
             out += [(f"{q.name}[{key}]", text) for key, text in q.texts.items()]
-    out += [(f"builtin.{n}", getattr(builtin, n)) for n in dir(builtin) if n.endswith("_CYPHER")]
+    for module in (builtin, capabilities, lessons, leverage, planning):
+        name = module.__name__.rsplit(".", 1)[-1]
+        out += [(f"{name}.{n}", getattr(module, n)) for n in dir(module) if n.endswith("_CYPHER")]
     return out
 
 

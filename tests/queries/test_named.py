@@ -160,29 +160,77 @@ def recommendations_by_addressee_status(s: GraphStore) -> None:
 
 def capability_gaps(s: GraphStore) -> None:
     rows = run(s, "capability_gaps", country=QZA)
-    assert sorted(pick(rows, "reason", "actor", "capability", "level")) == [
-        ("assessed-low", DONOR, "capability/early-warning-unit", 0),
-        ("assessed-low", REGIONAL_BODY, "capability/sanctions-regime", 1),
-        ("to-build", DONOR, "capability/early-warning-unit", 0),
-        ("to-build", REGIONAL_BODY, "capability/sanctions-regime", 1)]
+    assert sorted(pick(rows, "reason", "actor", "capability", "level", "rated_by")) == [
+        ("assessed-low", DONOR, "capability/early-warning-unit", 0, A2),
+        ("assessed-low", REGIONAL_BODY, "capability/sanctions-regime", 1, A1),
+        ("to-build", DONOR, "capability/early-warning-unit", 0, A2),
+        ("to-build", REGIONAL_BODY, "capability/sanctions-regime", 1, A1)]
     strict = run(s, "capability_gaps", country=QZA, max_level=0)
     assert sorted(pick(strict, "reason", "actor")) == [
         ("assessed-low", DONOR), ("to-build", DONOR), ("to-build", REGIONAL_BODY)]
-    assert pick(run(s, "capability_gaps", country=QZB), "reason", "actor", "capability") == [
-        ("assessed-low", REGIONAL_BODY, "capability/sanctions-regime")]
+    # QZB's only assessment is of June 2019: the regional body's sanctions regime was rated in
+    # January 2024 (QZA-2024-01), so it is no gap of QZB as of 2019 (the default date) ...
+    assert run(s, "capability_gaps", country=QZB) == []
+    # ... but is one as of 2025
+    assert pick(run(s, "capability_gaps", country=QZB, as_of=D(2025, 1, 1)), "reason", "actor", "capability",
+                "assessed_on") == [("assessed-low", REGIONAL_BODY, "capability/sanctions-regime", D(2024, 1, 31))]
+    # before QZA-2024-07 rated the donor, the donor's early-warning unit is no assessed gap
+    early = run(s, "capability_gaps", country=QZA, as_of=D(2024, 3, 1))
+    assert pick(early, "reason", "actor", "capability") == [
+        ("assessed-low", REGIONAL_BODY, "capability/sanctions-regime"),
+        ("to-build", REGIONAL_BODY, "capability/sanctions-regime")]
 
 
 def lessons_learnt(s: GraphStore) -> None:
     rows = run(s, "lessons_learnt", option="option/targeted-sanctions")
-    assert pick(rows, "recommendation", "status", "country") == [
-        ("rec/QZB-2019-06/r1", "implemented", QZB), ("rec/QZA-2024-01/r1", "proposed", QZA),
-        ("rec/QZA-2024-07/r1", "adopted", QZA), ("rec/QZA-2024-10/r1", "implemented", QZA)]
+    # QZA's r1 is stated by QZA-2024-01 and QZA-2024-07 (QZA-2024-10 is a draft): one case, latest status
+    assert pick(rows, "recommendation", "status", "country", "stated_in") == [
+        ("rec/QZB-2019-06/r1", "implemented", QZB, [QZB_ASSESSMENT]),
+        ("rec/QZA-2024-07/r1", "adopted", QZA, [A1, A2])]
+    assert rows[0]["option_summary"] == "used in 2 cases: 2 uncoded" and rows[0]["option_totals"] == {"uncoded": 2}
+    assert [h["status"] for h in rows[1]["history"]] == ["proposed", "adopted"]
     done = run(s, "lessons_learnt", option="option/targeted-sanctions", statuses=["implemented", "rejected"])
     assert pick(done, "recommendation", "outcome", "addressee") == [
-        ("rec/QZB-2019-06/r1", "Assets frozen in 2020; recruitment fell.", REGIONAL_BODY),
-        ("rec/QZA-2024-10/r1", "Assets of two commanders frozen; no attack reported since.", REGIONAL_BODY)]
+        ("rec/QZB-2019-06/r1", "Assets frozen in 2020; recruitment fell.", REGIONAL_BODY)]
     assert pick(run(s, "lessons_learnt", option="option/arms-embargo"), "recommendation", "status") == [
         ("rec/QZB-2019-06/r2", "rejected"), ("rec/QZA-2024-07/r2", "proposed")]
+    assert run(s, "lessons_learnt", option="option/targeted-sanctions", as_of=D(2019, 1, 1)) == []
+
+
+def leverage_chains(s: GraphStore) -> None:
+    rows = run(s, "leverage_chains", country=QZA)
+    assert rows[0]["path"] == "Government of Qaziria —commands→ Qaziria Armed Forces" and rows[0]["strength"] == 0.9
+    assert [r["strength"] for r in rows] == sorted((r["strength"] for r in rows), reverse=True)
+    three = [r for r in rows if r["hops"] == 3]
+    assert pick(three, "stakeholder", "target", "levers") == [(REGIONAL_BODY, MILITIA, ["economic"])]
+    assert three[0]["path"] == ("Test Regional Body —leverage(economic)→ Government of Qaziria —commands→ "
+                                "Qaziria Armed Forces —supports→ Night Riders")
+    assert three[0]["steps"][1]["sources"] == [{"id": "source/test-report-1", "title": "Test report"}]
+    one = run(s, "leverage_chains", actor=MILITIA, max_hops=1)
+    assert {r["hops"] for r in one} == {1} and len(one) == 3
+    with pytest.raises(QueryParameterError, match="max_hops"):
+        run(s, "leverage_chains", actor=MILITIA, max_hops=6)
+    with pytest.raises(QueryParameterError, match="exactly one"):
+        run(s, "leverage_chains")
+    with pytest.raises(QueryParameterError, match="no actor"):
+        run(s, "leverage_chains", actor="actor/nobody")
+
+
+def country_brokers(s: GraphStore) -> None:
+    # QZA's supporters (the government) tie straight to the perpetrators: nobody sits between
+    assert run(s, "country_brokers", country=QZA) == []
+
+
+def country_communities(s: GraphStore) -> None:
+    rows = run(s, "country_communities", country=QZA)
+    assert pick(rows, "id", "community") == [
+        (ARMY, 0), (DONOR, 0), (HILL, 0), (GOVERNMENT, 1), (REGIONAL_BODY, 1), (MILITIA, 2), (VALLEY, 2)]
+
+
+def country_bridges(s: GraphStore) -> None:
+    rows = run(s, "country_bridges", country=QZA)
+    assert pick(rows, "source", "target", "other_side") == [
+        (ARMY, DONOR, [DONOR]), (GOVERNMENT, REGIONAL_BODY, [REGIONAL_BODY])]
 
 
 def monitoring_cadence(s: GraphStore) -> None:
@@ -472,7 +520,7 @@ ANSWERS: dict[str, Callable[[GraphStore], None]] = {
         countries_ranked_by_risk, risk_watchlist, counts_by_label, schema_listing,
         indicator_evidence_from_events, country_network, country_overview, actor_search,
         assessment_list, victim_group_threats, response_evidence_for_country, alerts_list, alert_evidence,
-        country_signals, review_due]
+        country_signals, review_due, leverage_chains, country_brokers, country_communities, country_bridges]
 }
 
 

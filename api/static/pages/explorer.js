@@ -111,6 +111,40 @@
     AKG.renderLegend(legendBox, leg);
   }
 
+  /* Analytics: colour by community, highlight brokers (computed by the server for the first drawing) */
+  var meta = data.meta || {}, communityOf = meta.communities || {}, brokerScore = meta.brokers || {};
+  var palette = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7", "#999999"];
+  var original = {};
+  nodes.forEach(function (n) { original[n.id] = { color: n.color, borderWidth: n.borderWidth, size: n.size }; });
+  var byCommunity = document.getElementById("by-community");
+  var showBrokers = document.getElementById("show-brokers");
+  function applyAnalytics() {
+    nodes.update(nodes.get().map(function (n) {
+      var o = original[n.id] || { color: n.color, borderWidth: n.borderWidth, size: n.size };
+      var out = { id: n.id, color: o.color, borderWidth: o.borderWidth, size: o.size };
+      if (byCommunity.checked) {
+        var c = communityOf[n.id];
+        var colour = c === undefined ? "#dddddd" : palette[c % palette.length];
+        out.color = { background: colour, border: "#333", highlight: { background: colour, border: "#000" },
+                      hover: { background: colour, border: "#000" } };
+        out.group = undefined;
+      }
+      if (showBrokers.checked && brokerScore[n.id] !== undefined) {
+        out.borderWidth = 6; out.size = (o.size || 16) * 1.6;
+        out.color = Object.assign({}, typeof out.color === "object" ? out.color : {}, { border: "#000" });
+      }
+      return out;
+    }));
+    var groups = {}; Object.keys(communityOf).forEach(function (k) { groups[communityOf[k]] = 1; });
+    var brokers = Object.keys(brokerScore).map(function (k) { return (nodes.get(k) || {}).name || k; });
+    say((byCommunity.checked ? Object.keys(groups).length + " communities. " : "") +
+        (showBrokers.checked ? (brokers.length ? "Brokers: " + brokers.join(", ") + "." : "No broker: no node lies between others.") : ""));
+    box.setAttribute("data-communities", byCommunity.checked ? String(Object.keys(groups).length) : "");
+    box.setAttribute("data-brokers", showBrokers.checked ? String(brokers.length) : "");
+  }
+  byCommunity.addEventListener("change", applyAnalytics);
+  showBrokers.addEventListener("change", applyAnalytics);
+
   /* Filters */
   var typeBox = document.getElementById("type-filters");
   var minConf = document.getElementById("min-conf");
