@@ -97,8 +97,8 @@ def country_sources(store: GraphStore, country: str, assessment: str | None) -> 
     """Numbered sources of the country's assessments (the latest one's first) and its indicators."""
     bib = Bibliography()
     cited = statement_sources(store, assessment)
-    for ids in cited.values():
-        bib.cite(ids)
+    for key in sorted(cited):  # numbered in statement order, never in the order a backend returns rows
+        bib.cite(sorted(cited[key]))
     listed = assessment_sources(store, country)
     bib.cite(s["id"] for s in listed)
     by_id = {s["id"]: s for s in listed}
