@@ -9,7 +9,7 @@
 
 Example:
     >>> md = "# Plan\\n\\n## Present risk factors (level 2 or higher)\\n\\n- **Tensions** — level 2, rising: x\\n"
-    >>> p = {"risks": [{"item": "rf/RF9", "name": "Tensions"}], "stages": []}
+    >>> p = {"risks": [{"item": "rf/RF9", "name": "Tensions"}], "stages": [], "options": []}
     >>> prov = {"risks": {"rf/RF9": [1]}, "options": {}, "illustrative": False, "attribution": [], "datasets": [],
     ...         "sources": [{"number": 1, "grade": "B2", "title": "Report", "publisher": "Monitor",
     ...                      "date": None, "url": "https://example.org/r", "id": "source/r"}]}
