@@ -66,6 +66,27 @@ def _wipe_neo4j(store: GraphStore) -> None:
         store.delete_nodes(ids)
 
 
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """With ``-n`` (pytest-xdist, ``--dist loadgroup``), every test of the one Neo4j server runs in
+    one worker: they share its database, which each wipes. (Marked as each item is collected:
+    xdist reads the groups in its own ``pytest_collection_modifyitems``.)"""
+    if item.get_closest_marker("neo4j") is not None:
+        item.add_marker(pytest.mark.xdist_group("neo4j"))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Refuse to run when xdist did not put the Neo4j tests into their group (they would wipe
+    each other's data in two workers at once)."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    stray = [item.nodeid for item in items
+             if item.get_closest_marker("neo4j") is not None and not item.nodeid.endswith("@neo4j")]
+    if stray:
+        raise pytest.UsageError(f"--dist loadgroup did not group {len(stray)} Neo4j tests (first: {stray[0]}); "
+                                "this pytest-xdist does not work with this pytest (see pyproject.toml)")
+
+
 @pytest.fixture(params=backend_params())
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """An empty store with the schema created, on each backend."""
