@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from graph.base import WriteSummary
 from graph.bulk import Bulk, EdgeTable, arrow_type, switch_ids
 from graph.datasets import DatasetSwitch
-from graph.ladybug_write import LadybugWriter, one_result
+from graph.ladybug_write import LadybugWriter, one_result, rows_of
 from graph.schema import literal, quote
 from graph.upsert import plan_edges
 from ontology.errors import InvalidRecord
@@ -108,15 +108,21 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], sum
     summary.nodes_unchanged += old.num_rows - len(updates)
 
 
+def _stored_order(w: LadybugWriter, table: str, names: Iterable[str]) -> list[str]:
+    """The names in the stored table's column order (COPY matches columns by position; a property
+    the ontology gained later was added at the end of the table, not in the model's order)."""
+    stored = [str(r[1]) for r in rows_of(w.conn, f"CALL table_info({literal(table)}) RETURN *")]
+    wanted = list(names)
+    return [n for n in stored if n in wanted] + [n for n in wanted if n not in stored]
+
+
 def _complete(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
     """All columns of the node table, in table order, nulls where the load has none."""
     props = w.model.classes[label].properties
     cols = {"id": table.column("id")}
-    for name, prop in props.items():
-        if name == "id":
-            continue
+    for name in _stored_order(w, label, [n for n in props if n != "id"]):
         cols[name] = table.column(name) if name in table.column_names else \
-            pa.nulls(table.num_rows, arrow_type(prop))
+            pa.nulls(table.num_rows, arrow_type(props[name]))
     return pa.table(cols)
 
 
@@ -150,9 +156,9 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSum
         if fresh.num_rows >= w.copy_threshold and w.may_copy_edges(et.type):
             props = w.model.relationships[et.type].properties
             cols = {"from": fresh.column("from"), "to": fresh.column("to")}
-            for name, prop in props.items():
+            for name in _stored_order(w, et.type, props):
                 cols[name] = fresh.column(name) if name in fresh.column_names else \
-                    pa.nulls(fresh.num_rows, arrow_type(prop))
+                    pa.nulls(fresh.num_rows, arrow_type(props[name]))
             arrow_rows = pa.table(cols)  # noqa: F841 - COPY reads it by name
             w.copy_started = True
             w.conn.execute(f"COPY {quote(et.type)} FROM arrow_rows "

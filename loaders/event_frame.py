@@ -58,7 +58,7 @@ RETURN e.iso3 AS iso3, min(e.date) AS first, max(e.date) AS last, count(*) AS ev
 COUNTS_Q: Final = """
 MATCH (e:Event)
 WHERE e.iso3 IN $countries AND e.date >= $date_from AND e.date <= $date_to
-RETURN e.iso3 AS iso3, count(*) AS events
+RETURN e.iso3 AS iso3, e.date AS date, count(*) AS events
 """
 UNDATED_Q: Final = """
 MATCH (e:Event)
@@ -130,8 +130,15 @@ def read_events(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]
 
 
 def stored_counts(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]]) -> dict[str, int]:
-    """Stored events per country between the earliest and the latest day of the windows."""
-    return {str(r[0]): int(r[1]) for r in store.run_read(COUNTS_Q, _span(windows)).rows} if windows else {}
+    """Stored events per country between the two days of its own window."""
+    if not windows:
+        return {}
+    out: dict[str, int] = {}
+    for iso3, day, count in store.run_read(COUNTS_Q, _span(windows)).rows:
+        lo, hi = windows[str(iso3)]
+        if lo <= day <= hi:
+            out[str(iso3)] = out.get(str(iso3), 0) + int(count)
+    return out
 
 
 class Collector:
