@@ -123,6 +123,8 @@ class Bulk:
     edges: list[Edge] = field(default_factory=list)
     node_tables: dict[str, pa.Table] = field(default_factory=dict)
     edge_tables: list[EdgeTable] = field(default_factory=list)
+    # labels whose table rows the caller has checked are not stored yet (their look-up is skipped)
+    absent: frozenset[str] = frozenset()
 
     def records(self) -> tuple[list[Node], list[Edge]]:
         """Everything as plain records (for backends without a columnar path)."""

@@ -56,11 +56,12 @@ def _stored_table(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
         else table.slice(0, 0)
 
 
-def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], summary: WriteSummary) -> None:
+def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], summary: WriteSummary,
+           absent: bool = False) -> None:
     ids = table.column("id")
     if pc.count_distinct(ids).as_py() != table.num_rows:
         raise InvalidRecord(f"{label}: the same id appears twice in one chunk", {"id": ["duplicate"]})
-    stored = _stored_table(w, label, table)
+    stored = table.slice(0, 0) if absent else _stored_table(w, label, table)
     is_new = pc.invert(pc.is_in(ids, stored.column("id")))
     new = table.filter(is_new)
     if new.num_rows:
@@ -182,7 +183,7 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
         for chunk in chunks:
             summary.add(w.apply(chunk.nodes, chunk.edges, created))
             for label, table in chunk.node_tables.items():
-                _nodes(w, label, table, created, summary)
+                _nodes(w, label, table, created, summary, label in chunk.absent)
             for et in chunk.edge_tables:
                 _edges(w, et, created, summary)
             if switch is not None:

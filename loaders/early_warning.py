@@ -176,16 +176,13 @@ def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | 
     drafts = evaluate_series(monthly, coded, {k: (series.month_start(v[0]), v[1]) for k, v in windows.items()},
                              {k: v[0] for k, v in known.items()}, limits.__getitem__, named)
     bulk, fresh, dropped = _alert_bulk(store, drafts, windows, today)
-    changed, stale = series.changes(store, points, {k: (v.months, v.weeks) for k, v in spans.items()})
-    if len(changed):
-        written = series.to_bulk(changed)
-        bulk.node_tables["SeriesPoint"] = written.node_tables["SeriesPoint"]
-        bulk.edge_tables.extend(written.edge_tables)
-    store.write_bulk([bulk])
+    added, changed, stale = series.changes(store, points, {k: (v.months, v.weeks) for k, v in spans.items()})
+    chunks = [bulk] + [series.to_bulk(p, absent=p is added) for p in (added, changed) if len(p)]
+    store.write_bulk(chunks)
     if stale or dropped:
         store.delete_nodes(stale + dropped)
     summary.points, summary.points_deleted = len(points), len(stale)
-    summary.points_written = len(changed)
+    summary.points_written = len(added) + len(changed)
     summary.alerts, summary.alerts_new, summary.alerts_deleted = len(drafts), fresh, len(dropped)
     for d in drafts:
         summary.by_kind[d.kind] = summary.by_kind.get(d.kind, 0) + 1
@@ -229,17 +226,18 @@ def _frames(store: GraphStore, reach: Mapping[str, tuple[dt.date, dt.date]],
     from the store (column-wise)."""
     if loaded is None or loaded.events.empty:
         return read_slices(store, reach)
-    mine = within(loaded, reach)
+    mine = within(loaded, reach, links=False)
     have = mine.events.groupby("iso3").size().to_dict()
     stored = stored_counts(store, reach)
     complete = {k for k in reach if stored.get(k, 0) == have.get(k, 0)}
     rest = {k: v for k, v in reach.items() if k not in complete}
+    if not rest:
+        return mine
     keep = mine.events["iso3"].isin(complete)
     events = mine.events[keep]
-    parts = [EventFrames(events, *(of_events(f, events["id"]) for f in (mine.actors, mine.groups, mine.indicators)))]
-    if rest:
-        parts.append(read_slices(store, rest))
-    out = EventFrames.concat(parts) if len(parts) > 1 else parts[0]
+    out = EventFrames.concat([EventFrames(events, *(of_events(f, events["id"])
+                                                     for f in (mine.actors, mine.groups, mine.indicators))),
+                              read_slices(store, rest)])
     out.events["date"] = pd.to_datetime(out.events["date"])
     return out
 

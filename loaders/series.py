@@ -109,9 +109,13 @@ def point_ids(points: pd.DataFrame) -> pd.Series:
     return pd.Series(joined.to_numpy(zero_copy_only=False), index=points.index, dtype=object)
 
 
-def to_bulk(points: pd.DataFrame) -> Bulk:
-    """The points as one Arrow node table, and their SERIES_OF links to their countries."""
-    ids = pa.array(point_ids(points).to_numpy(dtype=object), pa.string())
+def to_bulk(points: pd.DataFrame, absent: bool = False) -> Bulk:
+    """The points as one Arrow node table, and their SERIES_OF links to their countries.
+
+    ``absent``: the caller has checked that none of the points is stored yet (see :func:`changes`).
+    """
+    given = points["id"] if "id" in points.columns else point_ids(points)
+    ids = pa.array(given.to_numpy(dtype=object), pa.string())
     columns: dict[str, pa.Array] = {"id": ids}
     for name in POINT_COLUMNS:
         if name == "period_start":
@@ -123,7 +127,8 @@ def to_bulk(points: pd.DataFrame) -> Bulk:
             columns[name] = pa.array(points[name].to_numpy(dtype=object), pa.string())
     countries = pc.binary_join_element_wise("country", columns["iso3"], "/")
     return Bulk(node_tables={"SeriesPoint": node_table("SeriesPoint", columns)},
-                edge_tables=[edge_table("SERIES_OF", "SeriesPoint", "Country", {"from": ids, "to": countries})])
+                edge_tables=[edge_table("SERIES_OF", "SeriesPoint", "Country", {"from": ids, "to": countries})],
+                absent=frozenset({"SeriesPoint"}) if absent else frozenset())
 
 
 STORED_Q = """
@@ -136,16 +141,18 @@ RETURN s.id AS id, s.iso3 AS iso3, s.granularity AS granularity, s.period_start 
 """
 
 
-def changes(store: GraphStore, points: pd.DataFrame,
-            spans: Mapping[str, tuple[tuple[int, int], tuple[int, int]]]) -> tuple[pd.DataFrame, list[str]]:
-    """Which of the recomputed points to write, and which stored ones to delete.
+def changes(store: GraphStore, points: pd.DataFrame, spans: Mapping[str, tuple[tuple[int, int], tuple[int, int]]],
+            ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Which recomputed points are new, which changed, and which stored points to delete.
 
     ``spans[iso3]`` = the recomputed (first, last) month numbers and week Mondays (day numbers).
-    A point is written when it is new or one of its counts changed; a stored point of the
-    recomputed periods that the computation no longer has is deleted.
+    The points come back with their ``id``; a point none of whose counts changed is left out; a
+    stored point of the recomputed periods that the computation no longer has is deleted.
     """
+    points = points.assign(id=point_ids(points).to_numpy(dtype=object)) if len(points) else \
+        points.assign(id=pd.Series([], dtype=object))
     if not spans:
-        return points, []
+        return points, points.iloc[0:0], []
     epoch = dt.date(1970, 1, 1)
     lows = [dt.date(v[0][0] // 12, v[0][0] % 12 + 1, 1) for v in spans.values()] + \
         [epoch + dt.timedelta(days=v[1][0]) for v in spans.values()]
@@ -161,22 +168,21 @@ def changes(store: GraphStore, points: pd.DataFrame,
         m_lo, m_hi, w_lo, w_hi = (np.asarray([spans[str(c)][i][j] for c in iso3], dtype=np.int64)
                                   for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
         weekly = stored["granularity"].to_numpy(dtype=object) == "week"
-        inside = np.where(weekly, (day >= w_lo) & (day <= w_hi), (month >= m_lo) & (month <= m_hi))
-        stored = stored[inside]
-    ids = point_ids(points) if len(points) else pd.Series([], dtype=object)
+        stored = stored[np.where(weekly, (day >= w_lo) & (day <= w_hi), (month >= m_lo) & (month <= m_hi))]
     if not len(stored):
-        return points, []
+        return points, points.iloc[0:0], []
     counts = [c for c in POINT_COLUMNS if c.endswith("_count")]
-    old = stored.set_index("id")[counts]
-    mine = points[counts].set_index(pd.Index(ids.to_numpy(dtype=object)))
-    known = mine.index.isin(old.index)
-    same = np.zeros(len(mine), dtype=bool)
+    old = stored.set_index(pd.Index(stored["id"].to_numpy(dtype=object)))[counts]
+    mine = pd.Index(points["id"].to_numpy(dtype=object))
+    known = mine.isin(old.index)
+    same = np.zeros(len(points), dtype=bool)
     if known.any():
-        before = old.reindex(mine.index[known])
+        before = old.reindex(mine[known])
         equal = np.ones(int(known.sum()), dtype=bool)
         for c in counts:
             equal &= (pd.to_numeric(before[c]).to_numpy(dtype=float, na_value=np.nan)
-                      == mine.loc[known, c].to_numpy(dtype=float))
+                      == points.loc[known, c].to_numpy(dtype=float))
         same[np.flatnonzero(known)] = equal
-    stale = old.index[~old.index.isin(mine.index)]
-    return points[~same].reset_index(drop=True), [str(i) for i in stale]
+    stale = old.index[~old.index.isin(mine)]
+    return (points[~known].reset_index(drop=True), points[known & ~same].reset_index(drop=True),
+            [str(i) for i in stale])
