@@ -127,13 +127,16 @@ def _complete(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
     return pa.table(cols)
 
 
-def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSummary) -> None:
+def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSummary,
+           absent: frozenset[str] = frozenset()) -> None:
     # every row's links are checked, also those of unchanged rows: a row whose own columns did not
     # change can still name another actor or group (its links come from other columns)
     table = et.table
     if not table.num_rows:
         return
-    src_new = _member(table.column("from"), created)
+    # rows starting at a label of the chunk's ``absent`` start at nodes the chunk has just created
+    src_new = pa.chunked_array([pa.array([True] * table.num_rows)]) if et.source_label in absent else \
+        _member(table.column("from"), created)
     dst_new = _member(table.column("to"), created)
     ends: dict[str, set[str]] = defaultdict(set)
     ends[et.source_label].update(table.filter(pc.invert(src_new)).column("from").to_pylist())
@@ -185,7 +188,7 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
             for label, table in chunk.node_tables.items():
                 _nodes(w, label, table, created, summary, label in chunk.absent)
             for et in chunk.edge_tables:
-                _edges(w, et, created, summary)
+                _edges(w, et, created, summary, chunk.absent)
             if switch is not None:
                 written.extend(switch_ids(chunk, switch.label))
         if switch is not None:

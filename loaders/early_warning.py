@@ -44,6 +44,10 @@ MATCH (a:Alert)
 WHERE a.iso3 IN $countries AND a.period_start >= $date_from AND a.period_start <= $date_to
 RETURN a.id AS id, a.alert_status AS status, a.status_reason AS reason, a.status_changed AS changed
 """
+REGIONS_Q = """
+MATCH (c:Country)-[:IN_REGION]->(r:Region)
+RETURN c.id AS country, r.id AS region
+"""
 BASELINE_Q = """
 MATCH (s:SeriesPoint)
 WHERE s.iso3 IN $countries AND s.granularity = 'month' AND s.period_start >= $date_from
@@ -159,7 +163,9 @@ def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | 
     summary = Refresh(countries=len(windows), undated_events=undated(store))
     if not windows:
         return summary
-    limits = {iso3: thresholds.for_country(iso3) for iso3 in windows}
+    regions = _regions(store)
+    limits = {iso3: thresholds.for_country(iso3, None if regions is None else regions.get(iso3, ""))
+              for iso3 in windows}
     spans = {iso3: _Span(first, last, int(max(limits[iso3]["window_months"], 1)),
                          int(limits[iso3]["baseline_months"])) for iso3, (first, last) in windows.items()}
     frames = _frames(store, {k: v.read for k, v in spans.items()}, loaded)
@@ -187,6 +193,12 @@ def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | 
     for d in drafts:
         summary.by_kind[d.kind] = summary.by_kind.get(d.kind, 0) + 1
     return summary
+
+
+def _regions(store: GraphStore) -> dict[str, str] | None:
+    """Each country's monitored region as the store holds the vocabularies (None: not loaded, ask them)."""
+    rows = store.run_read(REGIONS_Q).rows
+    return {str(c).split("/", 1)[1]: str(r).split("/", 1)[1] for c, r in rows} if rows else None
 
 
 def _inside(coded: Slices, rows: pd.DataFrame, spans: Mapping[str, tuple[int, int]]) -> pd.DataFrame:

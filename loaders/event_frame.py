@@ -22,6 +22,7 @@ import pandas as pd
 
 from graph.base import GraphStore
 from graph.bulk import Bulk
+from graph.columns import read_table
 
 __all__ = ["EVENT_COLUMNS", "Collector", "EventFrames", "first_dates", "of_events", "read_events", "stored_counts",
            "inside", "undated", "within"]
@@ -153,12 +154,11 @@ def stored_counts(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.dat
     """Stored events per country between the two days of its own window."""
     if not windows:
         return {}
-    out: dict[str, int] = {}
-    for iso3, day, count in store.run_read(COUNTS_Q, _span(windows)).rows:
-        lo, hi = windows[str(iso3)]
-        if lo <= day <= hi:
-            out[str(iso3)] = out.get(str(iso3), 0) + int(count)
-    return out
+    days = read_table(store, COUNTS_Q, _span(windows)).to_pandas()
+    if not len(days):
+        return {}
+    days = days[inside(days, windows)]
+    return {str(k): int(v) for k, v in days.groupby("iso3")["events"].sum().items()}
 
 
 class Collector:
