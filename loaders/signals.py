@@ -95,6 +95,17 @@ def _date(ym: int, end: bool = False) -> dt.date:
     return (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date() if end else first
 
 
+def _pair_codes(first: pd.Series, second: pd.Series) -> tuple[Ints, npt.NDArray[np.object_],
+                                                              npt.NDArray[np.object_]]:
+    """Codes of the distinct (first, second) pairs, and the pairs' two columns."""
+    a, a_values = pd.factorize(first)
+    b, b_values = pd.factorize(second)
+    codes, pairs = pd.factorize(a.astype(np.int64) * max(len(b_values), 1) + b)
+    width = max(len(b_values), 1)
+    return (codes.astype(np.int64), np.asarray(a_values, dtype=object)[pairs // width],
+            np.asarray(b_values, dtype=object)[pairs % width])
+
+
 @dataclass
 class Monthly:
     """Monthly series points of some countries, one row per country, month and slice (absent: zero).
@@ -128,29 +139,24 @@ class Monthly:
     def of_points(points: pd.DataFrame) -> Monthly:
         """From named points (columns iso3, period_start as a date or ISO text, dimension, slice,
         event_count, civilian_event_count, political_violence_count)."""
-        pairs = pd.MultiIndex.from_arrays([points["dimension"].to_numpy(dtype=object),
-                                           points["slice"].to_numpy(dtype=object)])
-        codes, uniques = pd.factorize(pairs)
+        codes, dims, names = _pair_codes(points["dimension"], points["slice"])
         start = pd.to_datetime(points["period_start"]).to_numpy().astype("datetime64[M]").astype(np.int64)
         events, civilian, violent = (pd.to_numeric(points[c]).fillna(0).to_numpy().astype(np.int64)
                                      for c in ("event_count", "civilian_event_count", "political_violence_count"))
         return Monthly(points["iso3"].to_numpy(dtype=object), start + 1970 * 12, codes.astype(np.int64),
-                       events, civilian, violent, np.asarray([u[0] for u in uniques], dtype=object),
-                       np.asarray([u[1] for u in uniques], dtype=object))
+                       events, civilian, violent, dims, names)
 
     @staticmethod
     def concat(parts: list[Monthly]) -> Monthly:
         """One set of points from several (their months must not overlap), on one slice numbering."""
         dims = np.concatenate([p.key_dimension for p in parts])
         names = np.concatenate([p.key_slice for p in parts])
-        codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([dims, names]))
+        codes, dims, names = _pair_codes(pd.Series(dims, dtype=object), pd.Series(names, dtype=object))
         offsets = np.cumsum([0] + [len(p.key_dimension) for p in parts])
         return Monthly(np.concatenate([p.iso3 for p in parts]), np.concatenate([p.ym for p in parts]),
                        np.concatenate([codes[offsets[i] + p.key] for i, p in enumerate(parts)]).astype(np.int64),
                        np.concatenate([p.events for p in parts]), np.concatenate([p.civilian for p in parts]),
-                       np.concatenate([p.violent for p in parts]),
-                       np.asarray([u[0] for u in uniques], dtype=object),
-                       np.asarray([u[1] for u in uniques], dtype=object))
+                       np.concatenate([p.violent for p in parts]), dims, names)
 
 
 def evaluate(frames: EventFrames, months: Mapping[str, tuple[dt.date, dt.date]],
@@ -173,6 +179,8 @@ def evaluate_series(monthly: Monthly, window: Slices, months: Mapping[str, tuple
     events_of = _groups(window.iso3[window.country])
     slice_rows = _groups(window.country[window.row_event])
     window_codes = {str(c): i for i, c in enumerate(window.iso3)}
+    slice_codes = {(str(d), str(s)): k for k, (d, s) in enumerate(zip(window.key_dimension, window.key_slice,
+                                                                      strict=True))}
     for iso3, (first, last) in sorted(months.items()):
         if iso3 not in first_event or iso3 not in rows_of:
             continue
@@ -180,7 +188,7 @@ def evaluate_series(monthly: Monthly, window: Slices, months: Mapping[str, tuple
         mine: Ints = rows_of[iso3]
         mine = mine[monthly.ym[mine] <= _ym(last)]
         country = _Country(iso3, monthly, mine, _Evidence(window, events_of.get(iso3, np.zeros(0, np.int64)),
-                                                          slice_rows.get(code, np.zeros(0, np.int64))),
+                                                          slice_rows.get(code, np.zeros(0, np.int64)), slice_codes),
                            _ym(first_event[iso3]), limits_of(iso3), named_groups.get(iso3, set()))
         out += country.alerts(_ym(first), _ym(last))
     return out
@@ -218,12 +226,11 @@ class _Evidence:
     """The events of one country's evaluated periods: which are in a slice in some months, which
     count as evidence (most civilian deaths, then fatalities, then id), which had mass fatalities."""
 
-    def __init__(self, window: Slices, events: Ints, rows: Ints) -> None:
+    def __init__(self, window: Slices, events: Ints, rows: Ints, codes: Mapping[tuple[str, str], int]) -> None:
         self.w, self.events = window, events
         self.row_event, self.row_key = window.row_event[rows], window.row_key[rows]
         self.row_ym = window.ym[self.row_event]
-        self.code = {(str(d), str(s)): k for k, (d, s) in enumerate(zip(window.key_dimension, window.key_slice,
-                                                                         strict=True))}
+        self.code = codes
 
     def positions(self, dimension: str, key: str, lo: int, hi: int, violent: bool = False) -> Ints:
         """Events of the slice in months lo..hi (month numbers), only political violence if asked."""
