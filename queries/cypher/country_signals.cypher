@@ -2,7 +2,7 @@
 // description: A country's stored event series: per period (month or week) the number of events,
 //   fatalities, civilian-targeting events, civilian deaths and political-violence events, overall
 //   or per admin-1 area, perpetrator, targeted group, event category or Framework indicator (read
-//   from the country through SERIES_OF, not by scanning every point).
+//   from the country through SERIES_OF, then filtered: not by scanning every point).
 // users: analysts, researchers
 // param country: str | country id, e.g. country/SYR
 // param granularity: str = month | month or week
@@ -13,6 +13,7 @@
 // returns: period_start, dimension, slice, events, fatalities, civilian_events, civilian_deaths, political_violence_events
 // example: country=country/QZA dimension=category slice=civilian-targeting
 MATCH (:Country {id: $country})<-[:SERIES_OF]-(s:SeriesPoint)
+WITH s
 WHERE s.granularity = $granularity AND s.dimension = $dimension
   AND ($slice = '' OR s.slice = $slice)
   AND s.period_start >= $date_from AND s.period_start <= $date_to
