@@ -162,7 +162,11 @@ class Slices:
         p = period[rows_e]
         lo, span, keys = int(p.min()), int(p.max() - p.min() + 1), len(self.key_dimension)
         group = (self.country[rows_e] * span + (p - lo)) * keys + rows_k
-        codes, uniques = pd.factorize(group, sort=True)
+        codes, uniques = pd.factorize(group)  # hash, then order the few distinct groups
+        order = np.argsort(uniques, kind="stable")
+        rank = np.empty(len(order), np.int64)
+        rank[order] = np.arange(len(order))
+        codes, uniques = rank[codes], uniques[order]
         size = len(uniques)
 
         def total(values: npt.NDArray[np.generic]) -> Ints:

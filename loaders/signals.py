@@ -29,6 +29,7 @@ extra event or area (capped at 0.6).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import math
@@ -91,8 +92,8 @@ def _ym(day: dt.date) -> int:
 
 
 def _date(ym: int, end: bool = False) -> dt.date:
-    first = dt.date(ym // 12, ym % 12 + 1, 1)
-    return (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date() if end else first
+    year, month = ym // 12, ym % 12 + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
 
 
 def _pair_codes(first: pd.Series, second: pd.Series) -> tuple[Ints, npt.NDArray[np.object_],
@@ -231,6 +232,7 @@ class _Evidence:
         self.row_event, self.row_key = window.row_event[rows], window.row_key[rows]
         self.row_ym = window.ym[self.row_event]
         self.code = codes
+        self._mass: tuple[float, dict[Any, Ints], Ints] | None = None
 
     def positions(self, dimension: str, key: str, lo: int, hi: int, violent: bool = False) -> Ints:
         """Events of the slice in months lo..hi (month numbers), only political violence if asked."""
@@ -250,8 +252,11 @@ class _Evidence:
 
     def mass(self, ym: int, limit: float) -> Ints:
         """Events of the month with at least ``limit`` civilian deaths, in input order."""
-        mine: Ints = self.events[self.w.ym[self.events] == ym]
-        return mine[self.w.civilian_deaths[mine] >= limit]
+        if self._mass is None or self._mass[0] != limit:
+            heavy = self.events[self.w.civilian_deaths[self.events] >= limit]
+            self._mass = (limit, _groups(self.w.ym[heavy]), heavy)
+        at = self._mass[1].get(ym)
+        return self._mass[2][at] if at is not None else np.zeros(0, np.int64)
 
     def id_of(self, position: int) -> str:
         return str(self.w.ids[position].as_py())
