@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from pydantic import BaseModel, Field
 
-__all__ = ["Chain", "ChainStep", "LessonSummary", "MatchedStakeholder", "Situation", "SourceRef"]
+__all__ = ["Chain", "ChainStep", "LessonSummary", "MatchedStakeholder", "OpenAlert", "Situation", "SourceRef"]
 
 
 class SourceRef(BaseModel):
@@ -48,6 +50,18 @@ class MatchedStakeholder(BaseModel):
     chain: Chain = Field(description="The stakeholder's strongest chain with a matching lever")
 
 
+class OpenAlert(BaseModel):
+    alert: str
+    kind: str
+    period_start: dt.date
+    period_end: dt.date | None
+    dimension: str | None
+    slice: str | None
+    strength: float | None
+    status: str
+    explanation: str | None
+
+
 class Situation(BaseModel):
     kind: str = Field(description="ongoing, acute or latent")
     assessment: str | None
@@ -55,6 +69,10 @@ class Situation(BaseModel):
     events: int = Field(description="Atrocity events in the window")
     reasons: list[str]
     first: list[str] = Field(description="Stages that come first in this situation")
+    alerts: list[OpenAlert] = Field(default_factory=list,
+                                    description="The country's open early-warning alerts (new or escalated) of the "
+                                                "last 90 days, strongest first")
+    alert_pressure: float = Field(0.0, description="Sum of the open alerts' strengths, escalated ones counted twice")
 
 
 class LessonSummary(BaseModel):

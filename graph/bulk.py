@@ -123,6 +123,9 @@ class Bulk:
     edges: list[Edge] = field(default_factory=list)
     node_tables: dict[str, pa.Table] = field(default_factory=dict)
     edge_tables: list[EdgeTable] = field(default_factory=list)
+    # labels whose node-table rows the caller has checked are not stored yet (their look-up is
+    # skipped); the chunk's relationship rows starting at such a label start at those rows
+    absent: frozenset[str] = frozenset()
 
     def records(self) -> tuple[list[Node], list[Edge]]:
         """Everything as plain records (for backends without a columnar path)."""

@@ -19,7 +19,7 @@ import pyarrow.compute as pc
 from graph.base import WriteSummary
 from graph.bulk import Bulk, EdgeTable, arrow_type, switch_ids
 from graph.datasets import DatasetSwitch
-from graph.ladybug_write import LadybugWriter, one_result
+from graph.ladybug_write import LadybugWriter, one_result, rows_of
 from graph.schema import literal, quote
 from graph.upsert import plan_edges
 from ontology.errors import InvalidRecord
@@ -56,11 +56,12 @@ def _stored_table(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
         else table.slice(0, 0)
 
 
-def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], summary: WriteSummary) -> None:
+def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], summary: WriteSummary,
+           absent: bool = False) -> None:
     ids = table.column("id")
     if pc.count_distinct(ids).as_py() != table.num_rows:
         raise InvalidRecord(f"{label}: the same id appears twice in one chunk", {"id": ["duplicate"]})
-    stored = _stored_table(w, label, table)
+    stored = table.slice(0, 0) if absent else _stored_table(w, label, table)
     is_new = pc.invert(pc.is_in(ids, stored.column("id")))
     new = table.filter(is_new)
     if new.num_rows:
@@ -108,25 +109,34 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], sum
     summary.nodes_unchanged += old.num_rows - len(updates)
 
 
+def _stored_order(w: LadybugWriter, table: str, names: Iterable[str]) -> list[str]:
+    """The names in the stored table's column order (COPY matches columns by position; a property
+    the ontology gained later was added at the end of the table, not in the model's order)."""
+    stored = [str(r[1]) for r in rows_of(w.conn, f"CALL table_info({literal(table)}) RETURN *")]
+    wanted = list(names)
+    return [n for n in stored if n in wanted] + [n for n in wanted if n not in stored]
+
+
 def _complete(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
     """All columns of the node table, in table order, nulls where the load has none."""
     props = w.model.classes[label].properties
     cols = {"id": table.column("id")}
-    for name, prop in props.items():
-        if name == "id":
-            continue
+    for name in _stored_order(w, label, [n for n in props if n != "id"]):
         cols[name] = table.column(name) if name in table.column_names else \
-            pa.nulls(table.num_rows, arrow_type(prop))
+            pa.nulls(table.num_rows, arrow_type(props[name]))
     return pa.table(cols)
 
 
-def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSummary) -> None:
+def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSummary,
+           absent: frozenset[str] = frozenset()) -> None:
     # every row's links are checked, also those of unchanged rows: a row whose own columns did not
     # change can still name another actor or group (its links come from other columns)
     table = et.table
     if not table.num_rows:
         return
-    src_new = _member(table.column("from"), created)
+    # rows starting at a label of the chunk's ``absent`` start at nodes the chunk has just created
+    src_new = pa.chunked_array([pa.array([True] * table.num_rows)]) if et.source_label in absent else \
+        _member(table.column("from"), created)
     dst_new = _member(table.column("to"), created)
     ends: dict[str, set[str]] = defaultdict(set)
     ends[et.source_label].update(table.filter(pc.invert(src_new)).column("from").to_pylist())
@@ -150,9 +160,9 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSum
         if fresh.num_rows >= w.copy_threshold and w.may_copy_edges(et.type):
             props = w.model.relationships[et.type].properties
             cols = {"from": fresh.column("from"), "to": fresh.column("to")}
-            for name, prop in props.items():
+            for name in _stored_order(w, et.type, props):
                 cols[name] = fresh.column(name) if name in fresh.column_names else \
-                    pa.nulls(fresh.num_rows, arrow_type(prop))
+                    pa.nulls(fresh.num_rows, arrow_type(props[name]))
             arrow_rows = pa.table(cols)  # noqa: F841 - COPY reads it by name
             w.copy_started = True
             w.conn.execute(f"COPY {quote(et.type)} FROM arrow_rows "
@@ -176,9 +186,9 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
         for chunk in chunks:
             summary.add(w.apply(chunk.nodes, chunk.edges, created))
             for label, table in chunk.node_tables.items():
-                _nodes(w, label, table, created, summary)
+                _nodes(w, label, table, created, summary, label in chunk.absent)
             for et in chunk.edge_tables:
-                _edges(w, et, created, summary)
+                _edges(w, et, created, summary, chunk.absent)
             if switch is not None:
                 written.extend(switch_ids(chunk, switch.label))
         if switch is not None:

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import ladybug
+import pyarrow as pa
 
 from graph.base import ReadResult, Stats, WriteSummary
 from graph.bulk import Bulk
@@ -289,6 +290,22 @@ class LadybugStore:
         finally:
             conn.set_query_timeout(0)
         return ReadResult(columns, self._plain(conn, rows), truncated)
+
+    def read_arrow(self, cypher: str, params: Mapping[str, Any] | None = None) -> pa.Table:
+        """Run a read-only query returning plain values and give its result as one Arrow table."""
+        self._check_usable()
+        conn = self._conn()
+        self._execute(conn, "BEGIN TRANSACTION READ ONLY")
+        try:
+            result = self._execute(conn, cypher, params)
+            columns = list(result.get_column_names())
+            table = result.get_as_arrow()
+        finally:
+            try:
+                conn.execute("COMMIT")
+            except RuntimeError:
+                pass  # Ladybug already closed the transaction after an error
+        return table.rename_columns(columns) if table.num_columns == len(columns) else table
 
     def _table_names(self, conn: ladybug.Connection) -> dict[int, str]:
         if self._tables is None:

@@ -16,14 +16,17 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from graph.base import GraphStore
 from graph.bulk import Bulk, edge_table, node_table
+from graph.columns import read_table
 from graph.records import Node
 from loaders import series
-from loaders.event_frame import EventFrames, first_dates, of_events, read_events, stored_counts, undated, within
-from loaders.signals import AlertDraft, evaluate
+from loaders.event_frame import EventFrames, first_dates, of_events, stored_counts, undated, within
+from loaders.event_slices import Slices, read_slices, week_day, ym_of
+from loaders.signals import AlertDraft, Monthly, evaluate_series
 from loaders.thresholds import Thresholds
 from ontology.errors import AkgError, InvalidRecord
 
@@ -40,6 +43,18 @@ ALERTS_IN_Q = """
 MATCH (a:Alert)
 WHERE a.iso3 IN $countries AND a.period_start >= $date_from AND a.period_start <= $date_to
 RETURN a.id AS id, a.alert_status AS status, a.status_reason AS reason, a.status_changed AS changed
+"""
+REGIONS_Q = """
+MATCH (c:Country)-[:IN_REGION]->(r:Region)
+RETURN c.id AS country, r.id AS region
+"""
+BASELINE_Q = """
+MATCH (s:SeriesPoint)
+WHERE s.iso3 IN $countries AND s.granularity = 'month' AND s.period_start >= $date_from
+  AND s.period_start <= $date_to
+RETURN s.iso3 AS iso3, s.period_start AS period_start, s.dimension AS dimension, s.slice AS slice,
+       s.event_count AS event_count, s.civilian_event_count AS civilian_event_count,
+       s.political_violence_count AS political_violence_count
 """
 ALERT_Q = """
 MATCH (a:Alert {id: $id})
@@ -61,6 +76,7 @@ class Refresh:
     events: int = 0
     points: int = 0
     points_deleted: int = 0
+    points_written: int = 0
     alerts: int = 0
     alerts_new: int = 0
     alerts_deleted: int = 0
@@ -91,12 +107,53 @@ def _shift(day: dt.date, months: int) -> dt.date:
     return (pd.Timestamp(day.replace(day=1)) - pd.DateOffset(months=months)).date()
 
 
+def _month_end(day: dt.date) -> dt.date:
+    return (pd.Timestamp(day) + pd.offsets.MonthEnd(0)).date()
+
+
+@dataclass(frozen=True)
+class _Span:
+    """What one country's refresh reads and rewrites, for the touched days ``first`` to ``last``.
+
+    Whole months and ISO weeks are recomputed: the monthly points of the touched months, the
+    weekly points of the weeks starting from the first touched day's week to the week holding the
+    last touched month's end. The events read cover those periods and the months of the
+    evaluated periods (``window_months`` before the first touched month); the baseline before the
+    first touched month comes from the stored monthly points.
+    """
+
+    first: dt.date
+    last: dt.date
+    window_months: int
+    baseline_months: int
+
+    @property
+    def months(self) -> tuple[int, int]:
+        return ym_of(self.first), ym_of(self.last)
+
+    @property
+    def weeks(self) -> tuple[int, int]:
+        return week_day(self.first), week_day(_month_end(self.last))
+
+    @property
+    def read(self) -> tuple[dt.date, dt.date]:
+        week_lo = dt.date(1970, 1, 1) + dt.timedelta(days=self.weeks[0])
+        hi = dt.date(1970, 1, 1) + dt.timedelta(days=self.weeks[1] + 6)
+        return min(week_lo, _shift(self.first, self.window_months - 1)), max(hi, _month_end(self.last))
+
+    @property
+    def baseline(self) -> tuple[dt.date, dt.date]:
+        """Months of stored points the signals need, before the first touched month."""
+        return _shift(self.first, self.window_months + self.baseline_months), \
+            self.first.replace(day=1) - dt.timedelta(days=1)
+
+
 def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | None,
             thresholds: Thresholds, today: dt.date | None = None, loaded: EventFrames | None = None) -> Refresh:
     """Recompute and store series and alerts for the given countries and date spans (None: all).
 
-    ``loaded``: the events of the load that touched the windows (:class:`Collector`); a country
-    whose stored events in its window are exactly these is computed from them, not read back.
+    ``loaded``: the events of the load that touched the windows (:class:`Collector`); when the
+    stored events of the spans read are exactly these, they are not read back.
     """
     today = today or dt.date.today()
     known = first_dates(store)
@@ -106,60 +163,95 @@ def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | 
     summary = Refresh(countries=len(windows), undated_events=undated(store))
     if not windows:
         return summary
-    reach = {iso3: (_shift(first, int(max(t["baseline_months"] + t["window_months"], 1))), last)
-             for iso3, (first, last) in windows.items()
-             for t in [thresholds.for_country(iso3)]}
-    frames = _frames(store, reach, loaded)
+    regions = _regions(store)
+    limits = {iso3: thresholds.for_country(iso3, None if regions is None else regions.get(iso3, ""))
+              for iso3 in windows}
+    spans = {iso3: _Span(first, last, int(max(limits[iso3]["window_months"], 1)),
+                         int(limits[iso3]["baseline_months"])) for iso3, (first, last) in windows.items()}
+    frames = _frames(store, {k: v.read for k, v in spans.items()}, loaded)
     summary.events = len(frames.events)
-    points = _touched_points(series.compute(frames), windows)
-    stale = series.stale_ids(store, points, {k: (series.month_start(v[0]), v[1]) for k, v in windows.items()})
+    coded = Slices.of(frames)
+    month_rows = _inside(coded, coded.periods("month"), {k: v.months for k, v in spans.items()})
+    week_rows = _inside(coded, coded.periods("week"), {k: v.weeks for k, v in spans.items()})
+    points = series.named(coded, month_rows, week_rows)
+    monthly = Monthly.concat([baseline_months(store, {k: v.baseline for k, v in spans.items()}),
+                              Monthly.of_rows(coded, month_rows)])
     named: dict[str, set[str]] = {}
     for country, group in store.run_read(NAMED_GROUPS_Q).rows:
         named.setdefault(str(country).split("/", 1)[1], set()).add(str(group))
-    drafts = evaluate(frames, {k: (series.month_start(v[0]), v[1]) for k, v in windows.items()},
-                      {k: v[0] for k, v in known.items()}, thresholds.for_country, named)
+    drafts = evaluate_series(monthly, coded, {k: (series.month_start(v[0]), v[1]) for k, v in windows.items()},
+                             {k: v[0] for k, v in known.items()}, limits.__getitem__, named)
     bulk, fresh, dropped = _alert_bulk(store, drafts, windows, today)
-    if len(points):
-        bulk.node_tables["SeriesPoint"] = series.to_bulk(points).node_tables["SeriesPoint"]
-    store.write_bulk([bulk])
+    added, changed, stale = series.changes(store, points, {k: (v.months, v.weeks) for k, v in spans.items()})
+    chunks = [bulk] + [series.to_bulk(p, absent=p is added) for p in (added, changed) if len(p)]
+    store.write_bulk(chunks)
     if stale or dropped:
         store.delete_nodes(stale + dropped)
     summary.points, summary.points_deleted = len(points), len(stale)
+    summary.points_written = len(added) + len(changed)
     summary.alerts, summary.alerts_new, summary.alerts_deleted = len(drafts), fresh, len(dropped)
     for d in drafts:
         summary.by_kind[d.kind] = summary.by_kind.get(d.kind, 0) + 1
     return summary
 
 
+def _regions(store: GraphStore) -> dict[str, str] | None:
+    """Each country's monitored region as the store holds the vocabularies (None: not loaded, ask them)."""
+    rows = store.run_read(REGIONS_Q).rows
+    return {str(c).split("/", 1)[1]: str(r).split("/", 1)[1] for c, r in rows} if rows else None
+
+
+def _inside(coded: Slices, rows: pd.DataFrame, spans: Mapping[str, tuple[int, int]]) -> pd.DataFrame:
+    """The period rows of each country inside its own (first, last) periods."""
+    lo = np.asarray([spans.get(str(c), (1, 0))[0] for c in coded.iso3], dtype=np.int64)
+    hi = np.asarray([spans.get(str(c), (1, 0))[1] for c in coded.iso3], dtype=np.int64)
+    country, period = rows["country"].to_numpy(), rows["period"].to_numpy()
+    inside: pd.DataFrame = rows[(period >= lo[country]) & (period <= hi[country])].reset_index(drop=True)
+    return inside
+
+
+def baseline_months(store: GraphStore, spans: Mapping[str, tuple[dt.date, dt.date]]) -> Monthly:
+    """The stored monthly points of each country between the two days of its span.
+
+    Points written before they carried ``political_violence_count`` are recomputed from the
+    stored events of that country's span.
+    """
+    table = read_table(store, BASELINE_Q, {"countries": sorted(spans), "date_from": min(v[0] for v in spans.values()),
+                                           "date_to": max(v[1] for v in spans.values())})
+    points = table.to_pandas()
+    if len(points):
+        start = pd.to_datetime(points["period_start"])
+        lo = pd.to_datetime(points["iso3"].map({k: v[0] for k, v in spans.items()}))
+        hi = pd.to_datetime(points["iso3"].map({k: v[1] for k, v in spans.items()}))
+        points = points[(start >= lo) & (start <= hi)]
+    old = set(points.loc[points["political_violence_count"].isna(), "iso3"]) if len(points) else set()
+    parts = [Monthly.of_points(points[~points["iso3"].isin(old)] if old else points)]
+    if old:
+        coded = Slices.of(read_slices(store, {k: v for k, v in spans.items() if k in old}))
+        parts.append(Monthly.of(coded))
+    return Monthly.concat(parts)
+
+
 def _frames(store: GraphStore, reach: Mapping[str, tuple[dt.date, dt.date]],
             loaded: EventFrames | None) -> EventFrames:
-    """The events of every country's reach: from the load where it holds them all, else from the store."""
+    """The events of every country's reach: from the load where it holds exactly the stored ones, else
+    from the store (column-wise)."""
     if loaded is None or loaded.events.empty:
-        return read_events(store, reach)
-    mine = within(loaded, reach)
+        return read_slices(store, reach)
+    mine = within(loaded, reach, links=False)
     have = mine.events.groupby("iso3").size().to_dict()
     stored = stored_counts(store, reach)
-    # equal counts over the whole span of the reaches mean no other stored event is in any reach
     complete = {k for k in reach if stored.get(k, 0) == have.get(k, 0)}
     rest = {k: v for k, v in reach.items() if k not in complete}
+    if not rest:
+        return mine
     keep = mine.events["iso3"].isin(complete)
     events = mine.events[keep]
-    parts = [EventFrames(events, *(of_events(f, events["id"]) for f in (mine.actors, mine.groups, mine.indicators)))]
-    if rest:
-        parts.append(read_events(store, rest))
-    out = EventFrames.concat(parts)
+    out = EventFrames.concat([EventFrames(events, *(of_events(f, events["id"])
+                                                     for f in (mine.actors, mine.groups, mine.indicators))),
+                              read_slices(store, rest)])
     out.events["date"] = pd.to_datetime(out.events["date"])
     return out
-
-
-def _touched_points(points: pd.DataFrame, windows: Mapping[str, tuple[dt.date, dt.date]]) -> pd.DataFrame:
-    if points.empty:
-        return points
-    lo = points["iso3"].map({k: series.month_start(v[0]).isoformat() for k, v in windows.items()})
-    week_lo = points["iso3"].map({k: (v[0] - dt.timedelta(days=v[0].weekday())).isoformat()
-                                  for k, v in windows.items()})
-    first = lo.where(points["granularity"] == "month", week_lo)
-    return points[points["period_start"] >= first].reset_index(drop=True)
 
 
 def _alert_bulk(store: GraphStore, drafts: list[AlertDraft], windows: Mapping[str, tuple[dt.date, dt.date]],

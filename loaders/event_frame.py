@@ -16,13 +16,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Final
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from graph.base import GraphStore
 from graph.bulk import Bulk
+from graph.columns import read_table
 
 __all__ = ["EVENT_COLUMNS", "Collector", "EventFrames", "first_dates", "of_events", "read_events", "stored_counts",
-           "undated", "within"]
+           "inside", "undated", "within"]
 
 EVENT_COLUMNS: Final = ("id", "iso3", "date", "area", "dataset", "event_type", "sub_event_type",
                         "disorder_type", "civilian_targeting", "fatalities", "civilian_deaths")
@@ -58,7 +61,7 @@ RETURN e.iso3 AS iso3, min(e.date) AS first, max(e.date) AS last, count(*) AS ev
 COUNTS_Q: Final = """
 MATCH (e:Event)
 WHERE e.iso3 IN $countries AND e.date >= $date_from AND e.date <= $date_to
-RETURN e.iso3 AS iso3, count(*) AS events
+RETURN e.iso3 AS iso3, e.date AS date, count(*) AS events
 """
 UNDATED_Q: Final = """
 MATCH (e:Event)
@@ -98,14 +101,32 @@ def _span(windows: Mapping[str, tuple[dt.date, dt.date]]) -> dict[str, object]:
             "date_to": max(w[1] for w in windows.values())}
 
 
-def within(frames: EventFrames, windows: Mapping[str, tuple[dt.date, dt.date]]) -> EventFrames:
-    """Only the events (and their links) of each country inside its own window."""
-    ev = frames.events
-    lo = pd.to_datetime(ev["iso3"].map({k: v[0] for k, v in windows.items()}))
-    hi = pd.to_datetime(ev["iso3"].map({k: v[1] for k, v in windows.items()}))
-    dates = pd.to_datetime(ev["date"])
-    keep = ev[(dates >= lo) & (dates <= hi)].reset_index(drop=True)
-    return EventFrames(keep, *(of_events(f, keep["id"]) for f in (frames.actors, frames.groups, frames.indicators)))
+def inside(events: pd.DataFrame, windows: Mapping[str, tuple[dt.date, dt.date]]) -> npt.NDArray[np.bool_]:
+    """Which events are of a country of ``windows`` and inside its window."""
+    codes, countries = pd.factorize(events["iso3"])
+    never = (np.datetime64("9999-12-31"), np.datetime64("0001-01-01"))
+    lo = np.asarray([np.datetime64(windows[c][0]) if c in windows else never[0] for c in countries] + [never[0]],
+                    dtype="datetime64[D]")
+    hi = np.asarray([np.datetime64(windows[c][1]) if c in windows else never[1] for c in countries] + [never[1]],
+                    dtype="datetime64[D]")
+    days = pd.to_datetime(events["date"]).to_numpy().astype("datetime64[D]")
+    keep: npt.NDArray[np.bool_] = (days >= lo[codes]) & (days <= hi[codes])  # code -1 (no country): never
+    return keep
+
+
+def within(frames: EventFrames, windows: Mapping[str, tuple[dt.date, dt.date]], links: bool = True) -> EventFrames:
+    """Only the events (and, with ``links``, their links) of each country inside its own window.
+
+    Without ``links`` the link frames are passed on whole: their rows of events left out match no
+    event (what :class:`loaders.event_slices.Slices` expects).
+    """
+    keep = inside(frames.events, windows)
+    if keep.all():
+        return frames
+    kept = frames.events[keep].reset_index(drop=True)
+    if not links:
+        return EventFrames(kept, frames.actors, frames.groups, frames.indicators)
+    return EventFrames(kept, *(of_events(f, kept["id"]) for f in (frames.actors, frames.groups, frames.indicators)))
 
 
 def of_events(links: pd.DataFrame, ids: pd.Series) -> pd.DataFrame:
@@ -130,8 +151,14 @@ def read_events(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]
 
 
 def stored_counts(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]]) -> dict[str, int]:
-    """Stored events per country between the earliest and the latest day of the windows."""
-    return {str(r[0]): int(r[1]) for r in store.run_read(COUNTS_Q, _span(windows)).rows} if windows else {}
+    """Stored events per country between the two days of its own window."""
+    if not windows:
+        return {}
+    days = read_table(store, COUNTS_Q, _span(windows)).to_pandas()
+    if not len(days):
+        return {}
+    days = days[inside(days, windows)]
+    return {str(k): int(v) for k, v in days.groupby("iso3")["events"].sum().items()}
 
 
 class Collector:

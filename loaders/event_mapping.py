@@ -35,9 +35,11 @@ Example:
 
 from __future__ import annotations
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
-__all__ = ["ACLED_INDICATORS", "CATEGORIES", "UCDP_INDICATORS", "categories"]
+__all__ = ["ACLED_INDICATORS", "CATEGORIES", "UCDP_INDICATORS", "categories", "category_masks"]
 
 # ACLED sub-event types that evidence Framework indicators.
 ACLED_INDICATORS: dict[str, list[str]] = {
@@ -65,18 +67,37 @@ CATEGORIES: tuple[str, ...] = (
     "abduction", "repression", "riots", "protests", "strategic-developments", "political-violence")
 
 
+def category_masks(events: pd.DataFrame) -> dict[str, npt.NDArray[np.bool_]]:
+    """One boolean array per category (in :data:`CATEGORIES` order): which events are in it.
+
+    The type columns are factorized once, so each rule is applied to the few distinct values,
+    not to every row.
+    """
+    n = len(events)
+    out = {c: np.zeros(n, dtype=bool) for c in CATEGORIES}
+    for column, table in (("event_type", _BY_TYPE), ("sub_event_type", _BY_SUB_TYPE)):
+        codes, uniques = pd.factorize(events[column])
+        for i, value in enumerate(uniques):
+            for category in table.get(str(value), []):
+                out[category] |= codes == i
+    civ = events["civilian_targeting"].fillna(False).astype(bool).to_numpy()
+    out["civilian-targeting"] |= civ
+    codes, uniques = pd.factorize(events["disorder_type"])
+    political_values = [i for i, v in enumerate(uniques) if "Political violence" in str(v)]
+    blank_values = [i for i, v in enumerate(uniques) if str(v) == ""]
+    blank = (codes == -1) | np.isin(codes, blank_values)
+    type_codes, type_uniques = pd.factorize(events["event_type"])
+    violent_types = [i for i, v in enumerate(type_uniques) if v in _VIOLENT]
+    ucdp = events["dataset"].eq("UCDP-GED").fillna(False).to_numpy(dtype=bool)
+    out["political-violence"] |= np.isin(codes, political_values) | (
+        blank & (ucdp | np.isin(type_codes, violent_types)))
+    return out
+
+
 def categories(events: pd.DataFrame) -> pd.DataFrame:
     """``(id, category)`` pairs for events with ``dataset``, ``event_type``, ``sub_event_type``,
     ``disorder_type`` and ``civilian_targeting`` columns, computed column-wise."""
-    parts: list[pd.DataFrame] = []
-    for column, table in (("event_type", _BY_TYPE), ("sub_event_type", _BY_SUB_TYPE)):
-        mapped = events[["id"]].assign(category=events[column].map(table)).dropna(subset=["category"])
-        parts.append(mapped.explode("category"))
-    civ = events["civilian_targeting"].fillna(False).astype(bool)
-    parts.append(events.loc[civ, ["id"]].assign(category="civilian-targeting"))
-    disorder = events["disorder_type"].fillna("")
-    political = disorder.str.contains("Political violence", regex=False) | (
-        (disorder == "") & (events["dataset"].eq("UCDP-GED") | events["event_type"].isin(_VIOLENT)))
-    parts.append(events.loc[political, ["id"]].assign(category="political-violence"))
-    out = pd.concat(parts, ignore_index=True)
-    return out.drop_duplicates(ignore_index=True)
+    ids = events["id"].to_numpy(dtype=object)
+    parts = [pd.DataFrame({"id": ids[mask], "category": category})
+             for category, mask in category_masks(events).items() if mask.any()]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["id", "category"])

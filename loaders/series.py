@@ -36,19 +36,25 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping
 
+import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.base import GraphStore
-from graph.bulk import Bulk, node_table
+from graph.bulk import Bulk, edge_table, node_table
+from graph.columns import read_table
 from loaders.event_frame import EventFrames
-from loaders.event_mapping import categories
+from loaders.event_slices import WEEKLY, Slices
 
-__all__ = ["POINT_COLUMNS", "WEEKLY_DIMENSIONS", "compute", "month_start", "point_ids", "to_bulk"]
+__all__ = ["POINT_COLUMNS", "WEEKLY_DIMENSIONS", "changes", "compute", "month_start", "named", "point_ids", "to_bulk"]
 
-WEEKLY_DIMENSIONS = ("all", "category")
+WEEKLY_DIMENSIONS = WEEKLY
 POINT_COLUMNS = ("iso3", "granularity", "period_start", "dimension", "slice", "event_count",
-                 "fatality_count", "civilian_event_count", "civilian_death_count")
+                 "fatality_count", "civilian_event_count", "civilian_death_count", "political_violence_count")
+_COUNTS = {"events": "event_count", "fatalities": "fatality_count", "civilian_events": "civilian_event_count",
+           "civilian_deaths": "civilian_death_count", "violent_events": "political_violence_count"}
 
 
 def month_start(day: dt.date) -> dt.date:
@@ -56,82 +62,128 @@ def month_start(day: dt.date) -> dt.date:
     return day.replace(day=1)
 
 
-def _slices(frames: EventFrames) -> pd.DataFrame:
-    ev = frames.events
-    parts = [ev[["id"]].assign(dimension="all", slice="*"),
-             ev.loc[ev["area"].notna() & (ev["area"] != ""), ["id", "area"]]
-             .rename(columns={"area": "slice"}).assign(dimension="admin1"),
-             frames.actors.rename(columns={"actor": "slice"}).assign(dimension="actor"),
-             frames.groups.rename(columns={"group": "slice"}).assign(dimension="group"),
-             categories(ev).rename(columns={"category": "slice"}).assign(dimension="category"),
-             frames.indicators.rename(columns={"indicator": "slice"}).assign(dimension="indicator")]
-    parts = [p[["id", "dimension", "slice"]] for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True).drop_duplicates()
-
-
 def compute(frames: EventFrames) -> pd.DataFrame:
     """Series points (one row per country, granularity, period, dimension and slice)."""
-    ev = frames.events
-    if ev.empty:
+    if frames.events.empty:
         return pd.DataFrame(columns=list(POINT_COLUMNS))
-    civ = ev["civilian_targeting"].fillna(False).astype(bool)
-    fatalities = pd.to_numeric(ev["fatalities"], errors="coerce").fillna(0).astype("int64")
-    civ_deaths = pd.to_numeric(ev["civilian_deaths"], errors="coerce")
-    civ_deaths = civ_deaths.fillna(fatalities.where(civ, 0)).astype("int64")
-    dates = pd.to_datetime(ev["date"])
-    base = pd.DataFrame({"id": ev["id"], "iso3": ev["iso3"], "fat": fatalities, "civ": civ.astype("int64"),
-                         "civd": civ_deaths, "month": dates.dt.to_period("M").dt.start_time,
-                         "week": (dates - pd.to_timedelta(dates.dt.day_of_week, unit="D")).dt.normalize()})
-    joined = _slices(frames).merge(base, on="id", how="inner")
-    out = []
-    for granularity, column in (("month", "month"), ("week", "week")):
-        rows = joined if granularity == "month" else joined[joined["dimension"].isin(WEEKLY_DIMENSIONS)]
-        agg = rows.groupby(["iso3", column, "dimension", "slice"], sort=True).agg(
-            event_count=("id", "size"), fatality_count=("fat", "sum"), civilian_event_count=("civ", "sum"),
-            civilian_death_count=("civd", "sum")).reset_index().rename(columns={column: "period_start"})
-        agg.insert(1, "granularity", granularity)
-        out.append(agg)
-    points = pd.concat(out, ignore_index=True)
-    points["period_start"] = points["period_start"].dt.strftime("%Y-%m-%d")
-    return points[list(POINT_COLUMNS)]
+    coded = Slices.of(frames)
+    return named(coded, coded.periods("month"), coded.periods("week"))
+
+
+def _period_text(granularity: str, periods: npt.NDArray[np.int64]) -> npt.NDArray[np.object_]:
+    values, at = np.unique(periods, return_inverse=True)
+    if granularity == "month":
+        text = [f"{v // 12:04d}-{v % 12 + 1:02d}-01" for v in values]
+    else:
+        text = [(dt.date(1970, 1, 1) + dt.timedelta(days=int(v))).isoformat() for v in values]
+    return np.asarray(text, dtype=object)[at]
+
+
+def named(coded: Slices, month: pd.DataFrame, week: pd.DataFrame) -> pd.DataFrame:
+    """Points with their names (country, ISO period start, dimension, slice) from
+    :meth:`Slices.periods` rows, ordered by country, granularity, period and slice."""
+    parts = []
+    for granularity, rows in (("month", month), ("week", week)):
+        if not len(rows):
+            continue
+        key = rows["key"].to_numpy()
+        part = {"iso3": coded.iso3[rows["country"].to_numpy()], "granularity": granularity,
+                "period_start": _period_text(granularity, rows["period"].to_numpy()),
+                "dimension": coded.key_dimension[key], "slice": coded.key_slice[key]}
+        part.update({name: rows[c].to_numpy() for c, name in _COUNTS.items()})
+        parts.append(pd.DataFrame(part))
+    if not parts:
+        return pd.DataFrame(columns=list(POINT_COLUMNS))
+    return pd.concat(parts, ignore_index=True)[list(POINT_COLUMNS)]
 
 
 def point_ids(points: pd.DataFrame) -> pd.Series:
     """Stable ids: ``series/<ISO3>/<granularity>/<dimension>/<slice hash>/<period start>``."""
-    digests = {s: hashlib.sha1(s.encode(), usedforsecurity=False).hexdigest()[:10] for s in points["slice"].unique()}
-    return ("series/" + points["iso3"] + "/" + points["granularity"] + "/" + points["dimension"] + "/"
-            + points["slice"].map(digests) + "/" + points["period_start"])
+    codes, uniques = pd.factorize(points["slice"].to_numpy(dtype=object))
+    digests = np.asarray([hashlib.sha1(str(u).encode(), usedforsecurity=False).hexdigest()[:10] for u in uniques],
+                         dtype=object)
+    parts = [pa.array(points[c].to_numpy(dtype=object), pa.string()) for c in ("iso3", "granularity", "dimension")]
+    joined = pc.binary_join_element_wise("series", *parts, pa.array(digests[codes], pa.string()),
+                                         pa.array(points["period_start"].astype(str).to_numpy(dtype=object),
+                                                  pa.string()), "/")
+    return pd.Series(joined.to_numpy(zero_copy_only=False), index=points.index, dtype=object)
 
 
-def to_bulk(points: pd.DataFrame) -> Bulk:
-    """The points as one Arrow node table."""
-    columns: dict[str, pa.Array] = {"id": pa.array(point_ids(points).tolist(), pa.string())}
+def to_bulk(points: pd.DataFrame, absent: bool = False) -> Bulk:
+    """The points as one Arrow node table, and their SERIES_OF links to their countries.
+
+    ``absent``: the caller has checked that none of the points is stored yet (see :func:`changes`).
+    """
+    given = points["id"] if "id" in points.columns else point_ids(points)
+    ids = pa.array(given.to_numpy(dtype=object), pa.string())
+    columns: dict[str, pa.Array] = {"id": ids}
     for name in POINT_COLUMNS:
-        values = points[name].tolist()
-        if name == "period_start":
-            columns[name] = pa.array([dt.date.fromisoformat(v) for v in values], pa.date32())
+        if name == "period_start":  # a few hundred distinct days: converted once each
+            codes, days = pd.factorize(points[name].astype(str).to_numpy(dtype=object))
+            columns[name] = pa.array([dt.date.fromisoformat(str(d)) for d in days], pa.date32()).take(
+                pa.array(codes))
         elif name.endswith("_count"):
-            columns[name] = pa.array(values, pa.int64())
+            columns[name] = pa.array(points[name].to_numpy().astype(np.int64), pa.int64())
         else:
-            columns[name] = pa.array(values, pa.string())
-    return Bulk(node_tables={"SeriesPoint": node_table("SeriesPoint", columns)})
+            columns[name] = pa.array(points[name].to_numpy(dtype=object), pa.string())
+    countries = pc.binary_join_element_wise("country", columns["iso3"], "/")
+    return Bulk(node_tables={"SeriesPoint": node_table("SeriesPoint", columns)},
+                edge_tables=[edge_table("SERIES_OF", "SeriesPoint", "Country", {"from": ids, "to": countries})],
+                absent=frozenset({"SeriesPoint"}) if absent else frozenset())
 
 
 STORED_Q = """
 MATCH (s:SeriesPoint)
 WHERE s.iso3 IN $countries AND s.period_start >= $date_from AND s.period_start <= $date_to
-RETURN s.id AS id, s.iso3 AS iso3, s.period_start AS period_start
+RETURN s.id AS id, s.iso3 AS iso3, s.granularity AS granularity, s.period_start AS period_start,
+       s.event_count AS event_count, s.fatality_count AS fatality_count,
+       s.civilian_event_count AS civilian_event_count, s.civilian_death_count AS civilian_death_count,
+       s.political_violence_count AS political_violence_count
 """
 
 
-def stale_ids(store: GraphStore, points: pd.DataFrame,
-              windows: Mapping[str, tuple[dt.date, dt.date]]) -> list[str]:
-    """Stored points in the recomputed windows that the new computation no longer has."""
-    if not windows:
-        return []
-    fresh = set(point_ids(points)) if len(points) else set()
-    # weeks starting up to six days before a window's first day were recomputed too
-    lows = {k: v[0] - dt.timedelta(days=6) for k, v in windows.items()}
-    rows = store.run_read(STORED_Q, {"countries": sorted(windows), "date_from": min(lows.values()),
-                                     "date_to": max(v[1] for v in windows.values())}).rows
-    return [r[0] for r in rows if r[0] not in fresh and lows[r[1]] <= r[2] <= windows[r[1]][1]]
+def changes(store: GraphStore, points: pd.DataFrame, spans: Mapping[str, tuple[tuple[int, int], tuple[int, int]]],
+            ) -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Which recomputed points are new, which changed, and which stored points to delete.
+
+    ``spans[iso3]`` = the recomputed (first, last) month numbers and week Mondays (day numbers).
+    The points come back with their ``id``; a point none of whose counts changed is left out; a
+    stored point of the recomputed periods that the computation no longer has is deleted.
+    """
+    points = points.assign(id=point_ids(points).to_numpy(dtype=object)) if len(points) else \
+        points.assign(id=pd.Series([], dtype=object))
+    if not spans:
+        return points, points.iloc[0:0], []
+    epoch = dt.date(1970, 1, 1)
+    lows = [dt.date(v[0][0] // 12, v[0][0] % 12 + 1, 1) for v in spans.values()] + \
+        [epoch + dt.timedelta(days=v[1][0]) for v in spans.values()]
+    highs = [dt.date(v[0][1] // 12, v[0][1] % 12 + 1, 1) for v in spans.values()] + \
+        [epoch + dt.timedelta(days=v[1][1]) for v in spans.values()]
+    stored = read_table(store, STORED_Q, {"countries": sorted(spans), "date_from": min(lows),
+                                          "date_to": max(highs)}).to_pandas()
+    if len(stored):
+        start = pd.to_datetime(stored["period_start"]).to_numpy()
+        month = start.astype("datetime64[M]").astype(np.int64) + 1970 * 12
+        day = start.astype("datetime64[D]").astype(np.int64)
+        iso3 = stored["iso3"].to_numpy(dtype=object)
+        m_lo, m_hi, w_lo, w_hi = (np.asarray([spans[str(c)][i][j] for c in iso3], dtype=np.int64)
+                                  for i, j in ((0, 0), (0, 1), (1, 0), (1, 1)))
+        weekly = stored["granularity"].to_numpy(dtype=object) == "week"
+        stored = stored[np.where(weekly, (day >= w_lo) & (day <= w_hi), (month >= m_lo) & (month <= m_hi))]
+    if not len(stored):
+        return points, points.iloc[0:0], []
+    counts = [c for c in POINT_COLUMNS if c.endswith("_count")]
+    old = stored.set_index(pd.Index(stored["id"].to_numpy(dtype=object)))[counts]
+    mine = pd.Index(points["id"].to_numpy(dtype=object))
+    known = mine.isin(old.index)
+    same = np.zeros(len(points), dtype=bool)
+    if known.any():
+        before = old.reindex(mine[known])
+        equal = np.ones(int(known.sum()), dtype=bool)
+        for c in counts:
+            equal &= (pd.to_numeric(before[c]).to_numpy(dtype=float, na_value=np.nan)
+                      == points.loc[known, c].to_numpy(dtype=float))
+        same[np.flatnonzero(known)] = equal
+    stale = old.index[~old.index.isin(mine)]
+    return (points[~known].reset_index(drop=True), points[known & ~same].reset_index(drop=True),
+            [str(i) for i in stale])

@@ -29,21 +29,27 @@ extra event or area (capped at 0.6).
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import hashlib
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from loaders.event_frame import EventFrames
-from loaders.event_mapping import categories
+from loaders.event_slices import Slices
 from loaders.tails import binomial_tail, count_tail
 
-__all__ = ["AlertDraft", "evaluate"]
+__all__ = ["AlertDraft", "Monthly", "evaluate", "evaluate_series"]
+
+Ints = npt.NDArray[np.int64]
 
 SURGE_DIMENSIONS = ("all", "admin1", "category", "indicator")
 
@@ -81,70 +87,129 @@ def _label(dimension: str, key: str) -> str:
     return "all events" if dimension == "all" else f"{dimension} {key}"
 
 
-def _prepare(frames: EventFrames) -> tuple[pd.DataFrame, pd.DataFrame]:
-    ev = frames.events
-    civ = ev["civilian_targeting"].fillna(False).astype(bool)
-    fat = pd.to_numeric(ev["fatalities"], errors="coerce").fillna(0).astype("int64")
-    civd = pd.to_numeric(ev["civilian_deaths"], errors="coerce").fillna(fat.where(civ, 0)).astype("int64")
-    cats = categories(ev)
-    ids = ev["id"].to_numpy(dtype=object)
-    pv_ids = cats.loc[cats["category"] == "political-violence", "id"].to_numpy(dtype=object)
-    pv = pd.Series(ids, dtype=object).isin(pd.Series(pv_ids, dtype=object)).to_numpy()  # hash table, object ids
-    dates = pd.to_datetime(ev["date"])
-    base = pd.DataFrame({"id": ids, "iso3": ev["iso3"].to_numpy(dtype=object),
-                         "ym": (dates.dt.year * 12 + dates.dt.month - 1).to_numpy(), "fat": fat.to_numpy(),
-                         "civd": civd.to_numpy(), "civ": civ.to_numpy(), "pv": pv})
-    parts = [ev[["id"]].assign(dimension="all", slice="*"),
-             cats.rename(columns={"category": "slice"}).assign(dimension="category"),
-             frames.indicators.rename(columns={"indicator": "slice"}).assign(dimension="indicator"),
-             frames.actors.rename(columns={"actor": "slice"}).assign(dimension="actor"),
-             frames.groups.rename(columns={"group": "slice"}).assign(dimension="group"),
-             ev.loc[ev["area"].notna() & (ev["area"] != ""), ["id", "area"]].rename(columns={"area": "slice"})
-             .assign(dimension="admin1")]
-    slices = pd.concat([p[["id", "dimension", "slice"]].astype(object) for p in parts if len(p)], ignore_index=True)
-    slices = slices.drop_duplicates().merge(base[["id", "iso3", "ym", "pv"]], on="id")
-    return base, slices
-
-
 def _ym(day: dt.date) -> int:
     return day.year * 12 + day.month - 1
 
 
 def _date(ym: int, end: bool = False) -> dt.date:
-    first = dt.date(ym // 12, ym % 12 + 1, 1)
-    return (pd.Timestamp(first) + pd.offsets.MonthEnd(0)).date() if end else first
+    year, month = ym // 12, ym % 12 + 1
+    return dt.date(year, month, calendar.monthrange(year, month)[1] if end else 1)
+
+
+def _pair_codes(first: pd.Series, second: pd.Series) -> tuple[Ints, npt.NDArray[np.object_],
+                                                              npt.NDArray[np.object_]]:
+    """Codes of the distinct (first, second) pairs, and the pairs' two columns."""
+    a, a_values = pd.factorize(first)
+    b, b_values = pd.factorize(second)
+    codes, pairs = pd.factorize(a.astype(np.int64) * max(len(b_values), 1) + b)
+    width = max(len(b_values), 1)
+    return (codes.astype(np.int64), np.asarray(a_values, dtype=object)[pairs // width],
+            np.asarray(b_values, dtype=object)[pairs % width])
+
+
+@dataclass
+class Monthly:
+    """Monthly series points of some countries, one row per country, month and slice (absent: zero).
+
+    ``key`` indexes ``key_dimension`` / ``key_slice``; ``violent`` counts the political-violence
+    events of the point (the spread signal counts only those per admin-1 area).
+    """
+
+    iso3: npt.NDArray[np.object_]
+    ym: Ints
+    key: Ints
+    events: Ints
+    civilian: Ints
+    violent: Ints
+    key_dimension: npt.NDArray[np.object_]
+    key_slice: npt.NDArray[np.object_]
+
+    @staticmethod
+    def of(s: Slices) -> Monthly:
+        """The monthly points of coded events."""
+        return Monthly.of_rows(s, s.periods("month"))
+
+    @staticmethod
+    def of_rows(s: Slices, p: pd.DataFrame) -> Monthly:
+        """From monthly rows of :meth:`Slices.periods`."""
+        return Monthly(s.iso3[p["country"].to_numpy()], p["period"].to_numpy(), p["key"].to_numpy(),
+                       p["events"].to_numpy(), p["civilian_events"].to_numpy(), p["violent_events"].to_numpy(),
+                       s.key_dimension, s.key_slice)
+
+    @staticmethod
+    def of_points(points: pd.DataFrame) -> Monthly:
+        """From named points (columns iso3, period_start as a date or ISO text, dimension, slice,
+        event_count, civilian_event_count, political_violence_count)."""
+        codes, dims, names = _pair_codes(points["dimension"], points["slice"])
+        start = pd.to_datetime(points["period_start"]).to_numpy().astype("datetime64[M]").astype(np.int64)
+        events, civilian, violent = (pd.to_numeric(points[c]).fillna(0).to_numpy().astype(np.int64)
+                                     for c in ("event_count", "civilian_event_count", "political_violence_count"))
+        return Monthly(points["iso3"].to_numpy(dtype=object), start + 1970 * 12, codes.astype(np.int64),
+                       events, civilian, violent, dims, names)
+
+    @staticmethod
+    def concat(parts: list[Monthly]) -> Monthly:
+        """One set of points from several (their months must not overlap), on one slice numbering."""
+        dims = np.concatenate([p.key_dimension for p in parts])
+        names = np.concatenate([p.key_slice for p in parts])
+        codes, dims, names = _pair_codes(pd.Series(dims, dtype=object), pd.Series(names, dtype=object))
+        offsets = np.cumsum([0] + [len(p.key_dimension) for p in parts])
+        return Monthly(np.concatenate([p.iso3 for p in parts]), np.concatenate([p.ym for p in parts]),
+                       np.concatenate([codes[offsets[i] + p.key] for i, p in enumerate(parts)]).astype(np.int64),
+                       np.concatenate([p.events for p in parts]), np.concatenate([p.civilian for p in parts]),
+                       np.concatenate([p.violent for p in parts]), dims, names)
 
 
 def evaluate(frames: EventFrames, months: Mapping[str, tuple[dt.date, dt.date]],
              first_event: Mapping[str, dt.date], limits_of: Callable[[str], Mapping[str, float]],
              named_groups: Mapping[str, set[str]]) -> list[AlertDraft]:
-    """Alerts for each country's evaluated months (``months[iso3]`` = first and last month)."""
+    """Alerts for each country's evaluated months (``months[iso3]`` = first and last month), from events."""
     if frames.events.empty:
         return []
-    base, slices = _prepare(frames)
+    coded = Slices.of(frames)
+    return evaluate_series(Monthly.of(coded), coded, months, first_event, limits_of, named_groups)
+
+
+def evaluate_series(monthly: Monthly, window: Slices, months: Mapping[str, tuple[dt.date, dt.date]],
+                    first_event: Mapping[str, dt.date], limits_of: Callable[[str], Mapping[str, float]],
+                    named_groups: Mapping[str, set[str]]) -> list[AlertDraft]:
+    """Alerts for each country's evaluated months from its monthly points (from its first event to the
+    last evaluated month) and the events of the evaluated periods (``window``: the evidence)."""
     out: list[AlertDraft] = []
-    by_country = dict(tuple(base.groupby("iso3")))
-    slices_by = dict(tuple(slices.groupby("iso3")))
+    rows_of = _groups(monthly.iso3)
+    events_of = _groups(window.iso3[window.country])
+    slice_rows = _groups(window.country[window.row_event])
+    window_codes = {str(c): i for i, c in enumerate(window.iso3)}
+    slice_codes = {(str(d), str(s)): k for k, (d, s) in enumerate(zip(window.key_dimension, window.key_slice,
+                                                                      strict=True))}
     for iso3, (first, last) in sorted(months.items()):
-        if iso3 not in first_event or iso3 not in by_country:
+        if iso3 not in first_event or iso3 not in rows_of:
             continue
-        out += _Country(iso3, by_country[iso3], slices_by.get(iso3, slices.iloc[0:0]), _ym(first_event[iso3]),
-                        limits_of(iso3), named_groups.get(iso3, set())).alerts(_ym(first), _ym(last))
+        code = window_codes.get(iso3, -1)
+        mine: Ints = rows_of[iso3]
+        mine = mine[monthly.ym[mine] <= _ym(last)]
+        country = _Country(iso3, monthly, mine, _Evidence(window, events_of.get(iso3, np.zeros(0, np.int64)),
+                                                          slice_rows.get(code, np.zeros(0, np.int64)), slice_codes),
+                           _ym(first_event[iso3]), limits_of(iso3), named_groups.get(iso3, set()))
+        out += country.alerts(_ym(first), _ym(last))
     return out
 
 
-class _Matrix:
-    """Monthly counts per (dimension, slice) as a dense array with running sums (column 0 = origin)."""
+def _groups(values: npt.NDArray[Any]) -> dict[Any, Ints]:
+    """Row positions per distinct value."""
+    if not len(values):
+        return {}
+    indices = pd.Series(np.arange(len(values), dtype=np.int64)).groupby(values).indices
+    return {k: np.asarray(v, dtype=np.int64) for k, v in indices.items()}
 
-    def __init__(self, rows: pd.DataFrame, origin: int, width: int) -> None:
-        counts = rows.groupby(["dimension", "slice", "ym"]).size()
-        pairs = pd.MultiIndex.from_arrays([counts.index.get_level_values(0), counts.index.get_level_values(1)])
-        keys = pairs.unique()
-        self.keys = list(keys)
+
+class _Matrix:
+    """Monthly values per slice as a dense array with running sums (column 0 = origin)."""
+
+    def __init__(self, keys: list[tuple[str, str]], rows: Ints, months: Ints, values: Ints, width: int) -> None:
+        self.keys = keys
         grid = np.zeros((len(keys), width), dtype=np.int64)
-        if len(counts):
-            r = keys.get_indexer(pairs)
-            grid[r, counts.index.get_level_values(2).to_numpy() - origin] = counts.to_numpy()
+        grid[rows, months] = values
         self.cum = np.concatenate([np.zeros((len(keys), 1), np.int64), grid.cumsum(axis=1)], axis=1)
         self.cum2 = np.concatenate([np.zeros((len(keys), 1), np.int64), (grid ** 2).cumsum(axis=1)], axis=1)
 
@@ -158,38 +223,75 @@ class _Matrix:
         return out
 
 
-class _Country:
-    """One country's events and the signals over its months."""
+class _Evidence:
+    """The events of one country's evaluated periods: which are in a slice in some months, which
+    count as evidence (most civilian deaths, then fatalities, then id), which had mass fatalities."""
 
-    def __init__(self, iso3: str, events: pd.DataFrame, slices: pd.DataFrame, first: int,
-                 limits: Mapping[str, float], named: set[str]) -> None:
-        self.iso3, self.lim, self.named, self.origin = iso3, limits, named, first
-        self.events = events.set_index("id")
-        self.width = int(max(events["ym"].max(), first) - first + 1)
-        self.slices = slices[slices["ym"] >= first]
-        self.matrix = _Matrix(self.slices, first, self.width)
-        self.spread = _Matrix(self.slices[(self.slices["dimension"] == "admin1") & self.slices["pv"]], first,
-                              self.width)
-        self.positions = self.slices.groupby(["dimension", "slice"]).indices
-        ym = (events["ym"] - first).clip(lower=0).to_numpy()
-        self.pv = np.bincount(ym[events["pv"].to_numpy()], minlength=self.width)
-        self.civ_pv = np.bincount(ym[(events["pv"] & events["civ"]).to_numpy()], minlength=self.width)
-        self.any = np.bincount(ym, minlength=self.width)
-        mass = events[events["civd"] >= limits["mass_fatality_civilian_deaths"]]
-        self.mass = {int(g["ym"].iloc[0]): g for _, g in mass.set_index("id").groupby("ym")}
+    def __init__(self, window: Slices, events: Ints, rows: Ints, codes: Mapping[tuple[str, str], int]) -> None:
+        self.w, self.events = window, events
+        self.row_event, self.row_key = window.row_event[rows], window.row_key[rows]
+        self.row_ym = window.ym[self.row_event]
+        self.code = codes
+        self._mass: tuple[float, dict[Any, Ints], Ints] | None = None
 
-    def ids(self, dimension: str, key: str, lo: int, hi: int) -> list[str]:
-        pos = self.positions.get((dimension, key))
-        if pos is None:
+    def positions(self, dimension: str, key: str, lo: int, hi: int, violent: bool = False) -> Ints:
+        """Events of the slice in months lo..hi (month numbers), only political violence if asked."""
+        k = self.code.get((dimension, key))
+        if k is None:
+            return np.zeros(0, np.int64)
+        chosen: Ints = self.row_event[(self.row_key == k) & (self.row_ym >= lo) & (self.row_ym <= hi)]
+        return chosen[self.w.violent[chosen]] if violent else chosen
+
+    def best(self, positions: Ints, limit: int) -> list[str]:
+        if not len(positions):
             return []
-        rows = self.slices.iloc[pos]
-        month = rows["ym"].to_numpy() - self.origin
-        return [str(i) for i in rows["id"].to_numpy()[(month >= lo) & (month <= hi)]]
+        table = pa.table({"id": self.w.ids.take(pa.array(positions)), "civd": self.w.civilian_deaths[positions],
+                          "fat": self.w.fatalities[positions]})
+        order = pc.sort_indices(table, sort_keys=[("civd", "descending"), ("fat", "descending"), ("id", "ascending")])
+        return [str(i) for i in table.column("id").take(order[:limit]).to_pylist()]
 
-    def evidence(self, ids: list[str]) -> list[str]:
-        chosen = self.events.loc[ids, ["civd", "fat"]].reset_index()
-        chosen = chosen.sort_values(["civd", "fat", "id"], ascending=[False, False, True])
-        return chosen["id"].head(int(self.lim["max_evidence"])).tolist()
+    def mass(self, ym: int, limit: float) -> Ints:
+        """Events of the month with at least ``limit`` civilian deaths, in input order."""
+        if self._mass is None or self._mass[0] != limit:
+            heavy = self.events[self.w.civilian_deaths[self.events] >= limit]
+            self._mass = (limit, _groups(self.w.ym[heavy]), heavy)
+        at = self._mass[1].get(ym)
+        return self._mass[2][at] if at is not None else np.zeros(0, np.int64)
+
+    def id_of(self, position: int) -> str:
+        return str(self.w.ids[position].as_py())
+
+
+class _Country:
+    """One country's monthly points and the signals over its months."""
+
+    def __init__(self, iso3: str, m: Monthly, rows: Ints, evidence: _Evidence, first: int,
+                 limits: Mapping[str, float], named: set[str]) -> None:
+        self.iso3, self.lim, self.named, self.origin, self.ev = iso3, limits, named, first, evidence
+        rows = rows[m.ym[rows] >= first]
+        ym = m.ym[rows] - first
+        self.width = int(max(ym.max() if len(ym) else 0, 0) + 1)
+        keys, local = np.unique(m.key[rows], return_inverse=True)
+        names = [(str(m.key_dimension[k]), str(m.key_slice[k])) for k in keys]
+        self.matrix = _Matrix(names, local, ym, m.events[rows], self.width)
+        spread = [i for i, (d, _) in enumerate(names) if d == "admin1"]
+        area_rows = np.isin(local, spread) & (m.violent[rows] > 0)
+        area_keys, area_local = np.unique(local[area_rows], return_inverse=True)
+        self.spread = _Matrix([names[k] for k in area_keys], area_local, ym[area_rows], m.violent[rows][area_rows],
+                              self.width)
+        self.any = self._row(names, local, ym, ("all", "*"), m.events[rows])
+        self.pv = self._row(names, local, ym, ("category", "political-violence"), m.events[rows])
+        self.civ_pv = self._row(names, local, ym, ("category", "political-violence"), m.civilian[rows])
+
+    def _row(self, names: list[tuple[str, str]], local: Ints, ym: Ints, key: tuple[str, str], values: Ints) -> Ints:
+        out = np.zeros(self.width, np.int64)
+        if key in names:
+            chosen = local == names.index(key)
+            out[ym[chosen]] = values[chosen]
+        return out
+
+    def ids(self, dimension: str, key: str, lo: int, hi: int, violent: bool = False) -> Ints:
+        return self.ev.positions(dimension, key, self.origin + lo, self.origin + hi, violent)
 
     def alerts(self, first: int, last: int) -> list[AlertDraft]:
         out: list[AlertDraft] = []
@@ -211,9 +313,9 @@ class _Country:
         out: list[AlertDraft] = []
 
         def draft(kind: str, dimension: str, key: str, observed: float, baseline: float, strength: float,
-                  text: str, ids: list[str], p: float | None = None, points: tuple[str, ...] = ()) -> None:
-            chosen = list(dict.fromkeys(ids))
-            evidence = self.evidence(chosen)
+                  text: str, ids: Ints, p: float | None = None, points: tuple[str, ...] = ()) -> None:
+            chosen = np.unique(ids)
+            evidence = self.ev.best(chosen, int(lim["max_evidence"]))
             if len(evidence) < len(chosen):
                 text += f"; the {len(evidence)} of {len(chosen)} events with most deaths are linked as evidence"
             out.append(AlertDraft(self.iso3, kind, period[0], period[1], dimension, key, float(observed),
@@ -243,12 +345,10 @@ class _Country:
             if share_w - share_b >= lim["civilian_share_min_increase"]:
                 p = binomial_tail(civ_w, n_w, max(share_b, 1e-6))
                 if p <= lim["civilian_share_probability"]:
-                    ids = [i for i in self.ids("category", "civilian-targeting", lo, j)
-                           if self.events.at[i, "pv"]]
                     draft("civilian-share", "category", "civilian-targeting", round(share_w, 4), round(share_b, 4),
                           _strength(p), f"{civ_w} of {n_w} political-violence events ({share_w:.0%}) targeted "
                           f"civilians against {share_b:.0%} in the {n_base}-month baseline; binomial "
-                          f"P(X ≥ {civ_w}) = {p:.2g}", ids, p)
+                          f"P(X ≥ {civ_w}) = {p:.2g}", self.ids("category", "civilian-targeting", lo, j, True), p)
         # perpetrators new to the country, first events against groups an assessment names
         for r in np.flatnonzero((sums == 0) & (obs > 0)):
             dimension, key = m.keys[r]
@@ -270,20 +370,20 @@ class _Country:
             if len(fresh) >= lim["spread_min_new_areas"]:
                 names = sorted(map(str, fresh))
                 before = int((s_base > 0).sum())
-                ids = [i for a in names for i in self.ids("admin1", a, lo, j) if self.events.at[i, "pv"]]
+                ids = np.concatenate([self.ids("admin1", a, lo, j, True) for a in names])
                 draft("spread", "admin1", "; ".join(names), len(names), before,
                       min(0.6, 0.3 + 0.05 * (len(names) - lim["spread_min_new_areas"])),
                       f"political violence in {len(names)} admin-1 area(s) with none in the {n_base}-month "
                       f"baseline: {', '.join(names)} ({before} areas had some before)", ids)
         # single events with many civilian deaths, in the evaluated month
         limit = lim["mass_fatality_civilian_deaths"]
-        mass = self.mass.get(self.origin + j)
-        if mass is not None and len(mass):
-            top = mass.sort_values(["civd"], ascending=False).iloc[0]
-            top_id = str(mass["civd"].idxmax())
-            draft("mass-fatality", "all", f"civilian deaths >= {limit:g}", int(top["civd"]), limit,
-                  min(1.0, 0.6 + int(top["civd"]) / 1000),
+        mass = self.ev.mass(self.origin + j, limit)
+        if len(mass):
+            deaths = self.ev.w.civilian_deaths[mass]
+            top = int(deaths.max())
+            top_id = self.ev.id_of(int(mass[int(np.argmax(deaths))]))
+            draft("mass-fatality", "all", f"civilian deaths >= {limit:g}", top, limit,
+                  min(1.0, 0.6 + top / 1000),
                   f"{len(mass)} event(s) in the month with at least {limit:g} civilian deaths each, "
-                  f"{int(mass['civd'].sum())} in all; the largest, {top_id}, {int(top['civd'])}",
-                  [str(i) for i in mass.index])
+                  f"{int(deaths.sum())} in all; the largest, {top_id}, {top}", mass)
         return out

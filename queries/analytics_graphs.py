@@ -107,9 +107,12 @@ def window_graph(store: GraphStore, date_from: dt.date, date_to: dt.date, *, cou
     Edges are ``PERPETRATED`` (actor to event) and ``TARGETED`` (event to group); event nodes
     carry ``date`` and ``fatalities``.
     """
-    params = {"date_from": date_from, "date_to": date_to, "country": country, "actor": actor}
+    params: dict[str, Any] = {"date_from": date_from, "date_to": date_to, "country": country}
+    if actor or not country:
+        params["actor"] = actor
     rows: list[dict[str, Any]] = []
-    events = execute(store, "events_by_actor_country_period", params).dicts()
+    events = execute(store, "events_by_actor_country_period" if "actor" in params else "events_in_country_period",
+                     params).dicts()
     for e in events:
         rows += [{"source": a, "type": "PERPETRATED", "target": e["event"]} for a in e["actors"]]
         rows += [{"source": e["event"], "type": "TARGETED", "target": g} for g in e["targeted_groups"]]

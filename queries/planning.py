@@ -6,8 +6,12 @@ orders them for the situation:
 
 1. **Situation** (:func:`situation`): ``ongoing`` when atrocity events (event type
    ``Violence against civilians`` or ``one-sided violence``, or civilian targeting) are in the
-   graph for the country in the :data:`RECENT_DAYS` days up to ``as_of``; else ``acute`` when
-   the latest published assessment on or before ``as_of`` gives overall risk 3; else ``latent``.
+   graph for the country in the :data:`RECENT_DAYS` days up to ``as_of``, or when one of the
+   country's *open* early-warning alerts (status new or escalated, period ending in those days)
+   is escalated or of an atrocity kind (:data:`ATROCITY_ALERT_KINDS`); else ``acute`` when the
+   latest published assessment on or before ``as_of`` gives overall risk 3 or the open alerts'
+   pressure (the sum of their strengths, escalated ones counted twice) reaches
+   :data:`ACUTE_ALERT_PRESSURE`; else ``latent``. The open alerts are listed, strongest first.
 2. **Urgency tiers** (:data:`TIERS`): ongoing → crisis response and protection first;
    acute → early warning and crisis response first; latent → upstream prevention and early
    warning first. An option sits in the best tier of its stages and gets the tier's points.
@@ -15,7 +19,9 @@ orders them for the situation:
    (:mod:`queries.leverage`) is proposed for an option only when the chain's lever serves one of
    the option's categories (:data:`LEVER_CATEGORIES`, after the USHMM DIMEL instruments).
    Perpetrators themselves are not proposed.
-4. **Score**: the sum of the terms, each listed with its reason: urgency points; the evidence
+4. **Score**: the sum of the terms, each listed with its reason: urgency points; for the options
+   in the first tier, an ``alerts`` term worth the open alerts' pressure (at most
+   :data:`MAX_ALERT_POINTS`) naming each alert; the evidence
    terms of :mod:`queries.evidence` (+1 per risk factor mitigated, ± research strength of
    effectiveness factors present); +:data:`LEVER_POINTS` per matched stakeholder (at most
    :data:`MAX_LEVER_TERMS`); and per past case of the option (:mod:`queries.lessons`, every
@@ -44,9 +50,14 @@ from queries.leverage import DEFAULT_HOPS, Chain, leverage_chains, perpetrators_
 from queries.registry import execute
 
 __all__ = ["LEVER_CATEGORIES", "TIERS", "PlannedOption", "Situation", "matched_categories", "plan_responses",
-           "situation", "tier_of"]
+           "open_alerts", "situation", "tier_of"]
 
 RECENT_DAYS = 90
+# open alerts of these kinds mean atrocities are under way (as an escalated alert of any kind does)
+ATROCITY_ALERT_KINDS = ("mass-fatality", "civilian-share", "new-group")
+OPEN_ALERT_STATUSES = ["new", "escalated"]
+ACUTE_ALERT_PRESSURE = 1.0
+MAX_ALERT_POINTS = 5.0
 ATROCITY_EVENT_TYPES = ["Violence against civilians", "one-sided violence"]
 TIERS: Mapping[str, tuple[tuple[str, ...], ...]] = {
     "ongoing": (("CR", "PR"), ("EW", "AR"), ("UP",)),
@@ -76,6 +87,14 @@ MATCH (e:Event)-[:OCCURRED_IN]->(:Country {id: $country})
 WHERE e.date >= $since AND e.date <= $as_of AND (e.event_type IN $types OR e.civilian_targeting = true)
 RETURN count(e) AS events, min(e.date) AS first, max(e.date) AS last
 """
+OPEN_ALERTS_CYPHER = """
+MATCH (a:Alert)-[:RAISED_FOR]->(:Country {id: $country})
+WHERE a.alert_status IN $statuses AND a.period_end >= $since AND a.period_start <= $as_of
+RETURN a.id AS alert, a.alert_kind AS kind, a.period_start AS period_start, a.period_end AS period_end,
+       a.dimension AS dimension, a.slice AS slice, a.signal_strength AS strength, a.alert_status AS status,
+       a.explanation AS explanation
+ORDER BY strength DESC, alert
+"""
 ASSESSMENT_CYPHER = """
 MATCH (a:Assessment)-[:ASSESSES]->(:Country {id: $country})
 WHERE a.status = 'published' AND a.date <= $as_of
@@ -94,6 +113,8 @@ class Situation:
     level: int | None
     events: int
     reasons: list[str]
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alert_pressure: float = 0.0
 
     @property
     def first(self) -> tuple[str, ...]:
@@ -103,7 +124,7 @@ class Situation:
 @dataclass
 class ScoreTerm:
     value: float
-    kind: str  # urgency, risk-factor, factor, leverage, lesson
+    kind: str  # urgency, alerts, risk-factor, factor, leverage, lesson
     item: str
     reason: str
 
@@ -149,13 +170,30 @@ def matched_categories(levers: Iterable[str], categories: Iterable[str]) -> set[
     return {c for lever in levers for c in LEVER_CATEGORIES.get(lever, ()) if c in cats}
 
 
+def open_alerts(store: GraphStore, country: str, since: dt.date, as_of: dt.date) -> tuple[list[dict[str, Any]], float]:
+    """The country's open alerts (new or escalated) of periods ending from ``since`` and starting by
+    ``as_of``, strongest first, and their pressure (strengths summed, escalated ones twice)."""
+    rows = store.run_read(OPEN_ALERTS_CYPHER, {"country": country, "since": since, "as_of": as_of,
+                                               "statuses": OPEN_ALERT_STATUSES}).dicts()
+    rows.sort(key=lambda r: (-(r["strength"] or 0.0), r["alert"]))  # NULL strengths last on either backend
+    pressure = sum((r["strength"] or 0.0) * (2 if r["status"] == "escalated" else 1) for r in rows)
+    return rows, round(pressure, 4)
+
+
+def _alert_line(a: Mapping[str, Any]) -> str:
+    return (f"{a['kind']} {a['period_start']:%Y-%m} {a['slice'] if a['dimension'] != 'all' else ''}".rstrip()
+            + f" (strength {a['strength'] or 0:g}, {a['status']})")
+
+
 def situation(store: GraphStore, country: str, as_of: dt.date) -> Situation:
     """Whether atrocities are under way (see the module docstring)."""
     found = store.run_read(ASSESSMENT_CYPHER, {"country": country, "as_of": as_of}).dicts()
-    if not found:
-        return Situation("latent", None, None, 0, [f"no published assessment of {country} on or before {as_of}"])
-    a = found[0]
     since = as_of - dt.timedelta(days=RECENT_DAYS)
+    alerts, pressure = open_alerts(store, country, since, as_of)
+    if not found:
+        return Situation("latent", None, None, 0, [f"no published assessment of {country} on or before {as_of}"],
+                         alerts, pressure)
+    a = found[0]
     params = {"country": country, "since": since, "as_of": as_of, "types": ATROCITY_EVENT_TYPES}
     count, first, last = 0, None, None
     for text in (EVENTS_IN_LOCATIONS_CYPHER, EVENTS_IN_COUNTRY_CYPHER):
@@ -166,15 +204,30 @@ def situation(store: GraphStore, country: str, as_of: dt.date) -> Situation:
                 last = max(x for x in (last, r["last"]) if x is not None)
     level = a["level"]
     reasons = [f"{a['id']} ({a['date']}) gives overall risk {level}"]
+    atrocity_alerts = [x for x in alerts if x["kind"] in ATROCITY_ALERT_KINDS or x["status"] == "escalated"]
     if count:
         reasons.append(f"{count} atrocity event{'s' if count != 1 else ''} (violence against civilians, "
                        f"one-sided violence) in {country} from {since} to {as_of}, first {first}, last {last}")
-        kind = "ongoing"
     else:
         reasons.append(f"no atrocity events in the graph for {country} from {since} to {as_of}")
-        kind = "acute" if level == 3 else "latent"
+    if alerts:
+        reasons.append(f"{len(alerts)} open alert{'s' if len(alerts) != 1 else ''} (pressure {pressure:g}): "
+                       + ", ".join(_alert_line(x) for x in alerts))
+    if count or atrocity_alerts:
+        kind = "ongoing"
+        if not count:
+            reasons.append(f"open alert{'s' if len(atrocity_alerts) != 1 else ''} "
+                           f"{', '.join(x['alert'] for x in atrocity_alerts)} "
+                           "(escalated, or of an atrocity kind) mean atrocities may be under way")
+    elif level == 3:
+        kind = "acute"
+    elif pressure >= ACUTE_ALERT_PRESSURE:
+        kind = "acute"
+        reasons.append(f"open alerts' pressure {pressure:g} ≥ {ACUTE_ALERT_PRESSURE:g}")
+    else:
+        kind = "latent"
     reasons.append(WHY_FIRST[kind])
-    return Situation(kind, a["id"], level, count, reasons)
+    return Situation(kind, a["id"], level, count, reasons, alerts, pressure)
 
 
 def _stakeholders(chains: Sequence[Chain], categories: Sequence[str], perpetrators: set[str]) -> list[dict[str, Any]]:
@@ -191,11 +244,19 @@ def _stakeholders(chains: Sequence[Chain], categories: Sequence[str], perpetrato
     return list(best.values())
 
 
-def _terms(o: PlannedOption, kind: str, les: Lessons) -> list[ScoreTerm]:
-    stage = o.urgency_stage
+def _terms(o: PlannedOption, sit: Situation, les: Lessons) -> list[ScoreTerm]:
+    stage, kind = o.urgency_stage, sit.kind
     terms = [ScoreTerm(TIER_POINTS[o.tier], "urgency", stage,
                        f"tier {o.tier + 1} in {'an' if kind[0] in 'aeiou' else 'a'} {kind} situation (stage {stage}); "
                        f"{WHY_FIRST[kind]}")]
+    if o.tier == 0 and sit.alerts:
+        n = len(sit.alerts)
+        terms.append(ScoreTerm(min(sit.alert_pressure, MAX_ALERT_POINTS), "alerts", ", ".join(a["alert"] for a in
+                                                                                            sit.alerts),
+                               f"{n} open alert{'s' if n != 1 else ''} call for stage {stage} now: "
+                               + "; ".join(_alert_line(a) for a in sit.alerts)
+                               + (f" (pressure {sit.alert_pressure:g}, capped at {MAX_ALERT_POINTS:g})"
+                                  if sit.alert_pressure > MAX_ALERT_POINTS else "")))
     for s in o.stakeholders[:MAX_LEVER_TERMS]:
         terms.append(ScoreTerm(LEVER_POINTS, "leverage", s["stakeholder"],
                                f"{s['name']} has a {s['match']} ({s['chain']['path']}; strength "
@@ -233,17 +294,18 @@ def plan_responses(store: GraphStore, country: str, *, as_of: dt.date | None = N
                           # Framework order (RF2 before RF11): collect() order differs between backends
                           sorted(r["risk_factors"] or [], key=lambda f: (len(f), f)), tier, urgency_stage,
                           _stakeholders(chains, cats, set(perp_ids)), past[r["option"]].as_dict())
-        o.terms = _terms(o, sit.kind, past[r["option"]])
+        o.terms = _terms(o, sit, past[r["option"]])
         ev = evidence.get(r["option"])
+        at = 1 + sum(1 for t in o.terms[1:2] if t.kind == "alerts")  # evidence terms follow urgency (and alerts)
         if ev is not None:
             o.strategies, o.evidence_score = ev.strategies, ev.score
             o.raising = [f.factor for f in ev.by_direction("greater") if f.status == "present"]
             o.lowering = [f.factor for f in ev.by_direction("lesser") if f.status == "present"]
-            o.terms[1:1] = [ScoreTerm(t.value, t.kind, t.item, t.reason) for t in ev.explanation]
+            o.terms[at:at] = [ScoreTerm(t.value, t.kind, t.item, t.reason) for t in ev.explanation]
             used = {t.item for t in ev.explanation if t.kind == "factor"}
             o.used_evidence = [line for f in ev.factors if f.factor in used for line in f.evidence]
         else:
-            o.terms[1:1] = [ScoreTerm(1.0, "risk-factor", rf, f"mitigates {rf}, found at level {min_level} or "
+            o.terms[at:at] = [ScoreTerm(1.0, "risk-factor", rf, f"mitigates {rf}, found at level {min_level} or "
                                                                f"more") for rf in o.risk_factors]
         o.score = round(sum(t.value for t in o.terms), 4) + 0.0
         options.append(o)

@@ -93,6 +93,7 @@ DEMO_PARAMS: dict[str, dict[str, str]] = {
     "country_signals": {"country": "country/SYR", "date_from": "2018-01-01", "date_to": "2018-12-31"},
     "counts_by_label": {},
     "events_by_actor_country_period": {"country": "country/MMR", "date_from": "2016-01-01"},
+    "events_in_country_period": {"country": "country/MMR", "date_from": "2016-01-01"},
     "indicator_evidence_from_events": {"country": "country/MMR"},
     "lessons_learnt": {"option": "option/commission-of-inquiry"},
     "leverage_chains": {"country": "country/BIH", "as_of": "1995-12-31"},

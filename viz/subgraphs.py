@@ -120,7 +120,8 @@ def describe_groups(store: GraphStore, graph: nx.MultiDiGraph, as_of: dt.date | 
 def event_rows(store: GraphStore, *, country: str = "", actor: str = "", date_from: dt.date | None = None,
                date_to: dt.date | None = None) -> tuple[list[dict[str, Any]], bool]:
     """Events of a country and/or actor in a window, and whether the list was cut."""
-    result = execute(store, "events_by_actor_country_period",
+    name = "events_in_country_period" if country and not actor else "events_by_actor_country_period"
+    result = execute(store, name,
                      {k: v for k, v in {"country": country, "actor": actor, "date_from": date_from,
                                         "date_to": date_to}.items() if v not in (None, "")},
                      limit=EVENT_LIMIT)

@@ -260,6 +260,28 @@ def test_refresh_is_incremental_and_keeps_decisions(loaded: GraphStore, tmp_path
     assert loaded.run_read(count).scalar() == 25
 
 
+def test_refresh_writes_only_changes_and_recomputes_whole_months(loaded: GraphStore, tmp_path: Path) -> None:
+    first = refresh(loaded, None, Thresholds())
+    assert first.points_written == first.points > 0
+    linked = "MATCH (s:SeriesPoint)-[:SERIES_OF]->(:Country {id: 'country/SYR'}) RETURN count(*)"
+    assert loaded.run_read(linked).scalar() == first.points  # every point hangs off its country
+    again = refresh(loaded, None, Thresholds())  # nothing changed: nothing is written or deleted
+    assert (again.points, again.points_written, again.points_deleted, again.alerts_new) == (first.points, 0, 0, 0)
+    # a late-June event next to the stored one of 10 June 2021: June is recomputed from both
+    touched = load_into(loaded, ucdp_rows(tmp_path / "june.csv", [("950", "2021-06-25 00:00:00.000", "1", 5)]))
+    third = refresh(loaded, touched, Thresholds())
+    june = loaded.run_read("MATCH (s:SeriesPoint) WHERE s.granularity = 'month' AND s.dimension = 'all' "
+                           "AND s.period_start = date('2021-06-01') RETURN s.event_count, s.fatality_count, "
+                           "s.political_violence_count").rows
+    assert june == [[2, 7, 2]]
+    week = loaded.run_read("MATCH (s:SeriesPoint) WHERE s.granularity = 'week' AND s.dimension = 'all' "
+                           "AND s.period_start = date('2021-06-21') RETURN s.event_count").rows
+    assert week == [[1]]
+    # new: the week of the 21st and its category weeks, the new slices; changed: June's other points
+    assert 0 < third.points_written <= third.points and third.points_deleted == 0
+    assert refresh(loaded, None, Thresholds()).points_written == 0  # the incremental result is the full one
+
+
 def test_status_changes_refused(loaded: GraphStore) -> None:
     with pytest.raises(AlertNotFound):
         set_status(loaded, "alert/SYR-surge-2020-01-0000000000", "acknowledged")

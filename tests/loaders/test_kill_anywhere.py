@@ -27,7 +27,7 @@ from graph.settings import Settings
 
 AKG = str(Path(sys.executable).with_name("akg"))
 ROWS = 2_000
-DERIVED = frozenset({"SeriesPoint", "Alert", "RAISED_FOR", "POINTS_TO", "BASED_ON"})
+DERIVED = frozenset({"SeriesPoint", "SERIES_OF", "Alert", "RAISED_FOR", "POINTS_TO", "BASED_ON"})
 MOMENTS = 30
 
 

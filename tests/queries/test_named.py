@@ -333,6 +333,18 @@ def events_by_actor_country_period(s: GraphStore) -> None:
     assert [r["event"] for r in may] == [EVENT3]
 
 
+def events_in_country_period(s: GraphStore) -> None:
+    def same(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:  # lists compared as sets
+        return [{k: sorted(v) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
+    rows = run(s, "events_in_country_period", country=QZA, date_from=D(2024, 1, 1), date_to=LATE)
+    # from the country: the event placed at a location, then the one placed at the country itself
+    assert same(rows) == same(run(s, "events_by_actor_country_period", country=QZA, date_from=D(2024, 1, 1),
+                                  date_to=LATE))
+    assert pick(rows, "event", "location") == [(EVENT2, LOCATION), (EVENT3, None)]
+    assert pick(run(s, "events_in_country_period", country=QZB, date_to=LATE), "event") == [(EVENT4,)]
+    assert run(s, "events_in_country_period", country=QZA, date_from=D(2024, 4, 1), date_to=D(2024, 4, 30)) == []
+
+
 def actor_cooccurrence(s: GraphStore) -> None:
     rows = run(s, "actor_cooccurrence", country=QZA, date_to=LATE)
     assert rows == [{"actor_a": ARMY, "name_a": "Qaziria Armed Forces", "actor_b": MILITIA,
@@ -516,7 +528,7 @@ ANSWERS: dict[str, Callable[[GraphStore], None]] = {
         country_risk_profile, perpetrators_in_country, victim_groups_at_risk, upcoming_triggers,
         response_options_for_country, recommendations_by_addressee_status, capability_gaps,
         lessons_learnt, monitoring_cadence, assessment_changes, actor_ego_network,
-        paths_actor_to_group, events_by_actor_country_period, actor_cooccurrence,
+        paths_actor_to_group, events_by_actor_country_period, events_in_country_period, actor_cooccurrence,
         countries_ranked_by_risk, risk_watchlist, counts_by_label, schema_listing,
         indicator_evidence_from_events, country_network, country_overview, actor_search,
         assessment_list, victim_group_threats, response_evidence_for_country, alerts_list, alert_evidence,

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from graph.base import GraphStore
+from loaders.early_warning import set_status
 from queries.planning import LEVER_CATEGORIES, TIERS, matched_categories, plan_responses, situation, tier_of
-from tests.queries.world import ARMS_CO, DONOR, GOVERNMENT, MILITIA, QZA, REGIONAL_BODY
+from tests.queries.world import ARMS_CO, DONOR, GOVERNMENT, MASS, MILITIA, NEW_ACTOR, QZA, REGIONAL_BODY, SURGE
 
 ONGOING, ACUTE, LATENT = dt.date(2024, 6, 1), dt.date(2025, 6, 1), dt.date(2024, 2, 15)
 
@@ -42,7 +43,7 @@ def test_score_is_the_sum_of_its_listed_terms(world: GraphStore) -> None:
     for o in plan_responses(world, QZA, as_of=ONGOING)["options"]:
         assert round(sum(t.value for t in o.terms), 4) == o.score
         assert o.terms[0].kind == "urgency" and o.terms[0].reason
-        assert {t.kind for t in o.terms} <= {"urgency", "risk-factor", "factor", "leverage", "lesson"}
+        assert {t.kind for t in o.terms} <= {"urgency", "alerts", "risk-factor", "factor", "leverage", "lesson"}
 
 
 def test_ties_are_explained(world: GraphStore) -> None:
@@ -79,3 +80,36 @@ def test_lever_vocabulary_and_categories() -> None:
     assert matched_categories(["legal"], ["ECO", "MIL"]) == set()
     assert set(TIERS) == {"ongoing", "acute", "latent"}
     assert tier_of(["AR"], "latent") == 2 and tier_of(["PR"], "ongoing") == 0
+
+
+def test_open_alerts_raise_urgency_and_are_a_listed_term(world: GraphStore) -> None:
+    # 15 October 2024: no atrocity event since July and QZA-2024-07 gives risk 3 (acute without alerts), but the
+    # open mass-fatality alert of September 2024 (strength 0.7) means atrocities may be under way
+    day = dt.date(2024, 10, 15)
+    sit = situation(world, QZA, day)
+    assert sit.kind == "ongoing" and sit.events == 0 and [a["alert"] for a in sit.alerts] == [MASS]
+    assert sit.alert_pressure == 0.7 and any(MASS in r and "atrocity kind" in r for r in sit.reasons)
+    options = plan_responses(world, QZA, as_of=day)["options"]
+    first = [o for o in options if o.tier == 0]
+    assert first and all(o.terms[1].kind == "alerts" and o.terms[1].value == 0.7 and o.terms[1].item == MASS
+                         and "mass-fatality 2024-09 (strength 0.7, new)" in o.terms[1].reason for o in first)
+    assert all(t.kind != "alerts" for o in options if o.tier > 0 for t in o.terms)
+    assert all(round(sum(t.value for t in o.terms), 4) == o.score for o in options)
+
+
+def test_only_open_alerts_of_the_window_count(world: GraphStore) -> None:
+    # 20 August 2024: the May surge (new, 0.2) ended within 90 days; the March new-actor alert is dismissed
+    sit = situation(world, QZA, dt.date(2024, 8, 20))
+    assert [a["alert"] for a in sit.alerts] == [SURGE] and sit.alert_pressure == 0.2
+    assert sit.kind == "acute"  # a surge is not an atrocity kind: the assessment's level decides
+    assert NEW_ACTOR not in {a["alert"] for a in situation(world, QZA, dt.date(2024, 4, 15)).alerts}
+    assert situation(world, QZA, LATENT).alerts == []  # before any alert
+
+
+def test_an_escalated_alert_means_ongoing(world: GraphStore) -> None:
+    set_status(world, SURGE, "escalated", today=dt.date(2024, 6, 2))
+    try:
+        sit = situation(world, QZA, dt.date(2024, 8, 20))
+        assert sit.kind == "ongoing" and sit.alert_pressure == 0.4  # escalated: counted twice
+    finally:
+        set_status(world, SURGE, "new", today=dt.date(2024, 6, 2))

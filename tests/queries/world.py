@@ -61,8 +61,9 @@ def early_warning_nodes() -> list[Node]:
 
 
 def early_warning_edges() -> list[Edge]:
-    """The alerts' countries, evidence and subjects."""
+    """The points' and alerts' countries, the alerts' evidence and subjects."""
     return [Edge.make("RAISED_FOR", a, QZA) for a in (SURGE, NEW_ACTOR, MASS)] + [
+        Edge.make("SERIES_OF", f"series/QZA/month/all/x/2024-{m:02d}-01", QZA) for m in (3, 5)] + [
         Edge.make("BASED_ON", SURGE, EVENT3), Edge.make("BASED_ON", NEW_ACTOR, EVENT2),
         Edge.make("BASED_ON", MASS, EVENT3), Edge.make("POINTS_TO", NEW_ACTOR, data.MILITIA)]
 
