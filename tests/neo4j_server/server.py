@@ -117,8 +117,9 @@ def _resolve() -> str:
         CACHE.mkdir(exist_ok=True)
         print("resolving Neo4j with Maven (first run: about 160 MB into tests/neo4j_server/.cache)",
               file=sys.stderr, flush=True)
+        # the real path: a cache linked from another checkout must not record this checkout's path
         proc = subprocess.run(
-            [_tool("mvn"), "-q", "-B", "-f", str(pom), f"-Dmaven.repo.local={CACHE / 'm2'}",
+            [_tool("mvn"), "-q", "-B", "-f", str(pom), f"-Dmaven.repo.local={CACHE.resolve() / 'm2'}",
              "dependency:build-classpath", f"-Dmdep.outputFile={CLASSPATH}"],
             capture_output=True, text=True, check=False,
         )
