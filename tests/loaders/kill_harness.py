@@ -59,6 +59,15 @@ def moments(duration: float, count: int = MOMENTS) -> list[float]:
     return [duration * (0.03 + 1.17 * i / (count - 1)) for i in range(count)]
 
 
+def between(start: float, end: float, count: int = 5) -> list[float]:
+    """``count`` moments evenly inside (``start``, ``end``).
+
+    >>> between(1.0, 2.2)
+    [1.2, 1.4, 1.6, 1.8, 2.0]
+    """
+    return [round(start + (end - start) * i / (count + 1), 6) for i in range(1, count + 1)]
+
+
 def load(path: Path, *, db: Path | None = None, env: Mapping[str, str] | None = None) -> subprocess.Popen[bytes]:
     """``akg load acled PATH`` as the operator runs it (on ``db`` for Ladybug; ``env`` picks the backend)."""
     where = ["--db", str(db)] if db is not None else []

@@ -1,6 +1,7 @@
 """All or nothing at every instant, on each backend: a real ``akg load acled`` that *replaces* a
 dataset version is killed with SIGKILL at 30 moments spread over its whole run and a little past it
-(at least three in the last 10 %: the commit and the close); after each kill the store must be
+(at least three in the last 10 %), then five more between the last kill that left the first version
+and the first that left the second (the commit lies there); after each kill the store must be
 exactly as before or exactly as after, by a full fingerprint (:mod:`tests.loaders.kill_harness`),
 and must open again.
 
@@ -13,6 +14,7 @@ kill left the second."""
 from __future__ import annotations
 
 import csv
+import itertools
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -77,11 +79,23 @@ def _run(before: k.Fingerprint, after: k.Fingerprint, duration: float,
     moments = k.moments(duration)
     assert sum(0.9 * duration <= m <= duration for m in moments) >= 3
     seen = {"before": 0, "after": 0}
-    for moment in moments:
+    verdicts: list[tuple[float, str]] = []
+
+    def kill(moment: float) -> None:
         state = k.verdict(kill_one(moment), before, after, moment, duration)
         seen[state] += 1
+        verdicts.append((moment, state))
         print(f"killed at {moment:.2f} s of {duration:.2f} s: {state}")  # shown with -s
+
+    for moment in moments:
+        kill(moment)
     assert seen["before"] and seen["after"], seen
+    # the commit lies between the first kill that left the second version and the last one before it
+    # that left the first: five more kills in between
+    first_after = min(m for m, state in verdicts if state == "after")
+    last_before = max((m for m, state in verdicts if state == "before" and m < first_after), default=0.0)
+    for extra in k.between(last_before, first_after):
+        kill(extra)
     return seen
 
 
@@ -106,7 +120,7 @@ def test_a_replacing_load_killed_at_any_moment_leaves_before_or_after(
     assert k.load(second, db=done).wait(timeout=300) == 0
     duration = time.monotonic() - started
     after = _ladybug_fingerprint(done)
-    kills = iter(range(k.MOMENTS))
+    kills = itertools.count()
 
     def kill_one(moment: float) -> k.Fingerprint:
         db = tmp_path / f"k{next(kills)}.lbug"
