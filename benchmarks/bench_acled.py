@@ -122,6 +122,7 @@ def fresh_neo4j() -> dict[str, str]:
 
     server.stop()
     os.environ.setdefault("AKG_NEO4J_HEAP", "8g")
+    os.environ.setdefault("AKG_NEO4J_TX_MAX_MB", "6144")  # a million rows in one transaction
     return server.environment(server.start())
 
 

@@ -2,7 +2,9 @@
 
 Writes are one ``session.execute_write`` per call (see :mod:`graph.neo4j_write`); reads run
 in ``session.execute_read`` on a ``READ_ACCESS`` session, so the server itself refuses any
-write, with a transaction timeout (``unit_of_work``) and a row cap. The sessions of one store
+write, with a transaction timeout (``unit_of_work``) and a row cap. A read that passes the
+server's transaction memory limit (``db.memory.transaction.max``) is :class:`QueryTooLarge`
+at once: the driver would otherwise retry it, a transient error, for 30 seconds. The sessions of one store
 share a bookmark manager: on a cluster (``neo4j://`` routing) its reads see its own writes. Every Cypher text sent is
 generated from the model and listed by :func:`neo4j_statements`, which the lint test feeds
 to Neo4j's own parser.
@@ -42,7 +44,7 @@ from graph.records import Edge, Node
 from graph.schema import neo4j_ddl
 from graph.settings import Settings
 from graph.upsert import dedupe_edges, dedupe_nodes
-from ontology.errors import AkgError, QueryRefused, QueryTimeout, StoreError
+from ontology.errors import AkgError, QueryRefused, QueryTimeout, QueryTooLarge, StoreError
 from ontology.model import Model, load_model
 
 __all__ = ["Neo4jStore", "neo4j_statements", "server_version", "translate_error"]
@@ -94,6 +96,19 @@ def server_version(agent: str) -> tuple[int, int] | None:
     return (int(found.group(1)), int(found.group(2))) if found else None
 
 
+def _out_of_memory(exc: nx.Neo4jError) -> bool:
+    """True for the server's memory errors (a transaction or the whole pool past its limit)."""
+    return "OutOfMemory" in (exc.code or "")
+
+
+class _NoRetry(Exception):
+    """Carries a server error out of a transaction function without the driver retrying it."""
+
+    def __init__(self, error: nx.Neo4jError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
 def translate_error(exc: Exception, where: str = "", secrets: Sequence[str] = ()) -> AkgError:
     """Map a driver exception to an AkgError (server message kept, ``secrets`` masked)."""
     if isinstance(exc, AkgError):
@@ -105,6 +120,9 @@ def translate_error(exc: Exception, where: str = "", secrets: Sequence[str] = ()
             return QueryRefused(f"the database refused a write: {message}")
         if "TimedOut" in code or "Terminated" in code:
             return QueryTimeout("the query ran past its time limit and was stopped")
+        if _out_of_memory(exc):
+            return QueryTooLarge("the transaction needed more memory than the database allows one transaction "
+                                 f"and was stopped: {message}")
         if "DatabaseNotFound" in code:
             return StoreError(f"{where}: {message} (check NEO4J_DATABASE)" if where else message)
         if isinstance(exc, nx.TransientError):
@@ -299,21 +317,28 @@ class Neo4jStore:
 
         @unit_of_work(timeout=timeout or None)
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]], bool]:
-            result = tx.run(cypher, dict(params or {}))
-            columns = list(result.keys())
-            raw: list[list[Any]] = []
-            truncated = False
-            for record in result:
-                if limit is not None and len(raw) >= limit:
-                    truncated = True
-                    break
-                raw.append(list(record.values()))
-            result.consume()
+            try:
+                result = tx.run(cypher, dict(params or {}))
+                columns = list(result.keys())
+                raw: list[list[Any]] = []
+                truncated = False
+                for record in result:
+                    if limit is not None and len(raw) >= limit:
+                        truncated = True
+                        break
+                    raw.append(list(record.values()))
+                result.consume()
+            except nx.Neo4jError as exc:
+                if _out_of_memory(exc):  # retrying would only fail again, 30 s later
+                    raise _NoRetry(exc) from None
+                raise
             return columns, w.plain_rows(tx, model, raw), truncated
 
         try:
             with self._session(READ_ACCESS) as session:
                 columns, rows, truncated = session.execute_read(work)
+        except _NoRetry as stop:
+            raise self._fail(stop.error) from None
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._fail(exc) from None
         except (TypeError, ValueError) as exc:  # the driver cannot encode a parameter

@@ -17,6 +17,7 @@ __all__ = [
     "QueryNotFound",
     "QueryRefused",
     "QueryTimeout",
+    "QueryTooLarge",
     "SourceFormatError",
     "StoreAbandoned",
     "StoreError",
@@ -117,3 +118,9 @@ class QueryTimeout(AkgError):
     """A query ran past its time limit and was stopped."""
 
     code = "query_timeout"
+
+
+class QueryTooLarge(AkgError):
+    """The query needed more memory than a query may use, or returned too much."""
+
+    code = "query_too_large"

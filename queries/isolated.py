@@ -11,8 +11,9 @@ child process with the Ladybug store open read-only and an address-space limit
 - it runs out of its memory → :class:`QueryTooLarge`;
 
 and the worker is replaced in the background. On Neo4j the database server runs queries in
-its own process with its own memory limits, so the pool there only bounds concurrency and
-runs :func:`queries.safe.run_safe` in this process.
+its own process with its own memory limits (a transaction past ``db.memory.transaction.max``
+fails, which the store reports as :class:`QueryTooLarge`), so the pool there only bounds
+concurrency and runs :func:`queries.safe.run_safe` in this process.
 
 Example:
     >>> pool = QueryPool(Settings(backend="neo4j"), workers=1)
@@ -36,7 +37,7 @@ from typing import Any
 
 from graph.base import GraphStore, ReadResult
 from graph.settings import Settings
-from ontology.errors import AkgError, QueryRefused, QueryTimeout, StoreError
+from ontology.errors import AkgError, QueryRefused, QueryTimeout, QueryTooLarge, StoreError
 from queries.safe import QueryError, check, run_safe
 
 __all__ = ["GRACE_S", "QueryBusy", "QueryCrashed", "QueryPool", "QueryTooLarge"]
@@ -57,12 +58,6 @@ class QueryCrashed(AkgError):
     """The query crashed the database engine in its worker (the server is unaffected)."""
 
     code = "query_crashed"
-
-
-class QueryTooLarge(AkgError):
-    """The query needed more memory than a worker may use, or returned too much."""
-
-    code = "query_too_large"
 
 
 _ERRORS: dict[str, type[AkgError]] = {

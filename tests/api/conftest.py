@@ -1,11 +1,13 @@
 """The API's fixture graph (vocabularies + the 20 example assessments + one risk score), built
-once per session in a temporary Ladybug database, and apps over it."""
+once per session in a temporary Ladybug database, and apps over it; ``any_app`` also makes apps
+over the Neo4j test server's database holding the vocabularies, for the tests that run on each
+backend."""
 
 from __future__ import annotations
 
 import datetime as dt
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +16,17 @@ from flask.testing import FlaskClient
 from flask_openapi3.openapi import OpenAPI
 
 from api import create_app
+from api.queries import POOL
 from cli.admin import init_store
+from graph.base import GraphStore
 from graph.editorial import file_writer
 from graph.ingest import load_files
 from graph.ladybug_store import LadybugStore
 from graph.records import Edge, Node
+from graph.registry import open_store
 from graph.settings import Settings
 from loaders import assessment
+from tests.conftest import _wipe_neo4j, backend_params
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "assessments"
@@ -95,3 +101,44 @@ def writable(api_db: Path, tmp_path: Path) -> Iterator[OpenAPI]:
 def auth(token: str = TOKEN) -> dict[str, str]:
     """The Authorization header for ``token``."""
     return {"Authorization": f"Bearer {token}"}
+
+
+@pytest.fixture(scope="module")
+def neo4j_vocabularies() -> Iterator[GraphStore]:
+    """The Neo4j test server's database holding the vocabularies (wiped before and after)."""
+    store = open_store(Settings.from_env().with_overrides(backend="neo4j"))
+    store.init_schema()
+    _wipe_neo4j(store)
+    init_store(store)
+    try:
+        yield store
+    finally:
+        _wipe_neo4j(store)
+        store.close()
+
+
+@pytest.fixture(params=backend_params())
+def any_app(request: pytest.FixtureRequest) -> Iterator[Callable[..., OpenAPI]]:
+    """Make apps on each backend: over the session's fixture graph on Ladybug, over the
+    vocabularies on Neo4j (cache off unless asked); their query pools are closed afterwards."""
+    made: list[OpenAPI] = []
+    if request.param == "neo4j":
+        store: GraphStore = request.getfixturevalue("neo4j_vocabularies")
+        base: dict[str, Any] = {"SETTINGS": store.settings, "STORE": store,  # type: ignore[attr-defined]
+                                "TESTING": True, "CACHE_SIZE": 0}
+
+        def make(**config: Any) -> OpenAPI:
+            made.append(create_app({**base, **config}))
+            return made[-1]
+    else:
+        variant = request.getfixturevalue("variant")
+
+        def make(**config: Any) -> OpenAPI:
+            made.append(variant(**config))
+            return made[-1]
+
+    yield make
+    for app in made:
+        pool = app.extensions.get(POOL)
+        if pool is not None:
+            pool.close()

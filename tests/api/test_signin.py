@@ -1,5 +1,7 @@
 """Read protection everywhere: with read tokens required, no page, view, export or console
-answers without a session or a bearer token; sign-in, the cookie, CSRF on every posting form."""
+answers without a session or a bearer token; sign-in, the cookie, CSRF on every posting form.
+The guard runs before any page reads the store; the tests where a token opens a page or a refused
+console post would otherwise reach the store run on each backend (Neo4j's holds the vocabularies)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,12 @@ def guarded(variant: Any) -> Any:
     return variant(READ_REQUIRES_TOKEN=True, API_TOKENS=TOKEN).test_client()
 
 
+@pytest.fixture
+def guarded_any(any_app: Any) -> Any:
+    """``guarded`` on each backend."""
+    return any_app(READ_REQUIRES_TOKEN=True, API_TOKENS=TOKEN).test_client()
+
+
 @pytest.mark.parametrize("path", PROTECTED)
 def test_every_page_needs_a_session_or_token(guarded: Any, path: str) -> None:
     reply = guarded.get(path)
@@ -32,9 +40,9 @@ def test_every_page_needs_a_session_or_token(guarded: Any, path: str) -> None:
     assert "Interahamwe" not in body and "Rwanda" not in body
 
 
-def test_console_post_without_a_session_is_refused(guarded: Any) -> None:
-    csrf = csrf_of(guarded, "/signin")
-    reply = guarded.post("/console", data={"cypher": "MATCH (c:Country) RETURN c.name", "csrf": csrf})
+def test_console_post_without_a_session_is_refused(guarded_any: Any) -> None:
+    csrf = csrf_of(guarded_any, "/signin")
+    reply = guarded_any.post("/console", data={"cypher": "MATCH (c:Country) RETURN c.name", "csrf": csrf})
     assert reply.status_code == 401 and "Rwanda" not in reply.get_data(as_text=True)
 
 
@@ -62,9 +70,13 @@ def test_sign_in_never_redirects_off_site(guarded: Any) -> None:
         assert reply.headers["Location"] == "/"
 
 
-def test_bearer_tokens_still_open_the_pages(guarded: Any) -> None:
-    assert guarded.get("/countries/RWA", headers=auth()).status_code == 200
-    assert guarded.get("/countries/RWA", headers=auth("wrong")).status_code == 302
+def test_bearer_tokens_still_open_the_pages(guarded_any: Any) -> None:
+    page = guarded_any.get("/countries/RWA", headers=auth())
+    assert page.status_code == 200 and "Rwanda" in page.get_data(as_text=True)
+    assert guarded_any.get("/countries/RWA", headers=auth("wrong")).status_code == 302
+    console = guarded_any.post("/console", headers=auth(), data={
+        "cypher": "MATCH (c:Country {id: 'country/RWA'}) RETURN c.name", "csrf": csrf_of(guarded_any, "/signin")})
+    assert console.status_code == 200 and "Rwanda" in console.get_data(as_text=True)
 
 
 def test_every_posting_form_needs_its_csrf_token(client: Any) -> None:

@@ -1,102 +1,192 @@
-"""All or nothing at every instant: a real ``akg load acled`` that *replaces* a dataset version is
-killed with SIGKILL at 30 moments spread over its whole run and a little past it (at least three in
-the last 10 %: the commit and the close); after each kill the store must be exactly as before or
-exactly as after, by a full fingerprint (every node id and every relationship per label and type),
+"""All or nothing at every instant, on each backend: a real ``akg load acled`` that *replaces* a
+dataset version is killed with SIGKILL at 30 moments spread over its whole run and a little past it
+(at least three in the last 10 %), then five more between the last kill that left the first version
+and the first that left the second (the commit lies there); after each kill the store must be
+exactly as before or exactly as after, by a full fingerprint (:mod:`tests.loaders.kill_harness`),
 and must open again.
 
-The monthly series and alerts derived from the events (loaders.early_warning) are recomputed in a
-transaction of their own after the load commits; a kill between the two leaves them one load behind
-until the next load or ``akg signals compute``. They are left out of the fingerprint."""
+On Ladybug each kill gets its own copy of the store holding the first version. On Neo4j the test
+server's one database is shared: after each kill the harness waits until the server has finished
+with the killed client's transaction (rolled back on the lost connection, or committed when the
+kill came after the commit was sent), fingerprints it, and rebuilds the first version only when the
+kill left the second."""
 
 from __future__ import annotations
 
-import hashlib
+import csv
+import itertools
 import shutil
-import signal
-import subprocess
-import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import neo4j
 import pytest
+from click.testing import CliRunner
 
 from benchmarks.acled_gen import generate
+from cli import cli
 from cli.admin import init_store
+from graph.base import GraphStore
 from graph.registry import open_store
 from graph.settings import Settings
+from tests.conftest import _wipe_neo4j, backend_params, refuse_unless_test_server
+from tests.loaders import kill_harness as k
 
-AKG = str(Path(sys.executable).with_name("akg"))
 ROWS = 2_000
-DERIVED = frozenset({"SeriesPoint", "SERIES_OF", "Alert", "RAISED_FOR", "POINTS_TO", "BASED_ON"})
-MOMENTS = 30
+NEO4J = {"AKG_BACKEND": "neo4j"}
+# On Neo4j the store is rebuilt after each kill that left the second version, and the monthly series
+# the load derives afterwards (per country) take most of its time: five countries' rows (about 250).
+NEO4J_COUNTRIES = frozenset({"Rwanda", "Burundi", "Kenya", "Serbia", "Sudan"})
 
 
-def fingerprint(db: Path) -> tuple[str, dict[str, int]]:
-    """Every node id per label and every relationship per type, hashed (opening recovers a killed
-    write the way any later writer would)."""
-    store = open_store(Settings(db_path=db, buffer_pool_mb=128, threads=1))
+@pytest.fixture
+def files(tmp_path: Path) -> tuple[Path, Path]:
+    """Two exports of the same scope: some events gone in the second, others new or changed."""
+    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
+    generate(ROWS, first, seed=1)
+    generate(ROWS, second, seed=2)
+    return first, second
+
+
+def _some_countries(path: Path) -> Path:
+    """The rows of ``path`` in :data:`NEO4J_COUNTRIES`, in a file beside it."""
+    out = path.with_name(f"few-{path.name}")
+    with path.open(newline="", encoding="utf-8") as src, out.open("w", newline="", encoding="utf-8") as dst:
+        rows = csv.DictReader(src)
+        writer = csv.DictWriter(dst, fieldnames=list(rows.fieldnames or []))
+        writer.writeheader()
+        writer.writerows(r for r in rows if r["country"] in NEO4J_COUNTRIES)
+    return out
+
+
+def _ladybug(db: Path) -> GraphStore:
+    # opening recovers a killed write the way any later writer would
+    return open_store(Settings(db_path=db, buffer_pool_mb=128, threads=1))
+
+
+def _ladybug_fingerprint(db: Path) -> k.Fingerprint:
+    store = _ladybug(db)
     try:
-        h = hashlib.sha256()
-        sizes: dict[str, int] = {}
-        model = store.model  # type: ignore[attr-defined]
-        for label in sorted(set(model.classes) - DERIVED):
-            # a log entry's id carries the moment it was written: compare what was logged instead
-            key = "n.action + ' ' + n.target" if label == "LogEntry" else "n.id"
-            ids = store.run_read(f"MATCH (n:`{label}`) RETURN {key} AS k ORDER BY k").rows
-            h.update(f"{label}:{len(ids)}:{ids}".encode())
-            sizes[label] = len(ids)
-        for rel in sorted(set(model.relationships) - DERIVED):
-            pairs = store.run_read(f"MATCH (a)-[r:`{rel}`]->(b) RETURN a.id, b.id ORDER BY a.id, b.id").rows
-            h.update(f"{rel}:{len(pairs)}:{pairs}".encode())
-            sizes[rel] = len(pairs)
-        current = store.run_read("MATCH (v:DatasetVersion) WHERE v.current = true RETURN v.id").rows
-        h.update(repr(current).encode())
-        return h.hexdigest(), sizes
+        return k.fingerprint(store)
     finally:
         store.close()
 
 
-def load(db: Path, path: Path) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([AKG, "--db", str(db), "load", "acled", str(path)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+def _run(before: k.Fingerprint, after: k.Fingerprint, duration: float,
+         kill_one: Callable[[float], k.Fingerprint]) -> dict[str, int]:
+    assert after != before
+    moments = k.moments(duration)
+    assert sum(0.9 * duration <= m <= duration for m in moments) >= 3
+    seen = {"before": 0, "after": 0}
+    verdicts: list[tuple[float, str]] = []
+
+    def kill(moment: float) -> None:
+        state = k.verdict(kill_one(moment), before, after, moment, duration)
+        seen[state] += 1
+        verdicts.append((moment, state))
+        print(f"killed at {moment:.2f} s of {duration:.2f} s: {state}")  # shown with -s
+
+    for moment in moments:
+        kill(moment)
+    assert seen["before"] and seen["after"], seen
+    # the commit lies between the first kill that left the second version and the last one before it
+    # that left the first: five more kills in between
+    first_after = min(m for m, state in verdicts if state == "after")
+    last_before = max((m for m, state in verdicts if state == "before" and m < first_after), default=0.0)
+    for extra in k.between(last_before, first_after):
+        kill(extra)
+    return seen
 
 
 @pytest.mark.slow
-def test_a_replacing_load_killed_at_any_moment_leaves_before_or_after(tmp_path: Path) -> None:
-    first, second = tmp_path / "v1.csv", tmp_path / "v2.csv"
-    generate(ROWS, first, seed=1)
-    generate(ROWS, second, seed=2)          # another export: some events gone, others new or changed
+@pytest.mark.parametrize("backend", backend_params())
+def test_a_replacing_load_killed_at_any_moment_leaves_before_or_after(
+    backend: str, files: tuple[Path, Path], tmp_path: Path, request: pytest.FixtureRequest
+) -> None:
+    first, second = files
+    if backend == "neo4j":
+        request.getfixturevalue("neo4j_kill_target")(_some_countries(first), _some_countries(second))
+        return
     base = tmp_path / "base.lbug"
-    store = open_store(Settings(db_path=base, buffer_pool_mb=128, threads=1))
+    store = _ladybug(base)
     init_store(store)
     store.close()
-    assert load(base, first).wait(timeout=300) == 0
-    before = fingerprint(base)
+    assert k.load(first, db=base).wait(timeout=300) == 0
+    before = _ladybug_fingerprint(base)
     done = tmp_path / "done.lbug"
     shutil.copy(base, done)
     started = time.monotonic()
-    assert load(done, second).wait(timeout=300) == 0
+    assert k.load(second, db=done).wait(timeout=300) == 0
     duration = time.monotonic() - started
-    after = fingerprint(done)
-    assert after != before
-    # spread over the run and a little past it (a busy machine makes one run slower than another)
-    moments = [duration * (0.03 + 1.17 * i / (MOMENTS - 1)) for i in range(MOMENTS)]
-    assert sum(0.9 * duration <= m <= duration for m in moments) >= 3
-    seen: dict[str, int] = {"before": 0, "after": 0}
-    for i, moment in enumerate(moments):
-        db = tmp_path / f"k{i}.lbug"
+    after = _ladybug_fingerprint(done)
+    kills = itertools.count()
+
+    def kill_one(moment: float) -> k.Fingerprint:
+        db = tmp_path / f"k{next(kills)}.lbug"
         shutil.copy(base, db)
-        proc = load(db, second)
-        time.sleep(moment)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=60)
-        got = fingerprint(db)
-        state = "before" if got == before else "after" if got == after else "neither"
-        differ = {k: (before[1][k], v, after[1][k]) for k, v in got[1].items()
-                  if v != before[1][k] or v != after[1][k]}
-        assert state != "neither", (f"kill at {moment:.2f} s of {duration:.2f} s left a partial store; "
-                                    f"(before, got, after) where they differ: {differ}")
-        seen[state] += 1
-        for f in tmp_path.glob(f"k{i}.lbug*"):
+        k.kill_at(k.load(second, db=db), moment)
+        got = _ladybug_fingerprint(db)
+        for f in tmp_path.glob(f"{db.name}*"):
             f.unlink()
-    assert seen["before"] and seen["after"], seen
+        return got
+
+    _run(before, after, duration, kill_one)
+
+
+@pytest.fixture
+def neo4j_kill_target() -> Iterator[Callable[[Path, Path], None]]:
+    """Runs the harness on the test server's database (wiped before and after)."""
+    store = open_store(Settings.from_env().with_overrides(backend="neo4j"))
+    store.init_schema()
+    refuse_unless_test_server(store)
+    settings = store.settings  # type: ignore[attr-defined]
+    driver = neo4j.GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_username, settings.neo4j_password))
+
+    def first_version(first: Path) -> k.Fingerprint:
+        # the reset is not under test: one statement clears the database, the first version loads
+        # in this process (the same command, without starting Python again)
+        driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.neo4j_database)
+        init_store(store)
+        done = CliRunner().invoke(cli, ["load", "acled", str(first)], env=NEO4J)
+        assert done.exit_code == 0, done.output
+        return k.fingerprint(store)
+
+    def run(first: Path, second: Path) -> None:
+        before = first_version(first)
+        started = time.monotonic()
+        assert k.load(second, env=NEO4J).wait(timeout=300) == 0
+        duration = time.monotonic() - started
+        after = k.fingerprint(store)
+        state = [after]
+
+        def kill_one(moment: float) -> k.Fingerprint:
+            if state[0] != before:
+                assert first_version(first) == before, "rebuilding the first version gave another store"
+            k.kill_at(k.load(second, env=NEO4J), moment)
+            _settle(store)
+            state[0] = k.fingerprint(store)
+            return state[0]
+
+        _run(before, after, duration, kill_one)
+
+    try:
+        yield run
+    finally:
+        _settle(store)
+        _wipe_neo4j(store)
+        driver.close()
+        store.close()
+
+
+def _settle(store: GraphStore, timeout: float = 60.0) -> None:
+    """Wait until the server runs no transaction but this one (a killed client's is rolled back
+    when the server sees its connection close; one whose commit was already sent completes)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        others = store.run_read("SHOW TRANSACTIONS YIELD transactionId, currentQuery "
+                                "WHERE NOT currentQuery STARTS WITH 'SHOW TRANSACTIONS' RETURN transactionId").rows
+        if not others:
+            return
+        assert time.monotonic() < deadline, f"transactions still running {timeout:.0f} s after the kill: {others}"
+        time.sleep(0.05)

@@ -2,7 +2,10 @@
 // Usage: java -cp <classpath> Launcher <home> <port>; the password comes from the environment
 // variable AKG_NEO4J_INIT_PASSWORD (never on the command line). Prints "READY <database id>"
 // once Bolt accepts the password, then runs until stopped (SIGTERM shuts the DBMS down).
-// LOAD CSV from file URLs is off (docs/security.md: a deployment sets the same).
+// LOAD CSV from file URLs is off, and transactions have memory limits: one transaction at most
+// AKG_NEO4J_TX_MAX_MB, all of them together at most AKG_NEO4J_TX_TOTAL_MB (docs/security.md: a
+// deployment sets the same in neo4j.conf). A query past its limit fails with
+// Neo.TransientError.General.MemoryPoolOutOfMemoryError instead of exhausting the heap.
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -31,6 +34,8 @@ public final class Launcher {
             System.exit(2);
         }
         int port = Integer.parseInt(args[1]);
+        long txMax = megabytes("AKG_NEO4J_TX_MAX_MB", 256);
+        long txTotal = megabytes("AKG_NEO4J_TX_TOTAL_MB", 512);
         DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(Path.of(args[0]))
                 .setConfig(BoltConnector.enabled, true)
                 .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -41,6 +46,8 @@ public final class Launcher {
                 // LOAD CSV is a read clause: without this a read transaction can read any file
                 .setConfig(GraphDatabaseSettings.allow_file_urls, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
+                .setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(txMax))
+                .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(txTotal))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -57,5 +64,10 @@ public final class Launcher {
         System.out.println("READY " + id);
         System.out.flush();
         stopped.await();
+    }
+
+    private static long megabytes(String variable, long fallback) {
+        String value = System.getenv(variable);
+        return value == null || value.isBlank() ? fallback : Long.parseLong(value.strip());
     }
 }

@@ -8,7 +8,11 @@ stops it. ``run -- CMD…`` starts one (or reuses a running one), runs CMD with 
 ``NEO4J_USERNAME``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` set, and stops what it started.
 Without java or mvn, ``run`` prints why and runs CMD without a server (the Neo4j tests skip);
 with ``CI=true`` a server that cannot start is an error. ``AKG_NEO4J_HEAP`` sets the JVM's
-heap (default ``1g``; a one-transaction load of a million rows needs several GiB).
+heap (default ``1g``; a one-transaction load of a million rows needs several GiB). Transactions
+get memory limits from the heap (:func:`transaction_limits`): one transaction at most a quarter
+of it, all together at most half (``AKG_NEO4J_TX_MAX_MB`` overrides the first), so a
+researcher's query that builds a huge list fails with a memory error in seconds instead of
+pushing the JVM into endless garbage collection or out of memory.
 
 The state file is also the wipe guard's reference: :func:`owns` says whether a URI and a
 database id are this server's, and the test fixtures wipe nothing else.
@@ -18,10 +22,13 @@ Example:
     True
     >>> owns("neo4j://127.0.0.1:1", "x", None)
     False
+    >>> transaction_limits("1g"), transaction_limits("6G"), transaction_limits("768m")
+    ((256, 512), (1536, 3072), (192, 384))
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import secrets
@@ -82,6 +89,20 @@ def _is_launcher(pid: int) -> bool:
     return b"Launcher" in cmdline and str(RUN / "home").encode() in cmdline
 
 
+def heap_mb(heap: str) -> int:
+    """Megabytes of a JVM heap size (``512m``, ``1g``; a bare number counts bytes, as for ``-Xmx``)."""
+    text = heap.strip().lower()
+    scale = {"k": 1 / 1024, "m": 1, "g": 1024, "t": 1024 * 1024}.get(text[-1:], 1 / 2**20)
+    number = text[:-1] if text[-1:] in "kmgt" else text
+    return int(float(number) * scale)
+
+
+def transaction_limits(heap: str) -> tuple[int, int]:
+    """(one transaction, all transactions) memory limits in MB for a JVM heap of ``heap``."""
+    total = heap_mb(heap)
+    return total // 4, total // 2
+
+
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
@@ -96,8 +117,9 @@ def _resolve() -> str:
         CACHE.mkdir(exist_ok=True)
         print("resolving Neo4j with Maven (first run: about 160 MB into tests/neo4j_server/.cache)",
               file=sys.stderr, flush=True)
+        # the real path: a cache linked from another checkout must not record this checkout's path
         proc = subprocess.run(
-            [_tool("mvn"), "-q", "-B", "-f", str(pom), f"-Dmaven.repo.local={CACHE / 'm2'}",
+            [_tool("mvn"), "-q", "-B", "-f", str(pom), f"-Dmaven.repo.local={CACHE.resolve() / 'm2'}",
              "dependency:build-classpath", f"-Dmdep.outputFile={CLASSPATH}"],
             capture_output=True, text=True, check=False,
         )
@@ -107,16 +129,25 @@ def _resolve() -> str:
     return CLASSPATH.read_text(encoding="utf-8").strip()
 
 
-def _compile(classpath: str) -> None:
+def _compile(classpath: str) -> Path:
+    """The directory of the compiled launcher, one per version of its source (checkouts that
+    share the cache never run each other's launcher)."""
     source = HERE / "Launcher.java"
-    built = CLASSES / "Launcher.class"
-    if built.is_file() and built.stat().st_mtime >= source.stat().st_mtime:
-        return
-    CLASSES.mkdir(parents=True, exist_ok=True)
-    proc = subprocess.run([_tool("javac"), "-cp", classpath, "-d", str(CLASSES), str(source)],
+    classes = CLASSES / hashlib.sha256(source.read_bytes()).hexdigest()[:16]
+    if (classes / "Launcher.class").is_file():
+        return classes
+    building = classes.with_name(f"{classes.name}.{os.getpid()}")
+    building.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([_tool("javac"), "-cp", classpath, "-d", str(building), str(source)],
                           capture_output=True, text=True, check=False)
     if proc.returncode != 0:
+        shutil.rmtree(building, ignore_errors=True)
         raise Unavailable("javac could not compile Launcher.java: " + proc.stderr.strip())
+    try:
+        building.rename(classes)
+    except OSError:  # another checkout built the same source meanwhile
+        shutil.rmtree(building, ignore_errors=True)
+    return classes
 
 
 def _answers(uri: str, password: str) -> str:
@@ -135,17 +166,21 @@ def start() -> dict[str, Any]:
         return running
     java = _tool("java")
     classpath = _resolve()
-    _compile(classpath)
+    classes = _compile(classpath)
     home = RUN / "home"
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
     STATE.unlink(missing_ok=True)
     port, password = free_port(), secrets.token_urlsafe(18)
-    env = {**os.environ, "AKG_NEO4J_INIT_PASSWORD": password}
+    heap = os.environ.get("AKG_NEO4J_HEAP", "1g")
+    one, total = transaction_limits(heap)
+    one = int(os.environ.get("AKG_NEO4J_TX_MAX_MB") or one)
+    env = {**os.environ, "AKG_NEO4J_INIT_PASSWORD": password, "AKG_NEO4J_TX_MAX_MB": str(one),
+           "AKG_NEO4J_TX_TOTAL_MB": str(max(total, one))}
     with LOG.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(  # noqa: S603 - fixed program, arguments built here
-            [java, "-Xms256m", f"-Xmx{os.environ.get('AKG_NEO4J_HEAP', '1g')}", "-XX:+UseSerialGC",
-             "-cp", f"{CLASSES}:{classpath}",
+            [java, "-Xms256m", f"-Xmx{heap}", "-XX:+UseSerialGC",
+             "-cp", f"{classes}:{classpath}",
              "Launcher", str(home), str(port)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
             start_new_session=True,

@@ -1,8 +1,11 @@
 """The checker's shape and size limits, its exact arithmetic, and a fuzz of the checker against
-the engine: whatever it accepts must never write, crash the worker or pass the memory limit."""
+the engine on each backend: whatever it accepts must never write, crash the worker (Ladybug) or
+the server's connection (Neo4j), or run past its time limit; memory beyond the limit (the
+worker's address space, Neo4j's ``db.memory.transaction.max``) must end as ``query_too_large``."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from fractions import Fraction
 
@@ -12,13 +15,13 @@ from hypothesis import strategies as st
 
 from cli.admin import init_store
 from graph.base import GraphStore
-from graph.ladybug_store import LadybugStore
 from graph.records import Edge, Node
-from graph.settings import Settings
+from graph.registry import open_store
 from ontology.errors import QueryRefused, QueryTimeout
 from queries.cypher_arith import evaluate
 from queries.isolated import QueryCrashed, QueryPool, QueryTooLarge
 from queries.safe import QueryError, check
+from tests.conftest import _wipe_neo4j, backend_params, settings_for
 
 # The audit's corpus shape, beyond tests/queries/test_safe.py: nesting and amplification.
 REFUSED = [
@@ -112,22 +115,29 @@ def _query(draw: st.DrawFn) -> str:
     return draw(st.sampled_from(_PREFIXES)) + "RETURN " + wrapped + " AS v" + tail
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LadybugStore]:
-    """The vocabularies and two actors, in a store of this module's own."""
-    store = LadybugStore(Settings(db_path=tmp_path_factory.mktemp("fuzz") / "akg.lbug", buffer_pool_mb=256,
-                                  threads=2))
+@pytest.fixture(scope="module", params=backend_params())
+def world(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """The vocabularies and two actors, in a store of this module's own (the test server's on Neo4j)."""
+    store = open_store(settings_for(request.param, tmp_path_factory.mktemp("fuzz")))
+    if request.param == "neo4j":
+        store.init_schema()
+        _wipe_neo4j(store)
     init_store(store)
     store.write([Node.make("actor/fuzz-a", name="Night Riders", kind="militia"),
                  Node.make("actor/fuzz-b", name="Hill Front", kind="armed-group")],
                 [Edge.make("SUPPORTS", "actor/fuzz-a", "actor/fuzz-b")])
-    yield store
-    store.close()
+    try:
+        yield store
+    finally:
+        if request.param == "neo4j":
+            _wipe_neo4j(store)
+        store.close()
 
 
 @pytest.fixture(scope="module")
-def pool(world: LadybugStore) -> Iterator[QueryPool]:
-    found = QueryPool(world.settings, workers=1, memory_mb=512)
+def pool(world: GraphStore) -> Iterator[QueryPool]:
+    """Isolated workers on Ladybug; on Neo4j the server runs the queries, the pool bounds them."""
+    found = QueryPool(world.settings, workers=1, memory_mb=512)  # type: ignore[attr-defined]
     yield found
     found.close()
 
@@ -139,13 +149,18 @@ def _fingerprint(store: GraphStore) -> tuple[object, ...]:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                   HealthCheck.too_slow])
 @given(query=_query())
-def test_what_the_checker_accepts_never_writes_or_crashes(world: LadybugStore, pool: QueryPool,
+def test_what_the_checker_accepts_never_writes_or_crashes(world: GraphStore, pool: QueryPool,
                                                          query: str) -> None:
     before = _fingerprint(world)
+    start = time.monotonic()
     try:
-        pool.run(None, query, {"n": 4}, timeout=1.0, limit=20)
-    except (QueryRefused, QueryError, QueryTimeout, QueryTooLarge):
+        pool.run(world, query, {"n": 4}, timeout=1.0, limit=20)
+    except (QueryRefused, QueryTimeout, QueryTooLarge):
         pass
+    except QueryError as exc:  # the engine's own error: never a lost server
+        assert "connection" not in exc.message, (query[:200], exc.message)
     except QueryCrashed:  # pragma: no cover - the failure this test looks for
         pytest.fail(f"the checker accepted a query that crashed the engine: {query[:200]!r}")
+    assert time.monotonic() - start < 10, f"ran past its time limit: {query[:200]!r}"
     assert _fingerprint(world) == before, query
+    assert pool.run(world, "RETURN 1 AS one", timeout=5, limit=1).rows == [[1]]
