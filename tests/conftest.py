@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,19 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if stray:
         raise pytest.UsageError(f"--dist loadgroup did not group {len(stray)} Neo4j tests (first: {stray[0]}); "
                                 "this pytest-xdist does not work with this pytest (see pyproject.toml)")
+
+
+@contextmanager
+def neo4j_test_store() -> Iterator[GraphStore]:
+    """The test server's database with the schema, wiped before and after (and then closed)."""
+    s = open_store(Settings.from_env().with_overrides(backend="neo4j"))
+    s.init_schema()
+    _wipe_neo4j(s)
+    try:
+        yield s
+    finally:
+        _wipe_neo4j(s)
+        s.close()
 
 
 @pytest.fixture(params=backend_params())

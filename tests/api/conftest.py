@@ -23,10 +23,9 @@ from graph.editorial import file_writer
 from graph.ingest import load_files
 from graph.ladybug_store import LadybugStore
 from graph.records import Edge, Node
-from graph.registry import open_store
 from graph.settings import Settings
 from loaders import assessment
-from tests.conftest import _wipe_neo4j, backend_params
+from tests.conftest import backend_params, neo4j_test_store
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "assessments"
@@ -106,15 +105,9 @@ def auth(token: str = TOKEN) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def neo4j_vocabularies() -> Iterator[GraphStore]:
     """The Neo4j test server's database holding the vocabularies (wiped before and after)."""
-    store = open_store(Settings.from_env().with_overrides(backend="neo4j"))
-    store.init_schema()
-    _wipe_neo4j(store)
-    init_store(store)
-    try:
+    with neo4j_test_store() as store:
+        init_store(store)
         yield store
-    finally:
-        _wipe_neo4j(store)
-        store.close()
 
 
 @pytest.fixture(params=backend_params())

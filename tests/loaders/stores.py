@@ -17,7 +17,7 @@ from graph.base import GraphStore
 from graph.records import Node
 from graph.registry import open_store
 from graph.settings import Settings
-from tests.conftest import _wipe_neo4j, backend_params
+from tests.conftest import backend_params, neo4j_test_store
 
 
 def settings(path: Path) -> Settings:
@@ -51,15 +51,9 @@ def fill(store: GraphStore) -> None:
 def store(request: pytest.FixtureRequest, base_store: Path, tmp_path: Path) -> Iterator[GraphStore]:
     """An open store holding the base graph, for one test (a copy of it on Ladybug)."""
     if request.param == "neo4j":
-        s = open_store(Settings.from_env().with_overrides(backend="neo4j"))
-        s.init_schema()
-        _wipe_neo4j(s)
-        fill(s)
-        try:
+        with neo4j_test_store() as s:
+            fill(s)
             yield s
-        finally:
-            _wipe_neo4j(s)
-            s.close()
         return
     copy = tmp_path / "akg.lbug"
     shutil.copy(base_store, copy)
