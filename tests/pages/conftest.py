@@ -77,10 +77,12 @@ def driver() -> Iterator[Any]:
 
 
 def wait_ready(drv: Any, timeout: float = 20.0) -> float:
-    """Wait until the page's scripts say they are done (``window.akgReady``); seconds waited."""
+    """Wait until the page's scripts say they are done (``window.akgReady``, and every map drawn:
+    ``data-ready`` on each ``[data-akg-map]``); seconds waited."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
-        if drv.execute_script("return document.readyState === 'complete' && window.akgReady === true"):
+        if drv.execute_script("return document.readyState === 'complete' && window.akgReady === true"
+                              " && !document.querySelector('[data-akg-map]:not([data-ready])')"):
             return time.perf_counter() - started
         time.sleep(0.05)
     raise AssertionError(f"{drv.current_url} did not finish drawing within {timeout} s")
