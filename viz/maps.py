@@ -264,13 +264,15 @@ def alert_marks(rows: Iterable[Mapping[str, Any]], limit: int = MAX_ALERTS) -> t
     for r in found[:limit]:
         period = _day(r.get("period_start"))[:7]
         strength = f", strength {float(r['strength']):.2f}" if r.get("strength") is not None else ""
+        explanation = str(r.get("explanation") or "").strip().rstrip(".")
+        explanation = f"{explanation}. " if explanation else ""
         marks.append({
             "id": r["alert"], "kind": r["kind"], "period": period, "status": r.get("status"),
             "lat": None if r.get("latitude") is None else float(r["latitude"]),
             "lon": None if r.get("longitude") is None else float(r["longitude"]),
             "title": f"Alert {period}: {r['kind']} ({r.get('slice') or '*'}){strength}, {r.get('status')}. "
-                     f"{r.get('explanation') or ''} Based on {int(r.get('evidence_events') or 0)} event(s), "
-                     f"{int(r.get('located_events') or 0)} located.".strip(),
+                     f"{explanation}Based on {int(r.get('evidence_events') or 0)} event(s), "
+                     f"{int(r.get('located_events') or 0)} located.",
         })
     return marks, len(found)
 
@@ -292,15 +294,18 @@ def shown_text(*, events: int, located: int, shown: int, grid: int | None = None
     >>> shown_text(events=0, located=0, shown=0)
     'No events in this period.'
     """
+    def many(n: int, word: str) -> str:
+        return f"{n:,} {word}" if n == 1 else f"{n:,} {word}s"
+
     if events == 0:
         return "No events in this period."
     unlocated = events - located
     tail = f" ({unlocated:,} of {events:,} have no coordinates and are not drawn)" if unlocated else ""
     if grid is None:
-        head = f"Showing all {located:,} located events" if shown == located else \
-            f"Showing {shown:,} of {located:,} located events"
+        head = f"Showing all {many(located, 'located event')}" if shown == located else \
+            f"Showing {shown:,} of {many(located, 'located event')}"
         return f"{head}{tail}."
     busiest = f"the {shown:,} busiest of {cells:,} cells" if cells > shown else ""
     extra = "; ".join(x for x in (busiest, tail.strip(" ()")) if x)
-    return (f"Showing {located:,} located events as {shown:,} grid cells of {grid / 100:g}°"
+    return (f"Showing {many(located, 'located event')} as {many(shown, 'grid cell')} of {grid / 100:g}°"
             f"{f' ({extra})' if extra else ''}.")
