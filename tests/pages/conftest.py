@@ -119,7 +119,8 @@ def assert_offline_and_clean(drv: Any, base: str) -> None:
     dom = drv.execute_script(
         "return Array.from(document.querySelectorAll('[src],[href],[action]'))"
         ".filter(e => !(e.tagName === 'A' && e.classList.contains('source-link')))"
-        ".map(e => e.src || e.href || e.action);")
+        ".map(e => e.href && e.href.baseVal !== undefined ? new URL(e.href.baseVal, document.baseURI).href"
+        "  : e.src || e.href || e.action);")  # an SVG link's href is an SVGAnimatedString
     for url in [*dom, *requested_urls(drv)]:
         parsed = urlparse(url)
         assert parsed.scheme in {"data", "blob", "about", "javascript"} or parsed.hostname == host, url

@@ -229,7 +229,8 @@
           " events on this map are made up for demonstration; they are not evidence. "));
       }
       if (data.attribution.length) caption.appendChild(document.createTextNode("Data: " + data.attribution.join("; ") + ". "));
-      caption.appendChild(document.createTextNode("Shapes: Natural Earth (public domain), via world-atlas."));
+      caption.appendChild(document.createTextNode("Shapes: Natural Earth 1:110m (public domain), via world-atlas; " +
+        "at this scale borders are coarse, so an event near one may fall just outside the drawn outline."));
     }
     var status = document.getElementById(box.id + "-status");
     if (status) {
