@@ -4,8 +4,8 @@
   (``map_country_levels``, drawn by :func:`viz.maps.watchlist_map`): fill by risk level, hover
   text with the EWP score, link, and the four monitored regions to outline.
 - ``GET /api/v1/maps/countries/<iso3>/events?from=&to=`` → the country's located events in the
-  window: single events (``map_event_points``) up to :data:`viz.maps.MAX_POINTS`, else counts per
-  grid cell (``map_event_grid``, cell size from ``map_event_summary``'s box), each coloured by its
+  window: single events (``map_event_points``) up to :data:`viz.maps.MAX_POINTS` events, else counts
+  per grid cell (``map_event_grid``, cell size from ``map_event_summary``'s box), each coloured by its
   event category (:func:`loaders.event_mapping.categories`, the series' mapping) and sized by
   fatalities; the alerts of the window (``map_alerts_of_country``); how many events are shown;
   and the datasets behind them (illustrative flag, attribution lines).
@@ -30,6 +30,7 @@ from api.countries import CountryPath, country_id, require_country
 from api.errors import ApiError
 from api.models import AsOf, QueryModel
 from loaders.event_mapping import categories
+from queries.citations import resolve_versions
 from viz.maps import (
     MAX_ALERTS,
     MAX_POINTS,
@@ -42,7 +43,7 @@ from viz.maps import (
     shown_text,
     watchlist_map,
 )
-from viz.provenance import datasets_shown, event_datasets, score_datasets
+from viz.provenance import datasets_shown, score_datasets
 
 __all__ = ["bp", "country_events", "vendor_bp", "watchlist_levels"]
 
@@ -50,6 +51,7 @@ bp = api_blueprint("maps", "Maps: countries by risk level, a country's events an
 vendor_bp = Blueprint("vendor", __name__, static_folder="static/vendor", static_url_path="/vendor")
 
 EARLIEST = dt.date(1900, 1, 1)
+DEFAULT_CELL = 50  # grid cell (hundredths of a degree) when the country has no located place
 
 
 # ---------------------------------------------------------------------------- models
@@ -172,7 +174,6 @@ def _with_categories(found: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     frame = pd.DataFrame({"id": range(len(found)), **{
         c: [r.get(c) for r in found] for c in ("dataset", "event_type", "sub_event_type", "disorder_type",
                                               "civilian_targeting")}})
-    frame["dataset"] = frame["dataset"].apply(lambda d: d[0] if isinstance(d, list) and d else d)
     by_id: dict[int, list[str]] = {}
     for i, cat in categories(frame).itertuples(index=False):
         by_id.setdefault(int(i), []).append(str(cat))
@@ -193,40 +194,46 @@ def _window(query: EventsQuery) -> tuple[dt.date, dt.date]:
 
 
 def country_events(iso3: str, query: EventsQuery) -> dict[str, Any]:
-    """A country's map of events in the window of ``query``."""
+    """A country's map of events in the window of ``query``.
+
+    Up to :data:`viz.maps.MAX_POINTS` events in the window, one mark per located event; above it,
+    one mark per grid cell, the cell sized from the box of the country's places. The summary reads
+    the events without their places (one pass), so a country with a million events costs one
+    more pass, the grid's, never a mark per event.
+    """
     cid = country_id(iso3)
     info = require_country(cid)
     date_from, date_to = _window(query)
     window = {"country": cid, "date_from": date_from, "date_to": date_to}
     summary = rows("map_event_summary", **window)[0]
-    located = int(summary["located"] or 0)
+    events = int(summary["events"] or 0)
     grid: int | None = None
     cells = 0
-    if located == 0:
+    if events == 0:
         marks: list[dict[str, Any]] = []
-    elif located <= MAX_POINTS:
+        located = 0
+    elif events <= MAX_POINTS:
         marks = event_points(_with_categories(rows("map_event_points", **window)))
+        located = len(marks)
     else:
-        grid = grid_cell(summary["min_latitude"], summary["max_latitude"], summary["min_longitude"],
-                         summary["max_longitude"])
-        marks, cells = grid_points(_with_categories(rows("map_event_grid", **window, cell=grid)), grid)
+        box = [summary[k] for k in ("min_latitude", "max_latitude", "min_longitude", "max_longitude")]
+        grid = grid_cell(*box) if None not in box else DEFAULT_CELL
+        found = rows("map_event_grid", **window, cell=grid)
+        located = sum(int(r["events"]) for r in found)
+        marks, cells = grid_points(_with_categories(found), grid, MAX_POINTS)
     alerts, alert_count = alert_marks(rows("map_alerts_of_country", **window), MAX_ALERTS)
-    versions = event_datasets(store(), country=cid, date_from=date_from, date_to=date_to) if summary["events"] \
-        else []
-    shown = datasets_shown(versions)
+    shown = datasets_shown(resolve_versions(store(), summary["dataset_versions"] or []).values())
     numeric = next((r["iso_numeric"] for r in rows("map_country_levels", as_of=date_to) if r["country"] == cid), None)
     return {
         "country": cid, "iso3": info["notation"], "name": info["name"],
         "shape_key": shape_key(numeric, info["notation"]),
-        "date_from": date_from, "date_to": date_to, "events": int(summary["events"] or 0), "located": located,
+        "date_from": date_from, "date_to": date_to, "events": events, "located": located,
         "fatalities": int(summary["fatalities"] or 0), "first_date": summary["first_date"],
         "last_date": summary["last_date"], "mode": "grid" if grid else "points",
         "grid_degrees": grid / 100 if grid else None, "cells": cells, "shown": len(marks), "cap": MAX_POINTS,
-        "text": shown_text(events=int(summary["events"] or 0), located=located, shown=len(marks), grid=grid,
-                           cells=cells),
+        "text": shown_text(events=events, located=located, shown=len(marks), grid=grid, cells=cells),
         "points": marks, "legend": category_legend(marks), "alerts": alerts, "alert_count": alert_count,
-        "illustrative": shown["illustrative"], "datasets": shown["datasets"],
-        "attribution": shown["attribution"],
+        "illustrative": shown["illustrative"], "datasets": shown["datasets"], "attribution": shown["attribution"],
     }
 
 
