@@ -13,8 +13,8 @@ WHERE 'country/' + a.iso3 = $country AND a.period_start >= $date_from AND a.peri
 OPTIONAL MATCH (a)-[:BASED_ON]->(e:Event)
 OPTIONAL MATCH (e)-[:OCCURRED_IN]->(l:Location)
 WHERE l.latitude IS NOT NULL AND l.longitude IS NOT NULL
-WITH a, count(DISTINCT e) AS evidence_events, count(l) AS located_events, avg(l.latitude) AS latitude,
-     avg(l.longitude) AS longitude
+WITH a, count(DISTINCT e) AS evidence_events, count(l) AS located_events, round(avg(l.latitude), 6) AS latitude,
+     round(avg(l.longitude), 6) AS longitude
 RETURN a.id AS alert, a.alert_kind AS kind, a.period_start AS period_start, a.period_end AS period_end,
        a.dimension AS dimension, a.slice AS slice, a.signal_strength AS strength, a.alert_status AS status,
        a.explanation AS explanation, evidence_events, located_events, latitude, longitude

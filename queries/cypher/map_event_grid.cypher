@@ -1,7 +1,8 @@
 // name: map_event_grid
 // description: The located events of a country in a period, counted per grid cell of `cell`
 //   hundredths of a degree and per kind of event (type, sub-type, civilian targeting): the mean
-//   position of the cell's events of that kind, their number, fatalities, first and last day.
+//   position of the cell's events of that kind (to 6 decimals, so both backends agree), their
+//   number, fatalities, first and last day.
 //   A map draws these cells instead of single events when there are too many to draw.
 // users: analysts
 // param country: str | country id, e.g. country/SYR
@@ -16,6 +17,7 @@ WHERE 'country/' + e.iso3 = $country AND e.date >= $date_from AND e.date <= $dat
 WITH floor(l.latitude * 100.0 / $cell) AS cell_y, floor(l.longitude * 100.0 / $cell) AS cell_x,
      l.latitude AS lat, l.longitude AS lon, e.event_type AS event_type, e.sub_event_type AS sub_event_type,
      coalesce(e.civilian_targeting, false) AS civilian_targeting, coalesce(e.fatalities, 0) AS deaths, e.date AS day
-RETURN cell_y, cell_x, avg(lat) AS latitude, avg(lon) AS longitude, event_type, sub_event_type, civilian_targeting,
-       count(*) AS events, sum(deaths) AS fatalities, min(day) AS first_date, max(day) AS last_date
+RETURN cell_y, cell_x, round(avg(lat), 6) AS latitude, round(avg(lon), 6) AS longitude, event_type,
+       sub_event_type, civilian_targeting, count(*) AS events, sum(deaths) AS fatalities, min(day) AS first_date,
+       max(day) AS last_date
 ORDER BY cell_y, cell_x, event_type, sub_event_type, civilian_targeting

@@ -77,6 +77,19 @@ def test_watchlist_map(driver: Any, base_url: str) -> None:
     screenshot(driver, "map-watchlist")
 
 
+def test_watchlist_map_honours_as_of(driver: Any, base_url: str) -> None:
+    load(driver, base_url + "/?as_of=1994-02-01")  # before most assessments of the demo
+    then = api(base_url, "/api/v1/maps/countries?as_of=1994-02-01")
+    levels = dict(driver.execute_script(
+        "return Array.from(document.querySelectorAll('#watchlist-map path.country[data-iso3]'))"
+        ".map(p => [p.dataset.key, p.dataset.level])"))
+    assert levels == {k: ("" if c["level"] is None else str(c["level"])) for k, c in then["countries"].items()
+                      if k in levels}
+    assert sum(1 for v in levels.values() if v != "") < 10  # fewer countries assessed then than now
+    assert "as of 1994-02-01" in driver.find_element(By.ID, "watchlist-map-status").text
+    assert_offline_and_clean(driver, base_url)
+
+
 def circles(drv: Any) -> list[dict[str, Any]]:
     found: list[dict[str, Any]] = drv.execute_script(
         "return Array.from(document.querySelectorAll('#country-map circle.event-mark'))"

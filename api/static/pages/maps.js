@@ -109,12 +109,10 @@
         return;
       }
       var a = el("a", { href: c.href, class: "country-link", "aria-label": c.title }, layer);
-      var shape = el("path", { d: d, class: "country" + (c.level === null ? " unassessed" : ""), fill: c.fill,
-                               "data-key": key, "data-iso3": c.iso3, "data-level": c.level === null ? "" : c.level },
-                     a);
+      el("path", { d: d, class: "country" + (c.level === null ? " unassessed" : ""), fill: c.fill,
+                   "data-key": key, "data-iso3": c.iso3, "data-level": c.level === null ? "" : c.level }, a);
       tip.attach(a, c.title);
       if (c.level !== null) coloured += 1;
-      void shape;
     });
     var outlines = el("g", { class: "regions" }, svg);
     var geometries = topo.objects.countries.geometries;
@@ -216,8 +214,7 @@
         data.grid_degrees + "° holding several events, coloured by its most frequent category." : ""), legend);
       if (data.alert_count) {
         var al = html("ul", "map-keys", null, legend);
-        var li = swatch(al, "", "alert (" + alertsDrawn + " drawn at their evidence events)", "triangle");
-        void li;
+        swatch(al, "", "alert (" + alertsDrawn + " drawn at the mean place of their evidence events)", "triangle");
       }
     }
     var caption = document.getElementById(box.id + "-caption");
