@@ -221,8 +221,9 @@ def event_points(rows: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
 def grid_points(rows: Iterable[Mapping[str, Any]], cell: int,
                 limit: int = MAX_POINTS) -> tuple[list[dict[str, Any]], int]:
     """One mark per grid cell of ``map_event_grid`` rows (each with its ``categories``), at the
-    events' mean position, coloured by the cell's most frequent category; at most ``limit`` cells
-    (those with most events). Returns the marks and the number of cells found."""
+    events' mean position (from the rows' sums of millionths of a degree), coloured by the cell's
+    most frequent category; at most ``limit`` cells (those with most events). Returns the marks
+    and the number of cells found."""
     cells: dict[tuple[int, int], dict[str, Any]] = {}
     for r in rows:
         key = (int(r["cell_y"]), int(r["cell_x"]))
@@ -231,8 +232,8 @@ def grid_points(rows: Iterable[Mapping[str, Any]], cell: int,
         n = int(r["events"])
         c["events"] += n
         c["deaths"] += int(r["fatalities"] or 0)
-        c["lat"] += float(r["latitude"]) * n
-        c["lon"] += float(r["longitude"]) * n
+        c["lat"] += float(r["latitude_micro"]) / 1e6  # sums of millionths of a degree (exact)
+        c["lon"] += float(r["longitude_micro"]) / 1e6
         c["first"] = min(x for x in (c["first"], r["first_date"]) if x is not None)
         c["last"] = max(x for x in (c["last"], r["last_date"]) if x is not None)
         c["by"][main_category(r.get("categories") or [])] += n
@@ -256,20 +257,25 @@ def grid_points(rows: Iterable[Mapping[str, Any]], cell: int,
     return marks, len(cells)
 
 
+def _mean(micro_sum: float | None, count: int) -> float | None:
+    """Mean position in degrees from a sum of millionths of a degree over ``count`` places."""
+    return None if micro_sum is None or count == 0 else round(float(micro_sum) / count / 1e6, 6)
+
+
 def alert_marks(rows: Iterable[Mapping[str, Any]], limit: int = MAX_ALERTS) -> tuple[list[dict[str, Any]], int]:
     """Alert marks (at the mean position of their located evidence) and the number of alerts in the
     window; alerts without a located event are kept, without a position, for the list beside the map."""
     found = list(rows)
     marks = []
     for r in found[:limit]:
+        located = int(r.get("located_events") or 0)
         period = _day(r.get("period_start"))[:7]
         strength = f", strength {float(r['strength']):.2f}" if r.get("strength") is not None else ""
         explanation = str(r.get("explanation") or "").strip().rstrip(".")
         explanation = f"{explanation}. " if explanation else ""
         marks.append({
             "id": r["alert"], "kind": r["kind"], "period": period, "status": r.get("status"),
-            "lat": None if r.get("latitude") is None else float(r["latitude"]),
-            "lon": None if r.get("longitude") is None else float(r["longitude"]),
+            "lat": _mean(r.get("latitude_micro"), located), "lon": _mean(r.get("longitude_micro"), located),
             "title": f"Alert {period}: {r['kind']} ({r.get('slice') or '*'}){strength}, {r.get('status')}. "
                      f"{explanation}Based on {int(r.get('evidence_events') or 0)} event(s), "
                      f"{int(r.get('located_events') or 0)} located.",

@@ -62,14 +62,15 @@ def map_event_grid(s: GraphStore) -> None:
     rows = run(s, "map_event_grid", country=QZA, date_to=LATE, cell=100)
     assert [(int(r["cell_y"]), int(r["cell_x"]), r["events"]) for r in rows] == [(1, 2, 1), (1, 2, 1)]
     assert sorted(r["fatalities"] for r in rows) == [5, 12] and rows[0]["sub_event_type"] == "Attack"
+    assert [(r["latitude_micro"], r["longitude_micro"]) for r in rows] == [(1_500_000, 2_500_000)] * 2
     fine = run(s, "map_event_grid", country=QZA, date_to=LATE, cell=25)
     assert {(int(r["cell_y"]), int(r["cell_x"])) for r in fine} == {(6, 10)}
 
 
 def map_alerts_of_country(s: GraphStore) -> None:
     rows = run(s, "map_alerts_of_country", country=QZA, date_to=LATE)
-    assert pick(rows, "alert", "evidence_events", "located_events", "latitude") == [
-        (MASS, 1, 0, None), (SURGE, 1, 0, None), (NEW_ACTOR, 1, 1, 1.5)]
+    assert pick(rows, "alert", "evidence_events", "located_events", "latitude_micro", "longitude_micro") == [
+        (MASS, 1, 0, None, None), (SURGE, 1, 0, None, None), (NEW_ACTOR, 1, 1, 1_500_000, 2_500_000)]
     later = run(s, "map_alerts_of_country", country=QZA, date_from=D(2024, 4, 1), date_to=D(2024, 6, 30))
     assert [r["alert"] for r in later] == [SURGE]
     assert run(s, "map_alerts_of_country", country=QZB, date_to=LATE) == []

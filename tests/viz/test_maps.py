@@ -117,7 +117,8 @@ def test_event_points_colour_size_order_and_hover_text() -> None:
 
 
 def _cell(y: int, x: int, events: int, deaths: int, lat: float, cats: list[str], last: D) -> dict[str, Any]:
-    return {"cell_y": float(y), "cell_x": float(x), "latitude": lat, "longitude": 36.0, "events": events,
+    return {"cell_y": float(y), "cell_x": float(x), "latitude_micro": lat * 1e6 * events,
+            "longitude_micro": 36e6 * events, "events": events,
             "fatalities": deaths, "first_date": D(2016, 1, 1), "last_date": last, "datasets": ["UCDP-GED"],
             "categories": cats}
 
@@ -148,11 +149,12 @@ def test_grid_cell_bounds_the_number_of_cells() -> None:
 def test_alert_marks_keep_the_newest_and_those_without_a_place() -> None:
     rows = [{"alert": f"alert/{i}", "kind": "surge", "period_start": D(2018, 12 - i, 1), "slice": "*",
              "strength": 0.5, "status": "new", "explanation": "surge", "evidence_events": 3,
-             "located_events": 0 if i else 3, "latitude": None if i else 35.0, "longitude": None if i else 38.0}
+             "located_events": 0 if i else 3, "latitude_micro": None if i else 105e6,
+             "longitude_micro": None if i else 114e6}
             for i in range(4)]
     marks, count = alert_marks(rows, limit=2)
     assert count == 4 and [m["id"] for m in marks] == ["alert/0", "alert/1"]
-    assert marks[0]["lat"] == 35.0 and marks[1]["lat"] is None
+    assert (marks[0]["lat"], marks[0]["lon"], marks[1]["lat"]) == (35.0, 38.0, None)  # means of 3 places
     assert marks[0]["title"] == "Alert 2018-12: surge (*), strength 0.50, new. surge. Based on 3 event(s), 3 located."
 
 
