@@ -43,6 +43,7 @@ from api import (
     countries,
     export,
     groups,
+    maps,
     meta,
     provenance,
     queries,
@@ -88,10 +89,10 @@ MAX_CONTENT_LENGTH = "MAX_CONTENT_LENGTH"
 log = logging.getLogger("api")
 
 RESOURCES = (countries, actors, groups, triggers, recommendations, assessments, queries, analytics, export,
-             alerts, signals, provenance)
+             alerts, signals, provenance, maps)
 # Blueprints whose successful GET responses may be cached (reads of the graph only).
 CACHED = frozenset(m.bp.name for m in RESOURCES)
-STATIC_ENDPOINTS = frozenset({"static", "pages.static", "docs.docs_asset", "meta.healthz"})
+STATIC_ENDPOINTS = frozenset({"static", "pages.static", "vendor.static", "docs.docs_asset", "meta.healthz"})
 KEPT_HEADERS = frozenset({"Content-Type", "Content-Disposition"})
 
 
@@ -204,6 +205,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> OpenAPI:
         app.register_api(module.bp)
     app.register_api(meta.bp)
     app.register_blueprint(meta.docs_bp)
+    app.register_blueprint(maps.vendor_bp)
     if importlib.util.find_spec("api.pages") is not None:
         app.register_blueprint(importlib.import_module("api.pages").bp)
 

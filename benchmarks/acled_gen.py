@@ -43,18 +43,20 @@ TYPES = [("Battles", "Armed clash", 0.30), ("Violence against civilians", "Attac
 INTER = ["State forces", "Rebel group", "Political militia", "Identity militia", "External/Other forces"]
 
 
-def generate(rows: int, path: Path, seed: int = 7) -> Path:
+def generate(rows: int, path: Path, seed: int = 7, countries: list[tuple[str, str]] | None = None) -> Path:
+    """``rows`` synthetic rows in ``path``, over :data:`COUNTRIES` or the ``countries`` given."""
     rng = random.Random(seed)
+    countries = countries or COUNTRIES
     actors = []
     for i in range(3000):
-        iso, country = COUNTRIES[i % len(COUNTRIES)]
+        iso, country = countries[i % len(countries)]
         kind = INTER[i % len(INTER)]
         suffix = " (2016-2021)" if i % 9 == 0 else ""
         actors.append((f"Synthetic {kind} {i} ({country}){suffix}", kind, iso, country))
     weights = [1 / (r + 1) ** 0.9 for r in range(len(actors))]
     places = {iso: [(f"Place {iso}-{j}", f"Admin1 {j % 12}", f"Admin2 {j % 60}",
                      round(rng.uniform(-10, 40), 4), round(rng.uniform(-10, 60), 4)) for j in range(1500)]
-              for iso, _ in COUNTRIES}
+              for iso, _ in countries}
     type_weights = [t[2] for t in TYPES]
     start = dt.date(2020, 1, 1)
     with path.open("w", newline="", encoding="utf-8") as fh:

@@ -77,10 +77,12 @@ def driver() -> Iterator[Any]:
 
 
 def wait_ready(drv: Any, timeout: float = 20.0) -> float:
-    """Wait until the page's scripts say they are done (``window.akgReady``); seconds waited."""
+    """Wait until the page's scripts say they are done (``window.akgReady``, and every map drawn:
+    ``data-ready`` on each ``[data-akg-map]``); seconds waited."""
     started = time.perf_counter()
     while time.perf_counter() - started < timeout:
-        if drv.execute_script("return document.readyState === 'complete' && window.akgReady === true"):
+        if drv.execute_script("return document.readyState === 'complete' && window.akgReady === true"
+                              " && !document.querySelector('[data-akg-map]:not([data-ready])')"):
             return time.perf_counter() - started
         time.sleep(0.05)
     raise AssertionError(f"{drv.current_url} did not finish drawing within {timeout} s")
@@ -117,7 +119,8 @@ def assert_offline_and_clean(drv: Any, base: str) -> None:
     dom = drv.execute_script(
         "return Array.from(document.querySelectorAll('[src],[href],[action]'))"
         ".filter(e => !(e.tagName === 'A' && e.classList.contains('source-link')))"
-        ".map(e => e.src || e.href || e.action);")
+        ".map(e => e.href && e.href.baseVal !== undefined ? new URL(e.href.baseVal, document.baseURI).href"
+        "  : e.src || e.href || e.action);")  # an SVG link's href is an SVGAnimatedString
     for url in [*dom, *requested_urls(drv)]:
         parsed = urlparse(url)
         assert parsed.scheme in {"data", "blob", "about", "javascript"} or parsed.hostname == host, url

@@ -13,6 +13,7 @@ import queries
 from graph.base import GraphStore
 from ontology.model import load_model
 from queries.registry import QueryParameterError, catalogue, execute, get
+from tests.queries.map_answers import MAP_ANSWERS
 from tests.queries.test_evidence import response_evidence_for_country
 from tests.queries.world import (
     A0,
@@ -532,7 +533,8 @@ ANSWERS: dict[str, Callable[[GraphStore], None]] = {
         countries_ranked_by_risk, risk_watchlist, counts_by_label, schema_listing,
         indicator_evidence_from_events, country_network, country_overview, actor_search,
         assessment_list, victim_group_threats, response_evidence_for_country, alerts_list, alert_evidence,
-        country_signals, review_due, leverage_chains, country_brokers, country_communities, country_bridges]
+        country_signals, review_due, leverage_chains, country_brokers, country_communities, country_bridges,
+        *MAP_ANSWERS]
 }
 
 
