@@ -1,10 +1,13 @@
 """Ladybug's bulk path: all chunks of a file in one transaction, table rows by ``COPY``.
 
-For each node table: look the ids up (primary-key index), COPY the new rows, SET the changed
-ones (a changed row restates its links: its old ones are dropped first). Relationship rows whose
-ends are new are created without a lookup; the others are compared with the store, also for
-unchanged rows (their links come from other columns of the row). A file whose content is already
-the current dataset version never gets here (graph.datasets).
+For each node table: a table with a ``row_hash`` column first drops the rows whose hash is stored
+already (unchanged rows of a re-load), with their relationships and the shared nodes only they
+name; then the ids are looked up (primary-key index; skipped for a label that had no rows when the
+transaction began), the new rows COPY'd, the changed ones SET (a changed row restates its links:
+its old ones are dropped first). Which ids are new in the transaction is tracked as Arrow arrays, so
+relationship rows whose ends are new are created without a lookup; the others are compared with the
+store, also for rows without a hash (their links come from other columns). A file whose content is
+already the current dataset version never gets here (graph.datasets).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -30,10 +35,51 @@ __all__ = ["write_bulk"]
 _NOT_COMPARED = frozenset({"id", "dataset_version"})
 
 
-def _member(column: pa.ChunkedArray, ids: set[str]) -> pa.ChunkedArray:
-    """Boolean mask: which values of ``column`` are in the Python set ``ids``."""
-    present = [v for v in pc.unique(column).to_pylist() if v in ids]
-    return pc.is_in(column, pa.array(present, pa.string()))
+class _Written:
+    """What the transaction has written so far: new ids per label (Arrow), stored row hashes."""
+
+    def __init__(self, created: set[str]) -> None:
+        self.created = created                       # ids created through the record path
+        self.tables: dict[str, list[pa.Array]] = defaultdict(list)
+        self.recent: dict[str, pa.Array] = {}        # ids the current chunk's tables created
+        self._all: dict[str, pa.Array] = {}
+        self.sizes: dict[str, int] = defaultdict(int)
+        self.hashes: dict[str, pd.Index | None] = {}
+
+    def add(self, label: str, ids: pa.Array) -> None:
+        """Note ids created from a table."""
+        ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+        self.tables[label].append(ids)
+        self.sizes[label] += len(ids)
+        self.recent[label] = pa.concat_arrays([self.recent[label], ids]) if label in self.recent else ids
+        self._all.pop(label, None)
+
+    def all(self, label: str) -> pa.Array:
+        """Every id of ``label`` created from tables in this transaction."""
+        found = self._all.get(label)
+        if found is None:
+            found = self._all[label] = pa.concat_arrays(self.tables[label]) if self.tables[label] \
+                else pa.array([], pa.string())
+        return found
+
+    def new(self, column: pa.ChunkedArray | pa.Array, label: str) -> pa.Array:
+        """Boolean mask: which values of ``column`` are ids created in this transaction.
+
+        The current chunk's own ids are tried first (events link to events of their chunk), so
+        the set of all created ids is hashed only for the few rows that name an earlier chunk's."""
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        recent = self.recent.get(label)
+        mask = pc.is_in(column, recent) if recent is not None else pa.array(np.zeros(len(column), dtype=bool))
+        if pc.all(mask).as_py():
+            return mask
+        rest = pc.if_else(mask, pa.scalar(None, pa.string()), column)
+        if self.sizes[label] > (len(recent) if recent is not None else 0):
+            mask = pc.or_(mask, pc.fill_null(pc.is_in(rest, self.all(label)), False))
+        if self.created:
+            present = [v for v in pc.unique(rest).to_pylist() if v in self.created]
+            if present:
+                mask = pc.or_(mask, pc.fill_null(pc.is_in(rest, pa.array(present, pa.string())), False))
+        return mask
 
 
 def _rows(table: pa.Table) -> dict[str, dict[str, Any]]:
@@ -56,11 +102,17 @@ def _stored_table(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
         else table.slice(0, 0)
 
 
-def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], summary: WriteSummary) -> None:
+def _nodes(w: LadybugWriter, label: str, table: pa.Table, state: _Written, summary: WriteSummary) -> None:
     ids = table.column("id")
     if pc.count_distinct(ids).as_py() != table.num_rows:
         raise InvalidRecord(f"{label}: the same id appears twice in one chunk", {"id": ["duplicate"]})
-    stored = _stored_table(w, label, table)
+    if w.node_table_was_empty(label):
+        # nothing stored before this transaction: only ids written earlier in it can exist
+        earlier = state.new(ids, label) if state.sizes[label] or state.created else \
+            pa.array(np.zeros(table.num_rows, dtype=bool))
+        stored = _stored_table(w, label, table.filter(earlier)) if pc.any(earlier).as_py() else table.slice(0, 0)
+    else:
+        stored = _stored_table(w, label, table)
     is_new = pc.invert(pc.is_in(ids, stored.column("id")))
     new = table.filter(is_new)
     if new.num_rows:
@@ -70,7 +122,7 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], sum
             w.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
         else:
             w._create_nodes(label, _rows(new))
-        created.update(new.column("id").to_pylist())
+        state.add(label, new.column("id"))
         summary.nodes_created += new.num_rows
     if not stored.num_rows:
         return
@@ -120,17 +172,17 @@ def _complete(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
     return pa.table(cols)
 
 
-def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSummary) -> None:
+def _edges(w: LadybugWriter, et: EdgeTable, state: _Written, summary: WriteSummary) -> None:
     # every row's links are checked, also those of unchanged rows: a row whose own columns did not
     # change can still name another actor or group (its links come from other columns)
     table = et.table
     if not table.num_rows:
         return
-    src_new = _member(table.column("from"), created)
-    dst_new = _member(table.column("to"), created)
+    src_new = state.new(table.column("from"), et.source_label)
+    dst_new = state.new(table.column("to"), et.target_label)
     ends: dict[str, set[str]] = defaultdict(set)
-    ends[et.source_label].update(table.filter(pc.invert(src_new)).column("from").to_pylist())
-    ends[et.target_label].update(table.filter(pc.invert(dst_new)).column("to").to_pylist())
+    ends[et.source_label].update(pc.unique(table.column("from").filter(pc.invert(src_new))).to_pylist())
+    ends[et.target_label].update(pc.unique(table.column("to").filter(pc.invert(dst_new))).to_pylist())
     w.check_ends(ends)
     either_new = pc.or_(src_new, dst_new)
     fresh = table.filter(either_new)
@@ -166,21 +218,86 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSum
         summary.edges_created += fresh.num_rows
 
 
+def _stored_hashes(w: LadybugWriter, label: str, state: _Written) -> pd.Index | None:
+    """The row hashes stored for ``label`` (read once per transaction; None when it had no rows)."""
+    if label not in state.hashes:
+        found = None
+        if not w.node_table_was_empty(label):
+            q = f"MATCH (n:{quote(label)}) WHERE n.row_hash IS NOT NULL RETURN n.row_hash"
+            column = one_result(w.conn.execute(q)).get_as_arrow().column(0)
+            found = pd.Index(np.unique(column.to_numpy()))
+        state.hashes[label] = found
+    return state.hashes[label]
+
+
+def _unchanged(w: LadybugWriter, chunk: Bulk, state: _Written,
+               summary: WriteSummary) -> tuple[Bulk, dict[str, pa.Array]]:
+    """The chunk without its rows whose stored row hash is the same (and their relationships, and the
+    shared nodes that only they name); the ids left out, per label."""
+    skipped: dict[str, pa.Array] = {}
+    tables = dict(chunk.node_tables)
+    for label, table in chunk.node_tables.items():
+        stored = _stored_hashes(w, label, state) if "row_hash" in table.column_names else None
+        if stored is None or not table.num_rows:
+            continue
+        hashes = table.column("row_hash").combine_chunks().to_numpy(zero_copy_only=False)
+        same = pa.array(stored.get_indexer(hashes) >= 0)
+        if pc.any(same).as_py():
+            skipped[label] = table.filter(same).column("id").combine_chunks()
+            tables[label] = table.filter(pc.invert(same))
+            summary.nodes_unchanged += len(skipped[label])
+    if not skipped:
+        return chunk, skipped
+    edges: list[EdgeTable] = []
+    named: dict[str, list[pa.Array]] = defaultdict(list)
+    rest: list[EdgeTable] = []
+    for et in chunk.edge_tables:
+        if et.source_label not in skipped and et.target_label not in skipped:
+            rest.append(et)
+            continue
+        keep = pa.array(np.ones(et.table.num_rows, dtype=bool))
+        for end, label in (("from", et.source_label), ("to", et.target_label)):
+            if label in skipped:
+                keep = pc.and_(keep, pc.invert(pc.is_in(et.table.column(end), skipped[label])))
+        table = et.table.filter(keep)
+        edges.append(EdgeTable(et.type, et.source_label, et.target_label, table))
+        named[et.source_label].append(table.column("from").combine_chunks())
+        named[et.target_label].append(table.column("to").combine_chunks())
+    # shared nodes (no row hash) stay only when a written row names them; so do their own links
+    kept: dict[str, pa.Array] = {}
+    for label, table in chunk.node_tables.items():
+        if "row_hash" in table.column_names:
+            continue
+        names = pa.concat_arrays(named[label]) if named[label] else pa.array([], pa.string())
+        tables[label] = table.filter(pc.is_in(table.column("id"), names))
+        kept[label] = tables[label].column("id").combine_chunks()
+    for et in rest:
+        keep = pa.array(np.zeros(et.table.num_rows, dtype=bool))
+        for end, label in (("from", et.source_label), ("to", et.target_label)):
+            if label in kept:
+                keep = pc.or_(keep, pc.is_in(et.table.column(end), kept[label]))
+        edges.append(EdgeTable(et.type, et.source_label, et.target_label, et.table.filter(keep)))
+    return Bulk(chunk.nodes, chunk.edges, tables, edges), skipped
+
+
 def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
     """Write every chunk in one transaction (see the module docstring); then, in the same
     transaction, switch the dataset to the new version (:mod:`graph.datasets`)."""
     summary = WriteSummary()
     created: set[str] = set()
+    state = _Written(created)
     written: list[pa.Array] = []
     with w.transaction():
         for chunk in chunks:
-            summary.add(w.apply(chunk.nodes, chunk.edges, created))
-            for label, table in chunk.node_tables.items():
-                _nodes(w, label, table, created, summary)
-            for et in chunk.edge_tables:
-                _edges(w, et, created, summary)
+            state.recent = {}
             if switch is not None:
                 written.extend(switch_ids(chunk, switch.label))
+            chunk, _ = _unchanged(w, chunk, state, summary)
+            summary.add(w.apply(chunk.nodes, chunk.edges, created))
+            for label, table in chunk.node_tables.items():
+                _nodes(w, label, table, state, summary)
+            for et in chunk.edge_tables:
+                _edges(w, et, state, summary)
         if switch is not None:
             _switch(w, switch, written, created, summary)
     return summary

@@ -65,6 +65,7 @@ class LadybugWriter:
         self.copy_started = False
         self.abandoned = False
         self._empty_at_start: dict[str, bool] = {}
+        self._node_empty: dict[str, bool] = {}
 
     def may_copy_edges(self, rel: str) -> bool:
         """Whether relationship rows of ``rel`` may go in by COPY in this transaction.
@@ -79,6 +80,15 @@ class LadybugWriter:
         if found is None:
             rows = rows_of(self.conn, f"MATCH ()-[e:{quote(rel)}]->() RETURN e LIMIT 1")
             found = self._empty_at_start[rel] = not rows
+        return found
+
+    def node_table_was_empty(self, label: str) -> bool:
+        """Whether the node table ``label`` held no rows when first asked about in this transaction
+        (asked before the transaction writes any: then nothing but its own rows can be there)."""
+        found = self._node_empty.get(label)
+        if found is None:
+            rows = rows_of(self.conn, f"MATCH (n:{quote(label)}) RETURN n.id LIMIT 1")
+            found = self._node_empty[label] = not rows
         return found
 
     def _q(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
@@ -155,6 +165,7 @@ class LadybugWriter:
         self.conn.execute("BEGIN TRANSACTION")
         self.copy_started = False
         self._empty_at_start = {}
+        self._node_empty = {}
         try:
             yield
             self.conn.execute("COMMIT")

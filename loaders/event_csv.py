@@ -150,8 +150,7 @@ def open_source(path: Path, required: Sequence[str], optional: Sequence[str], la
 def _bad(col: pa.Array, parsed: pa.Array) -> list[int]:
     """Row indexes where text was given but did not parse."""
     given = pc.not_equal(pc.utf8_trim_whitespace(col), "")
-    mask = pc.and_(given, pc.is_null(parsed))
-    return [i for i, flag in enumerate(mask.to_pylist()) if flag]
+    return pc.indices_nonzero(pc.and_(given, pc.is_null(parsed))).to_pylist()
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y")
