@@ -1,4 +1,5 @@
-"""The engine's floor for an ACLED load: a bare pyarrow parse, a column-wise derivation of exactly the
+"""The engine's floor for an ACLED load: a bare pyarrow parse (all threads, the whole file at
+once, with the parse options a correct load needs), a column-wise derivation of exactly the
 node and relationship tables the pipeline writes (same ids, same columns), and one ``COPY`` per table
 into a fresh store, in one transaction. No checks, no lookups, no re-load logic: what is left when
 everything the pipeline adds is taken away.
@@ -136,7 +137,7 @@ def derive(table: pa.Table) -> tuple[dict[str, pa.Table], dict[tuple[str, str, s
     return nodes, edges
 
 
-def floor(csv_path: Path, db: Path, buffer_pool_mb: int = 2048) -> dict[str, Any]:
+def floor(csv_path: Path, db: Path, buffer_pool_mb: int = 1024) -> dict[str, Any]:
     """Parse, derive and COPY into a fresh store (vocabularies loaded first, not timed); seconds per stage."""
     from cli.admin import init_store
     from graph.ladybug_store import LadybugStore
@@ -151,7 +152,9 @@ def floor(csv_path: Path, db: Path, buffer_pool_mb: int = 2048) -> dict[str, Any
     model = store.model
     stages: dict[str, float] = {}
     started = t = time.perf_counter()
-    table = pacsv.read_csv(csv_path, convert_options=pacsv.ConvertOptions(
+    # newlines inside quoted cells, as ACLED's notes have them: the parse options a correct load needs
+    table = pacsv.read_csv(csv_path, parse_options=pacsv.ParseOptions(newlines_in_values=True),
+                           convert_options=pacsv.ConvertOptions(
         column_types={c: pa.string() for c in pacsv.open_csv(csv_path).schema.names},
         strings_can_be_null=False))
     stages["parse"] = time.perf_counter() - t

@@ -47,7 +47,7 @@ class _Written:
         self.hashes: dict[str, pd.Index | None] = {}
 
     def add(self, label: str, ids: pa.Array) -> None:
-        """Note ids created from a table."""
+        """Note ids created from a table, or whose links were all dropped (a changed row's)."""
         ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
         self.tables[label].append(ids)
         self.sizes[label] += len(ids)
@@ -150,6 +150,8 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, state: _Written, summa
     if changed_ids:
         for rel in w.model.relationships:
             w.may_copy_edges(rel)  # note which tables were empty before these deletions
+        # their links are all gone now: the chunk's rows for them are created without a lookup
+        state.add(label, pa.array(changed_ids, pa.string()))
     for start in range(0, len(changed_ids), 20_000):
         for pattern in ("(n:{label} {{id: k}})-[r]->()", "()-[r]->(n:{label} {{id: k}})"):
             match = pattern.format(label=quote(label))

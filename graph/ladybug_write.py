@@ -15,6 +15,7 @@ from typing import Any
 
 import ladybug
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.base import WriteSummary
 from graph.bulk import arrow_type
@@ -118,25 +119,30 @@ class LadybugWriter:
         out: dict[tuple[str, str], dict[str, Any]] = {}
         if not pairs:
             return out
-        wanted = set(pairs)
+        wanted = pa.array([f"{a}\x1f{b}" for a, b in pairs], pa.string())
         sources = sorted({p[0] for p in pairs})
         targets = sorted({p[1] for p in pairs})
         if len(sources) <= len(targets):
             q = (f"UNWIND $ids AS k MATCH (a:{quote(src)} {{id: k}})-[r:{quote(rel)}]->(b:{quote(tgt)}) "
-                 "RETURN a.id, b.id, r")
+                 "RETURN a.id AS a, b.id AS b, r AS r")
             keys = sources
         else:
             q = (f"UNWIND $ids AS k MATCH (a:{quote(src)})-[r:{quote(rel)}]->(b:{quote(tgt)} {{id: k}}) "
-                 "RETURN a.id, b.id, r")
+                 "RETURN a.id AS a, b.id AS b, r AS r")
             keys = targets
         for chunk in _chunks(keys):
-            for a, b, r in self._q(q, {"ids": chunk}):
-                if (a, b) in wanted:
-                    out[(a, b)] = {
-                        k: (tuple(v) if isinstance(v, list) else v)
-                        for k, v in r.items()
-                        if not k.startswith("_") and v is not None
-                    }
+            # the rows come back as Arrow and are filtered there: a hub end (a country) can have many
+            found = one_result(self.conn.execute(q, {"ids": chunk})).get_as_arrow()
+            if not found.num_rows:
+                continue
+            hit = found.filter(pc.is_in(pc.binary_join_element_wise(found.column("a"), found.column("b"), "\x1f"),
+                                        wanted))
+            for a, b, r in zip(*(hit.column(c).to_pylist() for c in ("a", "b", "r")), strict=True):
+                out[(a, b)] = {
+                    k: (tuple(v) if isinstance(v, list) else v)
+                    for k, v in r.items()
+                    if not k.startswith("_") and v is not None
+                }
         return out
 
     def _missing(self, ids_by_label: Mapping[str, set[str]]) -> list[str]:
