@@ -196,17 +196,21 @@ def _derive(b: TableBuilder, batch: pa.RecordBatch, iso3: pa.Array, dates: pa.Ar
     parents = pc.list_parent_indices(assoc)
     assoc_names = pc.utf8_trim_whitespace(pc.list_flatten(assoc))
     named = pc.not_equal(assoc_names, "")
-    sides = [(actor1.filter(acts), inter1.filter(acts), iso3.filter(acts), ids.filter(acts)),
-             (actor2.filter(battles), inter2.filter(battles), iso3.filter(battles), ids.filter(battles)),
+    rows = pa.array(range(batch.num_rows), pa.int64())
+    sides = [(actor1.filter(acts), inter1.filter(acts), iso3.filter(acts), ids.filter(acts), rows.filter(acts)),
+             (actor2.filter(battles), inter2.filter(battles), iso3.filter(battles), ids.filter(battles),
+              rows.filter(battles)),
              (assoc_names.filter(named), *(pc.take(c.filter(assoc_rows), parents).filter(named)
-                                           for c in (inter1, iso3, ids)))]
-    actor_ids, event_ids = [], []
-    for raw, code, country, event in sides:
-        if len(raw):
-            actor_ids.append(_actors(b, raw, code, country))
-            event_ids.append(event)
-    if actor_ids:
-        perpetrated = pairs(pa.concat_arrays(actor_ids), pa.concat_arrays(event_ids))
+                                           for c in (inter1, iso3, ids, rows)))]
+    named_actors = pa.concat_tables([
+        pa.table({"raw": raw, "code": code, "country": country, "event": event, "row": row,
+                  "side": pa.repeat(pa.scalar(n, pa.int8()), len(raw))})
+        for n, (raw, code, country, event, row) in enumerate(sides)])
+    if named_actors.num_rows:
+        # in row order, actor1 before actor2 before the associates: an actor's type is the first row's
+        named_actors = named_actors.sort_by([("row", "ascending"), ("side", "ascending")])
+        actor_ids = _actors(b, *(named_actors.column(c) for c in ("raw", "code", "country")))
+        perpetrated = pairs(actor_ids, named_actors.column("event"))
         b.add_links("PERPETRATED", "Actor", "Event", perpetrated.column("from"), perpetrated.column("to"))
         links.append(("PERPETRATED", perpetrated.column("to"), perpetrated.column("from")))
     # targets: the groups actor2 and its associates name, else the civilians of the country
@@ -236,7 +240,7 @@ def _derive(b: TableBuilder, batch: pa.RecordBatch, iso3: pa.Array, dates: pa.Ar
     b.event_table(columns)
 
 
-def _actors(b: TableBuilder, raw: pa.Array, code: pa.Array, country: pa.Array) -> pa.Array:
+def _actors(b: TableBuilder, raw: pa.ChunkedArray, code: pa.ChunkedArray, country: pa.ChunkedArray) -> pa.Array:
     """Each row's actor id (resolved once per distinct name, actor type and country)."""
     keys, _, idx = first_rows(pc.binary_join_element_wise(raw, code, country, "\x1f"))
     actor_ids = []

@@ -56,8 +56,9 @@ class CsvSource:
     path: Path
     columns: list[str]
     unknown: list[str] = field(default_factory=list)
+    block_size: int = BLOCK
 
-    def batches(self, block_size: int = BLOCK) -> Iterator[tuple[int, pa.RecordBatch]]:
+    def batches(self, block_size: int | None = None) -> Iterator[tuple[int, pa.RecordBatch]]:
         """(line of the batch's first row, batch), all values as text.
 
         Raises:
@@ -74,7 +75,7 @@ class CsvSource:
         try:
             reader = pacsv.open_csv(
                 self.path,
-                read_options=pacsv.ReadOptions(block_size=block_size, encoding="utf8"),
+                read_options=pacsv.ReadOptions(block_size=block_size or self.block_size, encoding="utf8"),
                 parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=remember),
                 convert_options=pacsv.ConvertOptions(
                     column_types={c: pa.string() for c in self.columns},
