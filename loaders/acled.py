@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -55,6 +55,10 @@ VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"
 # Sub-event types that evidence Framework indicators (team judgement, see docs/loading.md); the
 # one mapping of event types to categories and indicators is loaders/event_mapping.py.
 INDICATORS = ACLED_INDICATORS
+# Cells parsed from text (in the checking pass, and kept for the load's pass).
+PARSED: list[tuple[str, Callable[[pa.Array], tuple[pa.Array, list[int]]]]] = [
+    ("event_date", parse_dates), ("fatalities", parse_ints), ("latitude", parse_floats), ("longitude", parse_floats),
+    ("time_precision", parse_ints), ("geo_precision", parse_ints)]
 # Mixed into every row hash: change it when the mapping of rows to nodes and links changes.
 ROW_HASH_SALT = "acled-1"
 
@@ -80,11 +84,9 @@ def check(source: CsvSource) -> tuple[int, list[BadCell]]:
     for first_line, batch in source.batches():
         rows += batch.num_rows
         cols = {name: batch.column(name) for name in batch.schema.names}
-        for name, parser in (("event_date", parse_dates), ("fatalities", parse_ints),
-                             ("latitude", parse_floats), ("longitude", parse_floats),
-                             ("time_precision", parse_ints), ("geo_precision", parse_ints)):
+        for name, parser in PARSED:
             if name in cols:
-                _, bad = parser(cols[name])
+                _, bad = source.parse(first_line, batch, name, parser)
                 problems += [BadCell(first_line + i, name, cols[name][i].as_py(), f"not a valid {_what(name)}")
                              for i in bad]
         bad_iso = pc.indices_nonzero(pc.is_null(_iso3(cols["iso"], cols["country"]))).to_pylist()
@@ -119,7 +121,9 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
     names = reference().countries
     for first_line, batch in source.batches():
         iso3 = _iso3(batch.column("iso"), batch.column("country"))
-        dates, _ = parse_dates(batch.column("event_date"))
+        parsed = {name: source.parse(first_line, batch, name, parser)[0] for name, parser in PARSED
+                  if name in batch.schema.names}
+        dates = parsed["event_date"]
         keep = pc.and_(pc.is_valid(iso3), pc.is_valid(dates))
         if skip_lines:
             lines = pa.array(range(first_line, first_line + batch.num_rows), pa.int64())
@@ -129,19 +133,21 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
         if since is not None:
             keep = pc.and_(keep, pc.greater_equal(dates, pa.scalar(since, pa.date32())))
         keep = pc.fill_null(keep, False)
-        batch, iso3, dates = batch.filter(keep), iso3.filter(keep), dates.filter(keep)
+        batch, iso3, parsed = batch.filter(keep), iso3.filter(keep), {k: v.filter(keep) for k, v in parsed.items()}
         ids = pc.binary_join_element_wise("event/acled-", _text(batch, "event_id_cnty"), "")
         fresh = b.fresh_events(ids)
         if not pc.all(fresh).as_py():
-            batch, iso3, dates, ids = batch.filter(fresh), iso3.filter(fresh), dates.filter(fresh), ids.filter(fresh)
+            batch, iso3, ids = batch.filter(fresh), iso3.filter(fresh), ids.filter(fresh)
+            parsed = {k: v.filter(fresh) for k, v in parsed.items()}
         if batch.num_rows:
-            _derive(b, batch, iso3, dates, ids, names)
+            _derive(b, batch, iso3, parsed, ids, names)
         yield b.flush()
 
 
-def _derive(b: TableBuilder, batch: pa.RecordBatch, iso3: pa.Array, dates: pa.Array, ids: pa.Array,
+def _derive(b: TableBuilder, batch: pa.RecordBatch, iso3: pa.Array, parsed: dict[str, pa.Array], ids: pa.Array,
             names: dict[str, str]) -> None:
-    """The tables of one batch of kept rows (see :func:`chunks`)."""
+    """The tables of one batch of kept rows (see :func:`chunks`), with their cells parsed from text."""
+    dates = parsed["event_date"]
     event_type = _text(batch, "event_type")
     sub_type = _text(batch, "sub_event_type")
     inter1, inter2 = _text(batch, "inter1"), _text(batch, "inter2")
@@ -153,20 +159,19 @@ def _derive(b: TableBuilder, batch: pa.RecordBatch, iso3: pa.Array, dates: pa.Ar
     columns: dict[str, pa.Array] = {
         "id": ids, "name": name, "dataset": pa.repeat(pa.scalar("ACLED"), batch.num_rows),
         "source_event_id": _text(batch, "event_id_cnty"), "date": dates, "event_type": event_type,
-        "sub_event_type": _null_empty(sub_type), "fatalities": parse_ints(batch.column("fatalities"))[0],
+        "sub_event_type": _null_empty(sub_type), "fatalities": parsed["fatalities"],
         "civilian_targeting": civ, "iso3": iso3, "area": _null_empty(_text(batch, "admin1")),
     }
     for column, target in (("disorder_type", "disorder_type"), ("notes", "description")):
         if column in batch.schema.names:
             columns[target] = _null_empty(_text(batch, column))
-    if "time_precision" in batch.schema.names:
-        tp = parse_ints(batch.column("time_precision"))[0]
+    if "time_precision" in parsed:
+        tp = parsed["time_precision"]
         columns["time_precision"] = pc.if_else(pc.and_(pc.greater_equal(tp, 1), pc.less_equal(tp, 5)), tp, None)
     links: list[tuple[str, pa.Array, pa.Array]] = []
     # places: one per distinct (country, admin areas, name, coordinates); the first row's precision
-    lat, lon = parse_floats(batch.column("latitude"))[0], parse_floats(batch.column("longitude"))[0]
-    gp = parse_ints(batch.column("geo_precision"))[0] if "geo_precision" in batch.schema.names \
-        else pa.nulls(batch.num_rows, pa.int64())
+    lat, lon = parsed["latitude"], parsed["longitude"]
+    gp = parsed.get("geo_precision", pa.nulls(batch.num_rows, pa.int64()))
     keys, first, idx = first_rows(pc.binary_join_element_wise(
         iso3, _text(batch, "admin1"), _text(batch, "admin2"), place, pc.fill_null(pc.cast(lat, pa.string()), ""),
         pc.fill_null(pc.cast(lon, pa.string()), ""), "\x1f"))
@@ -207,8 +212,8 @@ def _derive(b: TableBuilder, batch: pa.RecordBatch, iso3: pa.Array, dates: pa.Ar
                   "side": pa.repeat(pa.scalar(n, pa.int8()), len(raw))})
         for n, (raw, code, country, event, row) in enumerate(sides)])
     if named_actors.num_rows:
-        # in row order, actor1 before actor2 before the associates: an actor's type is the first row's
-        named_actors = named_actors.sort_by([("row", "ascending"), ("side", "ascending")])
+        # an actor's type is that of the first row naming it as actor1, else as actor2, else as an associate
+        named_actors = named_actors.sort_by([("side", "ascending"), ("row", "ascending")])
         actor_ids = _actors(b, *(named_actors.column(c) for c in ("raw", "code", "country")))
         perpetrated = pairs(actor_ids, named_actors.column("event"))
         b.add_links("PERPETRATED", "Actor", "Event", perpetrated.column("from"), perpetrated.column("to"))

@@ -37,7 +37,7 @@ def row(event: str, kind: tuple[str, str], actor1: str, *, place: str = "Village
         stamp: str = "1") -> list[str]:
     civilians = kind[0] == "Violence against civilians"
     return [event, "2024-01-05", *kind, actor1, "Identity militia", actor2 or ("Civilians" if civilians else ""),
-            "Civilians" if civilians else ("Rebel group" if actor2 else ""), "Civilian targeting" if civilians else "",
+            "Civilians" if civilians else ("Identity militia" if actor2 else ""), "Civilian targeting" if civilians else "",
             iso, country, "North", "Upper Valley", place, lat if place or lat else "", "20.25" if lat else "",
             precision, f"Row {event}.", fatalities, stamp]
 
