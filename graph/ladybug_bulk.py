@@ -45,6 +45,11 @@ class _Written:
         self._all: dict[str, pa.Array] = {}
         self.sizes: dict[str, int] = defaultdict(int)
         self.hashes: dict[str, pd.Index | None] = {}
+        # new rows held back for one large COPY per table (Ladybug's COPY into a table empty at the
+        # start of the transaction is fastest, and many small COPYs fill its buffer pool)
+        self.pending_nodes: dict[str, list[pa.Table]] = defaultdict(list)
+        self.pending_edges: dict[tuple[str, str, str], list[pa.Table]] = defaultdict(list)
+        self.pending_rows = 0
 
     def add(self, label: str, ids: pa.Array) -> None:
         """Note ids created from a table, or whose links were all dropped (a changed row's)."""
@@ -106,20 +111,26 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, state: _Written, summa
     ids = table.column("id")
     if pc.count_distinct(ids).as_py() != table.num_rows:
         raise InvalidRecord(f"{label}: the same id appears twice in one chunk", {"id": ["duplicate"]})
-    if w.node_table_was_empty(label):
+    empty = w.node_table_was_empty(label)
+    if empty:
         # nothing stored before this transaction: only ids written earlier in it can exist
         earlier = state.new(ids, label) if state.sizes[label] or state.created else \
             pa.array(np.zeros(table.num_rows, dtype=bool))
-        stored = _stored_table(w, label, table.filter(earlier)) if pc.any(earlier).as_py() else table.slice(0, 0)
+        if pc.any(earlier).as_py():
+            _flush(w, state)  # rows held back must be in the store to be compared
+            stored = _stored_table(w, label, table.filter(earlier))
+        else:
+            stored = table.slice(0, 0)
     else:
         stored = _stored_table(w, label, table)
     is_new = pc.invert(pc.is_in(ids, stored.column("id")))
     new = table.filter(is_new)
     if new.num_rows:
-        if new.num_rows >= w.copy_threshold:
-            arrow_rows = _complete(w, label, new)  # noqa: F841 - COPY reads it by name
-            w.copy_started = True
-            w.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
+        if empty and (new.num_rows >= w.copy_threshold or state.pending_nodes[label]):
+            state.pending_nodes[label].append(_complete(w, label, new))
+            state.pending_rows += new.num_rows
+        elif new.num_rows >= w.copy_threshold:
+            _copy_nodes(w, label, [_complete(w, label, new)])
         else:
             w._create_nodes(label, _rows(new))
         state.add(label, new.column("id"))
@@ -201,23 +212,62 @@ def _edges(w: LadybugWriter, et: EdgeTable, state: _Written, summary: WriteSumma
     summary.edges_updated += len(plan.update)
     summary.edges_unchanged += plan.unchanged
     if fresh.num_rows:
-        if fresh.num_rows >= w.copy_threshold and w.may_copy_edges(et.type):
-            props = w.model.relationships[et.type].properties
-            cols = {"from": fresh.column("from"), "to": fresh.column("to")}
-            for name, prop in props.items():
-                cols[name] = fresh.column(name) if name in fresh.column_names else \
-                    pa.nulls(fresh.num_rows, arrow_type(prop))
-            arrow_rows = pa.table(cols)  # noqa: F841 - COPY reads it by name
-            w.copy_started = True
-            w.conn.execute(f"COPY {quote(et.type)} FROM arrow_rows "
-                           f"(from={literal(et.source_label)}, to={literal(et.target_label)})")
+        props = w.model.relationships[et.type].properties
+        cols = {"from": fresh.column("from"), "to": fresh.column("to")}
+        for name, prop in props.items():
+            cols[name] = fresh.column(name) if name in fresh.column_names else \
+                pa.nulls(fresh.num_rows, arrow_type(prop))
+        group = (et.type, et.source_label, et.target_label)
+        if state.pending_nodes[et.source_label] or state.pending_nodes[et.target_label] or \
+                (state.pending_edges[group] and w.may_copy_edges(et.type)):
+            state.pending_edges[group].append(pa.table(cols))   # an end is held back: so is the link
+            state.pending_rows += fresh.num_rows
         else:
-            new_rows: dict[tuple[str, str], dict[str, Any]] = {}
-            for row in fresh.to_pylist():
-                key = (row.pop("from"), row.pop("to"))
-                new_rows[key] = {k: v for k, v in row.items() if v is not None}
-            w._create_edges(et.type, et.source_label, et.target_label, new_rows)
+            _write_edges(w, group, [pa.table(cols)])
         summary.edges_created += fresh.num_rows
+    if state.pending_rows >= PENDING_ROWS:
+        _flush(w, state)
+
+
+# rows held back at most before they are written (bounds the memory a load's tables take)
+PENDING_ROWS = 4_000_000
+
+
+def _copy_nodes(w: LadybugWriter, label: str, tables: list[pa.Table]) -> None:
+    arrow_rows = pa.concat_tables(tables).combine_chunks()  # noqa: F841 - COPY reads it by name
+    w.copy_started = True
+    w.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
+
+
+def _write_edges(w: LadybugWriter, key: tuple[str, str, str], tables: list[pa.Table]) -> None:
+    """New relationship rows: one COPY when the table was empty when the transaction began, else
+    ``UNWIND … CREATE`` batches (see :meth:`LadybugWriter.may_copy_edges`)."""
+    rel, src, dst = key
+    table = pa.concat_tables(tables).combine_chunks()
+    if table.num_rows >= w.copy_threshold and w.may_copy_edges(rel):
+        arrow_rows = table  # noqa: F841 - COPY reads it by name
+        w.copy_started = True
+        w.conn.execute(f"COPY {quote(rel)} FROM arrow_rows (from={literal(src)}, to={literal(dst)})")
+        return
+    new_rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in table.to_pylist():
+        pair = (row.pop("from"), row.pop("to"))
+        new_rows[pair] = {k: v for k, v in row.items() if v is not None}
+    w._create_edges(rel, src, dst, new_rows)
+
+
+def _flush(w: LadybugWriter, state: _Written) -> None:
+    """Write the rows held back: every node table, then every relationship table."""
+    for label in list(state.pending_nodes):
+        tables = state.pending_nodes.pop(label)
+        if tables:
+            _copy_nodes(w, label, tables)
+    for key in list(state.pending_edges):
+        tables = state.pending_edges.pop(key)
+        if tables:
+            _write_edges(w, key, tables)
+    state.pending_rows = 0
+    pa.default_memory_pool().release_unused()
 
 
 def _stored_hashes(w: LadybugWriter, label: str, state: _Written) -> pd.Index | None:
@@ -300,6 +350,7 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
                 _nodes(w, label, table, state, summary)
             for et in chunk.edge_tables:
                 _edges(w, et, state, summary)
+        _flush(w, state)
         if switch is not None:
             _switch(w, switch, written, created, summary)
     return summary
