@@ -50,6 +50,7 @@ class _Written:
         self.pending_nodes: dict[str, list[pa.Table]] = defaultdict(list)
         self.pending_edges: dict[tuple[str, str, str], list[pa.Table]] = defaultdict(list)
         self.pending_rows = 0
+        self.restated: dict[str, list[str]] = defaultdict(list)   # changed rows whose old links must go
 
     def add(self, label: str, ids: pa.Array) -> None:
         """Note ids created from a table, or whose links were all dropped (a changed row's)."""
@@ -163,11 +164,8 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, state: _Written, summa
             w.may_copy_edges(rel)  # note which tables were empty before these deletions
         # their links are all gone now: the chunk's rows for them are created without a lookup
         state.add(label, pa.array(changed_ids, pa.string()))
-    for start in range(0, len(changed_ids), 20_000):
-        for pattern in ("(n:{label} {{id: k}})-[r]->()", "()-[r]->(n:{label} {{id: k}})"):
-            match = pattern.format(label=quote(label))
-            w.conn.execute(f"UNWIND $ids AS k MATCH {match} DELETE r",
-                           {"ids": changed_ids[start:start + 20_000]})
+    if changed_ids:
+        state.restated[label].extend(changed_ids)  # their old links go before the chunks' links are written
     w._update_nodes(label, updates)
     summary.nodes_updated += len(updates)
     summary.nodes_unchanged += old.num_rows - len(updates)
@@ -219,6 +217,7 @@ def _edges(w: LadybugWriter, et: EdgeTable, state: _Written, summary: WriteSumma
                 pa.nulls(fresh.num_rows, arrow_type(prop))
         group = (et.type, et.source_label, et.target_label)
         if state.pending_nodes[et.source_label] or state.pending_nodes[et.target_label] or \
+                state.restated[et.source_label] or state.restated[et.target_label] or \
                 (state.pending_edges[group] and w.may_copy_edges(et.type)):
             state.pending_edges[group].append(pa.table(cols))   # an end is held back: so is the link
             state.pending_rows += fresh.num_rows
@@ -256,12 +255,28 @@ def _write_edges(w: LadybugWriter, key: tuple[str, str, str], tables: list[pa.Ta
     w._create_edges(rel, src, dst, new_rows)
 
 
+def _drop_links(w: LadybugWriter, label: str, ids: list[str]) -> None:
+    """Delete every relationship of the given nodes: one typed pattern per relationship and direction
+    (an untyped one visits every relationship table), for all the load's changed rows at once (each
+    statement scans the relationship table)."""
+    patterns = [f"(n:{quote(label)} {{id: k}})-[r:{quote(name)}]->()" for name, rel in w.model.relationships.items()
+                if label in rel.domain]
+    patterns += [f"()-[r:{quote(name)}]->(n:{quote(label)} {{id: k}})" for name, rel in w.model.relationships.items()
+                 if label in rel.range]
+    for start in range(0, len(ids), 50_000):
+        for match in patterns:
+            w.conn.execute(f"UNWIND $ids AS k MATCH {match} DELETE r", {"ids": ids[start:start + 50_000]})
+
+
 def _flush(w: LadybugWriter, state: _Written) -> None:
-    """Write the rows held back: every node table, then every relationship table."""
+    """Write the rows held back: every node table, then (once the old links of changed rows are
+    gone) every relationship table."""
     for label in list(state.pending_nodes):
         tables = state.pending_nodes.pop(label)
         if tables:
             _copy_nodes(w, label, tables)
+    for label in list(state.restated):
+        _drop_links(w, label, state.restated.pop(label))
     for key in list(state.pending_edges):
         tables = state.pending_edges.pop(key)
         if tables:
