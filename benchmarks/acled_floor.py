@@ -137,7 +137,7 @@ def derive(table: pa.Table) -> tuple[dict[str, pa.Table], dict[tuple[str, str, s
     return nodes, edges
 
 
-def floor(csv_path: Path, db: Path, buffer_pool_mb: int = 1024) -> dict[str, Any]:
+def floor(csv_path: Path, db: Path, buffer_pool_mb: int = 2048) -> dict[str, Any]:
     """Parse, derive and COPY into a fresh store (vocabularies loaded first, not timed); seconds per stage."""
     from cli.admin import init_store
     from graph.ladybug_store import LadybugStore
@@ -187,7 +187,8 @@ def floor(csv_path: Path, db: Path, buffer_pool_mb: int = 1024) -> dict[str, Any
     seconds = time.perf_counter() - started
     store.close()
     return {"seconds": seconds, "stages": stages, "counts": counts,
-            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+            "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "arrow_peak_mib": pa.default_memory_pool().max_memory() / 2**20}
 
 
 def _type(prop: Any) -> pa.DataType:
