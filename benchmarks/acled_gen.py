@@ -83,5 +83,36 @@ def generate(rows: int, path: Path, seed: int = 7, countries: list[tuple[str, st
     return path
 
 
+def changed_copy(path: Path, out: Path, every: int = 100) -> dict[str, int]:
+    """A later export of the same file: one row in ``every`` differs, in turns its fatalities (an event
+    column), its actor1 (a link only), gone, or beside a new row. Returns how many of each."""
+    counts = {"fatalities": 0, "actor": 0, "removed": 0, "added": 0}
+    with path.open(newline="", encoding="utf-8") as src, out.open("w", newline="", encoding="utf-8") as dst:
+        reader, writer = csv.reader(src), csv.writer(dst)
+        header = next(reader)
+        writer.writerow(header)
+        col = {name: i for i, name in enumerate(header)}
+        previous_actor = "Synthetic Rebel group 1 (Rwanda)"
+        for n, row in enumerate(reader):
+            turn = (n // every) % 4 if n % every == 0 else -1
+            actor = row[col["actor1"]]
+            if turn == 0:
+                row[col["fatalities"]] = str(int(row[col["fatalities"]]) + 1)
+                counts["fatalities"] += 1
+            elif turn == 1 and actor != previous_actor:
+                row[col["actor1"]] = previous_actor
+                counts["actor"] += 1
+            elif turn == 2:
+                counts["removed"] += 1
+                continue
+            writer.writerow(row)
+            if turn == 3:
+                row[col["event_id_cnty"]] = f"NEW{n}"
+                writer.writerow(row)
+                counts["added"] += 1
+            previous_actor = actor
+    return counts
+
+
 if __name__ == "__main__":
     generate(int(sys.argv[1]), Path(sys.argv[2]))

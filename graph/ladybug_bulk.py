@@ -1,10 +1,13 @@
 """Ladybug's bulk path: all chunks of a file in one transaction, table rows by ``COPY``.
 
-For each node table: look the ids up (primary-key index), COPY the new rows, SET the changed
-ones (a changed row restates its links: its old ones are dropped first). Relationship rows whose
-ends are new are created without a lookup; the others are compared with the store, also for
-unchanged rows (their links come from other columns of the row). A file whose content is already
-the current dataset version never gets here (graph.datasets).
+For each node table: a table with a ``row_hash`` column first drops the rows whose hash is stored
+already (unchanged rows of a re-load), with their relationships and the shared nodes only they
+name; then the ids are looked up (primary-key index; skipped for a label that had no rows when the
+transaction began), the new rows COPY'd, the changed ones SET (a changed row restates its links:
+its old ones are dropped first). Which ids are new in the transaction is tracked as Arrow arrays, so
+relationship rows whose ends are new are created without a lookup; the others are compared with the
+store, also for rows without a hash (their links come from other columns). A file whose content is
+already the current dataset version never gets here (graph.datasets).
 """
 
 from __future__ import annotations
@@ -13,6 +16,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -30,10 +35,57 @@ __all__ = ["write_bulk"]
 _NOT_COMPARED = frozenset({"id", "dataset_version"})
 
 
-def _member(column: pa.ChunkedArray, ids: set[str]) -> pa.ChunkedArray:
-    """Boolean mask: which values of ``column`` are in the Python set ``ids``."""
-    present = [v for v in pc.unique(column).to_pylist() if v in ids]
-    return pc.is_in(column, pa.array(present, pa.string()))
+class _Written:
+    """What the transaction has written so far: new ids per label (Arrow), stored row hashes."""
+
+    def __init__(self, created: set[str]) -> None:
+        self.created = created                       # ids created through the record path
+        self.tables: dict[str, list[pa.Array]] = defaultdict(list)
+        self.recent: dict[str, pa.Array] = {}        # ids the current chunk's tables created
+        self._all: dict[str, pa.Array] = {}
+        self.sizes: dict[str, int] = defaultdict(int)
+        self.hashes: dict[str, pd.Index | None] = {}
+        # new rows held back for one large COPY per table (Ladybug's COPY into a table empty at the
+        # start of the transaction is fastest, and many small COPYs fill its buffer pool)
+        self.pending_nodes: dict[str, list[pa.Table]] = defaultdict(list)
+        self.pending_edges: dict[tuple[str, str, str], list[pa.Table]] = defaultdict(list)
+        self.pending_rows = 0
+        self.restated: dict[str, list[str]] = defaultdict(list)   # changed rows whose old links must go
+
+    def add(self, label: str, ids: pa.Array) -> None:
+        """Note ids created from a table, or whose links were all dropped (a changed row's)."""
+        ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+        self.tables[label].append(ids)
+        self.sizes[label] += len(ids)
+        self.recent[label] = pa.concat_arrays([self.recent[label], ids]) if label in self.recent else ids
+        self._all.pop(label, None)
+
+    def all(self, label: str) -> pa.Array:
+        """Every id of ``label`` created from tables in this transaction."""
+        found = self._all.get(label)
+        if found is None:
+            found = self._all[label] = pa.concat_arrays(self.tables[label]) if self.tables[label] \
+                else pa.array([], pa.string())
+        return found
+
+    def new(self, column: pa.ChunkedArray | pa.Array, label: str) -> pa.Array:
+        """Boolean mask: which values of ``column`` are ids created in this transaction.
+
+        The current chunk's own ids are tried first (events link to events of their chunk), so
+        the set of all created ids is hashed only for the few rows that name an earlier chunk's."""
+        column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
+        recent = self.recent.get(label)
+        mask = pc.is_in(column, recent) if recent is not None else pa.array(np.zeros(len(column), dtype=bool))
+        if pc.all(mask).as_py():
+            return mask
+        rest = pc.if_else(mask, pa.scalar(None, pa.string()), column)
+        if self.sizes[label] > (len(recent) if recent is not None else 0):
+            mask = pc.or_(mask, pc.fill_null(pc.is_in(rest, self.all(label)), False))
+        if self.created:
+            present = [v for v in pc.unique(rest).to_pylist() if v in self.created]
+            if present:
+                mask = pc.or_(mask, pc.fill_null(pc.is_in(rest, pa.array(present, pa.string())), False))
+        return mask
 
 
 def _rows(table: pa.Table) -> dict[str, dict[str, Any]]:
@@ -56,22 +108,36 @@ def _stored_table(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
         else table.slice(0, 0)
 
 
-def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], summary: WriteSummary,
+def _nodes(w: LadybugWriter, label: str, table: pa.Table, state: _Written, summary: WriteSummary,
            absent: bool = False) -> None:
     ids = table.column("id")
     if pc.count_distinct(ids).as_py() != table.num_rows:
         raise InvalidRecord(f"{label}: the same id appears twice in one chunk", {"id": ["duplicate"]})
-    stored = table.slice(0, 0) if absent else _stored_table(w, label, table)
+    empty = w.node_table_was_empty(label)
+    if absent:
+        stored = table.slice(0, 0)  # the caller has checked that none of these rows is stored
+    elif empty:
+        # nothing stored before this transaction: only ids written earlier in it can exist
+        earlier = state.new(ids, label) if state.sizes[label] or state.created else \
+            pa.array(np.zeros(table.num_rows, dtype=bool))
+        if pc.any(earlier).as_py():
+            _flush(w, state)  # rows held back must be in the store to be compared
+            stored = _stored_table(w, label, table.filter(earlier))
+        else:
+            stored = table.slice(0, 0)
+    else:
+        stored = _stored_table(w, label, table)
     is_new = pc.invert(pc.is_in(ids, stored.column("id")))
     new = table.filter(is_new)
     if new.num_rows:
-        if new.num_rows >= w.copy_threshold:
-            arrow_rows = _complete(w, label, new)  # noqa: F841 - COPY reads it by name
-            w.copy_started = True
-            w.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
+        if empty and (new.num_rows >= w.copy_threshold or state.pending_nodes[label]):
+            state.pending_nodes[label].append(_complete(w, label, new))
+            state.pending_rows += new.num_rows
+        elif new.num_rows >= w.copy_threshold:
+            _copy_nodes(w, label, [_complete(w, label, new)])
         else:
             w._create_nodes(label, _rows(new))
-        created.update(new.column("id").to_pylist())
+        state.add(label, new.column("id"))
         summary.nodes_created += new.num_rows
     if not stored.num_rows:
         return
@@ -99,11 +165,10 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, created: set[str], sum
     if changed_ids:
         for rel in w.model.relationships:
             w.may_copy_edges(rel)  # note which tables were empty before these deletions
-    for start in range(0, len(changed_ids), 20_000):
-        for pattern in ("(n:{label} {{id: k}})-[r]->()", "()-[r]->(n:{label} {{id: k}})"):
-            match = pattern.format(label=quote(label))
-            w.conn.execute(f"UNWIND $ids AS k MATCH {match} DELETE r",
-                           {"ids": changed_ids[start:start + 20_000]})
+        # their links are all gone now: the chunk's rows for them are created without a lookup
+        state.add(label, pa.array(changed_ids, pa.string()))
+    if changed_ids:
+        state.restated[label].extend(changed_ids)  # their old links go before the chunks' links are written
     w._update_nodes(label, updates)
     summary.nodes_updated += len(updates)
     summary.nodes_unchanged += old.num_rows - len(updates)
@@ -127,7 +192,7 @@ def _complete(w: LadybugWriter, label: str, table: pa.Table) -> pa.Table:
     return pa.table(cols)
 
 
-def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSummary,
+def _edges(w: LadybugWriter, et: EdgeTable, state: _Written, summary: WriteSummary,
            absent: frozenset[str] = frozenset()) -> None:
     # every row's links are checked, also those of unchanged rows: a row whose own columns did not
     # change can still name another actor or group (its links come from other columns)
@@ -135,12 +200,12 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSum
     if not table.num_rows:
         return
     # rows starting at a label of the chunk's ``absent`` start at nodes the chunk has just created
-    src_new = pa.chunked_array([pa.array([True] * table.num_rows)]) if et.source_label in absent else \
-        _member(table.column("from"), created)
-    dst_new = _member(table.column("to"), created)
+    src_new = pa.array(np.ones(table.num_rows, dtype=bool)) if et.source_label in absent else \
+        state.new(table.column("from"), et.source_label)
+    dst_new = state.new(table.column("to"), et.target_label)
     ends: dict[str, set[str]] = defaultdict(set)
-    ends[et.source_label].update(table.filter(pc.invert(src_new)).column("from").to_pylist())
-    ends[et.target_label].update(table.filter(pc.invert(dst_new)).column("to").to_pylist())
+    ends[et.source_label].update(pc.unique(table.column("from").filter(pc.invert(src_new))).to_pylist())
+    ends[et.target_label].update(pc.unique(table.column("to").filter(pc.invert(dst_new))).to_pylist())
     w.check_ends(ends)
     either_new = pc.or_(src_new, dst_new)
     fresh = table.filter(either_new)
@@ -157,23 +222,141 @@ def _edges(w: LadybugWriter, et: EdgeTable, created: set[str], summary: WriteSum
     summary.edges_updated += len(plan.update)
     summary.edges_unchanged += plan.unchanged
     if fresh.num_rows:
-        if fresh.num_rows >= w.copy_threshold and w.may_copy_edges(et.type):
-            props = w.model.relationships[et.type].properties
-            cols = {"from": fresh.column("from"), "to": fresh.column("to")}
-            for name in _stored_order(w, et.type, props):
-                cols[name] = fresh.column(name) if name in fresh.column_names else \
-                    pa.nulls(fresh.num_rows, arrow_type(props[name]))
-            arrow_rows = pa.table(cols)  # noqa: F841 - COPY reads it by name
-            w.copy_started = True
-            w.conn.execute(f"COPY {quote(et.type)} FROM arrow_rows "
-                           f"(from={literal(et.source_label)}, to={literal(et.target_label)})")
+        props = w.model.relationships[et.type].properties
+        cols = {"from": fresh.column("from"), "to": fresh.column("to")}
+        for name in _stored_order(w, et.type, props):
+            cols[name] = fresh.column(name) if name in fresh.column_names else \
+                pa.nulls(fresh.num_rows, arrow_type(props[name]))
+        group = (et.type, et.source_label, et.target_label)
+        if state.pending_nodes[et.source_label] or state.pending_nodes[et.target_label] or \
+                state.restated[et.source_label] or state.restated[et.target_label] or \
+                (state.pending_edges[group] and w.may_copy_edges(et.type)):
+            state.pending_edges[group].append(pa.table(cols))   # an end is held back: so is the link
+            state.pending_rows += fresh.num_rows
         else:
-            new_rows: dict[tuple[str, str], dict[str, Any]] = {}
-            for row in fresh.to_pylist():
-                key = (row.pop("from"), row.pop("to"))
-                new_rows[key] = {k: v for k, v in row.items() if v is not None}
-            w._create_edges(et.type, et.source_label, et.target_label, new_rows)
+            _write_edges(w, group, [pa.table(cols)])
         summary.edges_created += fresh.num_rows
+    if state.pending_rows >= PENDING_ROWS:
+        _flush(w, state)
+
+
+# rows held back at most before they are written (bounds the memory a load's tables take)
+PENDING_ROWS = 4_000_000
+
+
+def _copy_nodes(w: LadybugWriter, label: str, tables: list[pa.Table]) -> None:
+    arrow_rows = pa.concat_tables(tables).combine_chunks()  # noqa: F841 - COPY reads it by name
+    w.copy_started = True
+    w.conn.execute(f"COPY {quote(label)} FROM arrow_rows")
+
+
+def _write_edges(w: LadybugWriter, key: tuple[str, str, str], tables: list[pa.Table]) -> None:
+    """New relationship rows: one COPY when the table was empty when the transaction began, else
+    ``UNWIND … CREATE`` batches (see :meth:`LadybugWriter.may_copy_edges`)."""
+    rel, src, dst = key
+    table = pa.concat_tables(tables).combine_chunks()
+    if table.num_rows >= w.copy_threshold and w.may_copy_edges(rel):
+        arrow_rows = table  # noqa: F841 - COPY reads it by name
+        w.copy_started = True
+        w.conn.execute(f"COPY {quote(rel)} FROM arrow_rows (from={literal(src)}, to={literal(dst)})")
+        return
+    new_rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for row in table.to_pylist():
+        pair = (row.pop("from"), row.pop("to"))
+        new_rows[pair] = {k: v for k, v in row.items() if v is not None}
+    w._create_edges(rel, src, dst, new_rows)
+
+
+def _drop_links(w: LadybugWriter, label: str, ids: list[str]) -> None:
+    """Delete every relationship of the given nodes: one typed pattern per relationship and direction
+    (an untyped one visits every relationship table), for all the load's changed rows at once (each
+    statement scans the relationship table)."""
+    patterns = [f"(n:{quote(label)} {{id: k}})-[r:{quote(name)}]->()" for name, rel in w.model.relationships.items()
+                if label in rel.domain]
+    patterns += [f"()-[r:{quote(name)}]->(n:{quote(label)} {{id: k}})" for name, rel in w.model.relationships.items()
+                 if label in rel.range]
+    for start in range(0, len(ids), 50_000):
+        for match in patterns:
+            w.conn.execute(f"UNWIND $ids AS k MATCH {match} DELETE r", {"ids": ids[start:start + 50_000]})
+
+
+def _flush(w: LadybugWriter, state: _Written) -> None:
+    """Write the rows held back: every node table, then (once the old links of changed rows are
+    gone) every relationship table."""
+    for label in list(state.pending_nodes):
+        tables = state.pending_nodes.pop(label)
+        if tables:
+            _copy_nodes(w, label, tables)
+    for label in list(state.restated):
+        _drop_links(w, label, state.restated.pop(label))
+    for key in list(state.pending_edges):
+        tables = state.pending_edges.pop(key)
+        if tables:
+            _write_edges(w, key, tables)
+    state.pending_rows = 0
+    pa.default_memory_pool().release_unused()
+
+
+def _stored_hashes(w: LadybugWriter, label: str, state: _Written) -> pd.Index | None:
+    """The row hashes stored for ``label`` (read once per transaction; None when it had no rows)."""
+    if label not in state.hashes:
+        found = None
+        if not w.node_table_was_empty(label):
+            q = f"MATCH (n:{quote(label)}) WHERE n.row_hash IS NOT NULL RETURN n.row_hash"
+            column = one_result(w.conn.execute(q)).get_as_arrow().column(0)
+            found = pd.Index(np.unique(column.to_numpy()))
+        state.hashes[label] = found
+    return state.hashes[label]
+
+
+def _unchanged(w: LadybugWriter, chunk: Bulk, state: _Written,
+               summary: WriteSummary) -> tuple[Bulk, dict[str, pa.Array]]:
+    """The chunk without its rows whose stored row hash is the same (and their relationships, and the
+    shared nodes that only they name); the ids left out, per label."""
+    skipped: dict[str, pa.Array] = {}
+    tables = dict(chunk.node_tables)
+    for label, table in chunk.node_tables.items():
+        stored = _stored_hashes(w, label, state) if "row_hash" in table.column_names else None
+        if stored is None or not table.num_rows:
+            continue
+        hashes = table.column("row_hash").combine_chunks().to_numpy(zero_copy_only=False)
+        same = pa.array(stored.get_indexer(hashes) >= 0)
+        if pc.any(same).as_py():
+            skipped[label] = table.filter(same).column("id").combine_chunks()
+            tables[label] = table.filter(pc.invert(same))
+            summary.nodes_unchanged += len(skipped[label])
+    if not skipped:
+        return chunk, skipped
+    edges: list[EdgeTable] = []
+    named: dict[str, list[pa.Array]] = defaultdict(list)
+    rest: list[EdgeTable] = []
+    for et in chunk.edge_tables:
+        if et.source_label not in skipped and et.target_label not in skipped:
+            rest.append(et)
+            continue
+        keep = pa.array(np.ones(et.table.num_rows, dtype=bool))
+        for end, label in (("from", et.source_label), ("to", et.target_label)):
+            if label in skipped:
+                keep = pc.and_(keep, pc.invert(pc.is_in(et.table.column(end), skipped[label])))
+        table = et.table.filter(keep)
+        edges.append(EdgeTable(et.type, et.source_label, et.target_label, table))
+        named[et.source_label].append(table.column("from").combine_chunks())
+        named[et.target_label].append(table.column("to").combine_chunks())
+    # shared nodes (no row hash) stay only when a written row names them; so do their own links
+    kept: dict[str, pa.Array] = {}
+    for label, table in chunk.node_tables.items():
+        if "row_hash" in table.column_names:
+            continue
+        names = pa.concat_arrays(named[label]) if named[label] else pa.array([], pa.string())
+        tables[label] = table.filter(pc.is_in(table.column("id"), names))
+        kept[label] = tables[label].column("id").combine_chunks()
+    for et in rest:
+        keep = pa.array(np.zeros(et.table.num_rows, dtype=bool))
+        for end, label in (("from", et.source_label), ("to", et.target_label)):
+            if label in kept:
+                keep = pc.or_(keep, pc.is_in(et.table.column(end), kept[label]))
+        edges.append(EdgeTable(et.type, et.source_label, et.target_label, et.table.filter(keep)))
+    return Bulk(chunk.nodes, chunk.edges, tables, edges, chunk.absent), skipped
 
 
 def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
@@ -181,16 +364,20 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
     transaction, switch the dataset to the new version (:mod:`graph.datasets`)."""
     summary = WriteSummary()
     created: set[str] = set()
+    state = _Written(created)
     written: list[pa.Array] = []
     with w.transaction():
         for chunk in chunks:
-            summary.add(w.apply(chunk.nodes, chunk.edges, created))
-            for label, table in chunk.node_tables.items():
-                _nodes(w, label, table, created, summary, label in chunk.absent)
-            for et in chunk.edge_tables:
-                _edges(w, et, created, summary, chunk.absent)
+            state.recent = {}
             if switch is not None:
                 written.extend(switch_ids(chunk, switch.label))
+            chunk, _ = _unchanged(w, chunk, state, summary)
+            summary.add(w.apply(chunk.nodes, chunk.edges, created))
+            for label, table in chunk.node_tables.items():
+                _nodes(w, label, table, state, summary, label in chunk.absent)
+            for et in chunk.edge_tables:
+                _edges(w, et, state, summary, chunk.absent)
+        _flush(w, state)
         if switch is not None:
             _switch(w, switch, written, created, summary)
     return summary

@@ -15,6 +15,7 @@ from typing import Any
 
 import ladybug
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from graph.base import WriteSummary
 from graph.bulk import arrow_type
@@ -65,6 +66,7 @@ class LadybugWriter:
         self.copy_started = False
         self.abandoned = False
         self._empty_at_start: dict[str, bool] = {}
+        self._node_empty: dict[str, bool] = {}
 
     def may_copy_edges(self, rel: str) -> bool:
         """Whether relationship rows of ``rel`` may go in by COPY in this transaction.
@@ -79,6 +81,15 @@ class LadybugWriter:
         if found is None:
             rows = rows_of(self.conn, f"MATCH ()-[e:{quote(rel)}]->() RETURN e LIMIT 1")
             found = self._empty_at_start[rel] = not rows
+        return found
+
+    def node_table_was_empty(self, label: str) -> bool:
+        """Whether the node table ``label`` held no rows when first asked about in this transaction
+        (asked before the transaction writes any: then nothing but its own rows can be there)."""
+        found = self._node_empty.get(label)
+        if found is None:
+            rows = rows_of(self.conn, f"MATCH (n:{quote(label)}) RETURN n.id LIMIT 1")
+            found = self._node_empty[label] = not rows
         return found
 
     def _q(self, cypher: str, params: Mapping[str, Any] | None = None) -> list[list[Any]]:
@@ -108,25 +119,30 @@ class LadybugWriter:
         out: dict[tuple[str, str], dict[str, Any]] = {}
         if not pairs:
             return out
-        wanted = set(pairs)
+        wanted = pa.array([f"{a}\x1f{b}" for a, b in pairs], pa.string())
         sources = sorted({p[0] for p in pairs})
         targets = sorted({p[1] for p in pairs})
         if len(sources) <= len(targets):
             q = (f"UNWIND $ids AS k MATCH (a:{quote(src)} {{id: k}})-[r:{quote(rel)}]->(b:{quote(tgt)}) "
-                 "RETURN a.id, b.id, r")
+                 "RETURN a.id AS a, b.id AS b, r AS r")
             keys = sources
         else:
             q = (f"UNWIND $ids AS k MATCH (a:{quote(src)})-[r:{quote(rel)}]->(b:{quote(tgt)} {{id: k}}) "
-                 "RETURN a.id, b.id, r")
+                 "RETURN a.id AS a, b.id AS b, r AS r")
             keys = targets
         for chunk in _chunks(keys):
-            for a, b, r in self._q(q, {"ids": chunk}):
-                if (a, b) in wanted:
-                    out[(a, b)] = {
-                        k: (tuple(v) if isinstance(v, list) else v)
-                        for k, v in r.items()
-                        if not k.startswith("_") and v is not None
-                    }
+            # the rows come back as Arrow and are filtered there: a hub end (a country) can have many
+            found = one_result(self.conn.execute(q, {"ids": chunk})).get_as_arrow()
+            if not found.num_rows:
+                continue
+            hit = found.filter(pc.is_in(pc.binary_join_element_wise(found.column("a"), found.column("b"), "\x1f"),
+                                        wanted))
+            for a, b, r in zip(*(hit.column(c).to_pylist() for c in ("a", "b", "r")), strict=True):
+                out[(a, b)] = {
+                    k: (tuple(v) if isinstance(v, list) else v)
+                    for k, v in r.items()
+                    if not k.startswith("_") and v is not None
+                }
         return out
 
     def _missing(self, ids_by_label: Mapping[str, set[str]]) -> list[str]:
@@ -155,6 +171,7 @@ class LadybugWriter:
         self.conn.execute("BEGIN TRANSACTION")
         self.copy_started = False
         self._empty_at_start = {}
+        self._node_empty = {}
         try:
             yield
             self.conn.execute("COMMIT")

@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pyarrow as pa
@@ -33,7 +33,7 @@ from graph.bulk import Bulk
 from loaders.actors import AliasTable
 from loaders.event_csv import BadCell, CsvSource, open_source, parse_dates, parse_floats, parse_ints
 from loaders.event_mapping import ACLED_INDICATORS
-from loaders.event_rows import EventBuilder
+from loaders.event_tables import TableBuilder, first_rows, pairs, row_hashes
 from loaders.reference import reference
 from ontology.errors import SourceFormatError
 
@@ -55,6 +55,12 @@ VIOLENT = {"Battles", "Explosions/Remote violence", "Violence against civilians"
 # Sub-event types that evidence Framework indicators (team judgement, see docs/loading.md); the
 # one mapping of event types to categories and indicators is loaders/event_mapping.py.
 INDICATORS = ACLED_INDICATORS
+# Cells parsed from text (in the checking pass, and kept for the load's pass).
+PARSED: list[tuple[str, Callable[[pa.Array], tuple[pa.Array, list[int]]]]] = [
+    ("event_date", parse_dates), ("fatalities", parse_ints), ("latitude", parse_floats), ("longitude", parse_floats),
+    ("time_precision", parse_ints), ("geo_precision", parse_ints)]
+# Mixed into every row hash: change it when the mapping of rows to nodes and links changes.
+ROW_HASH_SALT = "acled-1"
 
 
 def open_acled(path: Path) -> CsvSource:
@@ -62,40 +68,32 @@ def open_acled(path: Path) -> CsvSource:
     return open_source(path, REQUIRED, OPTIONAL, "ACLED export")
 
 
-def _iso3(col: pa.Array) -> tuple[list[str | None], list[int]]:
+def _iso3(col: pa.Array, country: pa.Array) -> pa.Array:
+    """ISO3 of each row's numeric ISO code (null when unknown; XKX for ACLED's Kosovo rows, coded 0)."""
     numeric = reference().iso_numeric
-    out: list[str | None] = []
-    bad: list[int] = []
-    for i, value in enumerate(col.to_pylist()):
-        code = value.strip().split(".")[0].zfill(3) if value and value.strip() else ""
-        iso3 = numeric.get(code)
-        out.append(iso3)
-        if iso3 is None:
-            bad.append(i)
-    return out, bad
+    codes, _, idx = first_rows(pc.utf8_trim_whitespace(col))
+    known = pa.array([numeric.get(c.split(".")[0].zfill(3)) if c else None for c in codes.to_pylist()], pa.string())
+    return pc.if_else(pc.equal(pc.utf8_trim_whitespace(country), "Kosovo"), "XKX", pc.take(known, idx))
 
 
 def check(source: CsvSource) -> tuple[int, list[BadCell]]:
-    """First pass: the row count, and every unparsable date, number or country code."""
+    """First pass: the row count, and every unparsable date, number or country code (column-wise:
+    only the bad cells become Python values)."""
     problems: list[BadCell] = []
     rows = 0
     for first_line, batch in source.batches():
         rows += batch.num_rows
         cols = {name: batch.column(name) for name in batch.schema.names}
-        for name, parser in (("event_date", parse_dates), ("fatalities", parse_ints),
-                             ("latitude", parse_floats), ("longitude", parse_floats),
-                             ("time_precision", parse_ints), ("geo_precision", parse_ints)):
+        for name, parser in PARSED:
             if name in cols:
-                _, bad = parser(cols[name])
+                _, bad = source.parse(first_line, batch, name, parser)
                 problems += [BadCell(first_line + i, name, cols[name][i].as_py(), f"not a valid {_what(name)}")
                              for i in bad]
-        _, bad_iso = _iso3(cols["iso"])
-        kosovo = pc.equal(pc.utf8_trim_whitespace(cols["country"]), "Kosovo").to_pylist()
-        bad_iso = [i for i in bad_iso if not kosovo[i]]
+        bad_iso = pc.indices_nonzero(pc.is_null(_iso3(cols["iso"], cols["country"]))).to_pylist()
         problems += [BadCell(first_line + i, "iso", cols["iso"][i].as_py(), "unknown ISO 3166 numeric code")
                      for i in bad_iso]
-        empty = pc.equal(pc.utf8_trim_whitespace(cols["event_id_cnty"]), "").to_pylist()
-        problems += [BadCell(first_line + i, "event_id_cnty", "", "is empty") for i, e in enumerate(empty) if e]
+        empty = pc.indices_nonzero(pc.equal(pc.utf8_trim_whitespace(cols["event_id_cnty"]), "")).to_pylist()
+        problems += [BadCell(first_line + i, "event_id_cnty", "", "is empty") for i in empty]
     return rows, sorted(problems, key=lambda p: (p.line, p.column))
 
 
@@ -108,32 +106,24 @@ def _text(batch: pa.RecordBatch, name: str) -> pa.Array:
     """A trimmed text column ('' when the export lacks it)."""
     if name in batch.schema.names:
         return pc.utf8_trim_whitespace(batch.column(name))
-    return pa.array([""] * batch.num_rows, pa.string())
-
-
-def _keys(*columns: pa.Array) -> tuple[list[str], pa.Array]:
-    """Distinct joined keys of several text columns, and each row's index into them."""
-    joined = pc.binary_join_element_wise(*columns, "\x1f")
-    encoded = pc.dictionary_encode(joined)
-    return encoded.dictionary.to_pylist(), encoded.indices
+    return pc.fill_null(pa.nulls(batch.num_rows, pa.string()), "")
 
 
 def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | None = None,
            countries: Sequence[str] | None = None, since: dt.date | None = None) -> Iterator[Bulk]:
-    """Second pass: one :class:`Bulk` per Arrow batch, built column-wise.
+    """Second pass: one :class:`Bulk` per Arrow batch, built column-wise (:mod:`loaders.event_tables`).
 
-    Rows on ``skip_lines`` are left out. Per-row work is done once per distinct value (actor
-    names, places, target names), so a batch costs a few dictionary encodings, not a Python loop.
+    Rows on ``skip_lines`` are left out, and so is a row whose event id an earlier row had. Per-row
+    work is Arrow kernels; names, places and target lists are resolved once per distinct value.
     """
-    b = EventBuilder("ACLED", aliases)
+    b = TableBuilder("ACLED", aliases)
     wanted = set(countries) if countries else None
-    numeric = reference().iso_numeric
     names = reference().countries
     for first_line, batch in source.batches():
-        iso_codes, iso_idx = _keys(pc.utf8_lpad(pc.utf8_trim_whitespace(batch.column("iso")), 3, "0"))
-        iso3 = pc.take(pa.array([numeric.get(c.split(".")[0].zfill(3)) for c in iso_codes], pa.string()), iso_idx)
-        iso3 = pc.if_else(pc.equal(_text(batch, "country"), "Kosovo"), "XKX", iso3)  # ACLED: iso 0
-        dates, _ = parse_dates(batch.column("event_date"))
+        iso3 = _iso3(batch.column("iso"), batch.column("country"))
+        parsed = {name: source.parse(first_line, batch, name, parser)[0] for name, parser in PARSED
+                  if name in batch.schema.names}
+        dates = parsed["event_date"]
         keep = pc.and_(pc.is_valid(iso3), pc.is_valid(dates))
         if skip_lines:
             lines = pa.array(range(first_line, first_line + batch.num_rows), pa.int64())
@@ -143,123 +133,130 @@ def chunks(source: CsvSource, aliases: AliasTable, *, skip_lines: set[int] | Non
         if since is not None:
             keep = pc.and_(keep, pc.greater_equal(dates, pa.scalar(since, pa.date32())))
         keep = pc.fill_null(keep, False)
-        batch, iso3, dates = batch.filter(keep), iso3.filter(keep), dates.filter(keep)
+        batch, iso3, parsed = batch.filter(keep), iso3.filter(keep), {k: v.filter(keep) for k, v in parsed.items()}
         ids = pc.binary_join_element_wise("event/acled-", _text(batch, "event_id_cnty"), "")
-        first = [i not in b.events_seen for i in ids.to_pylist()]
-        fresh = pa.array(first) if first else pa.array([], pa.bool_())
-        if not pc.all(fresh).as_py() if len(first) else False:
-            batch, iso3, dates, ids = batch.filter(fresh), iso3.filter(fresh), dates.filter(fresh), ids.filter(fresh)
-        b.events_seen.update(ids.to_pylist())
-        if batch.num_rows == 0:
-            yield b.flush()
+        fresh = b.fresh_events(ids)
+        if not pc.all(fresh).as_py():
+            batch, iso3, ids = batch.filter(fresh), iso3.filter(fresh), ids.filter(fresh)
+            parsed = {k: v.filter(fresh) for k, v in parsed.items()}
+        if batch.num_rows:
+            _derive(b, batch, iso3, parsed, ids, names)
+        yield b.flush()
+
+
+def _derive(b: TableBuilder, batch: pa.RecordBatch, iso3: pa.Array, parsed: dict[str, pa.Array], ids: pa.Array,
+            names: dict[str, str]) -> None:
+    """The tables of one batch of kept rows (see :func:`chunks`), with their cells parsed from text."""
+    dates = parsed["event_date"]
+    event_type = _text(batch, "event_type")
+    sub_type = _text(batch, "sub_event_type")
+    inter1, inter2 = _text(batch, "inter1"), _text(batch, "inter2")
+    civ = pc.or_(pc.or_(pc.not_equal(_text(batch, "civilian_targeting"), ""),
+                        pc.is_in(inter2, pa.array(sorted(CIVILIANS)))),
+                 pc.equal(event_type, "Violence against civilians"))
+    place = _text(batch, "location")
+    name = pc.binary_join_element_wise(event_type, ": ", place, ", ", pc.cast(dates, pa.string()), "")
+    columns: dict[str, pa.Array] = {
+        "id": ids, "name": name, "dataset": pa.repeat(pa.scalar("ACLED"), batch.num_rows),
+        "source_event_id": _text(batch, "event_id_cnty"), "date": dates, "event_type": event_type,
+        "sub_event_type": _null_empty(sub_type), "fatalities": parsed["fatalities"],
+        "civilian_targeting": civ, "iso3": iso3, "area": _null_empty(_text(batch, "admin1")),
+    }
+    for column, target in (("disorder_type", "disorder_type"), ("notes", "description")):
+        if column in batch.schema.names:
+            columns[target] = _null_empty(_text(batch, column))
+    if "time_precision" in parsed:
+        tp = parsed["time_precision"]
+        columns["time_precision"] = pc.if_else(pc.and_(pc.greater_equal(tp, 1), pc.less_equal(tp, 5)), tp, None)
+    links: list[tuple[str, pa.Array, pa.Array]] = []
+    # places: one per distinct (country, admin areas, name, coordinates); the first row's precision
+    lat, lon = parsed["latitude"], parsed["longitude"]
+    gp = parsed.get("geo_precision", pa.nulls(batch.num_rows, pa.int64()))
+    keys, first, idx = first_rows(pc.binary_join_element_wise(
+        iso3, _text(batch, "admin1"), _text(batch, "admin2"), place, pc.fill_null(pc.cast(lat, pa.string()), ""),
+        pc.fill_null(pc.cast(lon, pa.string()), ""), "\x1f"))
+    place_ids = []
+    for key, prec in zip(keys.to_pylist(), pc.take(gp, first).to_pylist(), strict=True):
+        country, a1, a2, where, la, lo = key.split("\x1f")
+        if not where and not la:
+            place_ids.append(f"country/{country}")
             continue
-        event_type = _text(batch, "event_type")
-        sub_type = _text(batch, "sub_event_type")
-        inter1, inter2 = _text(batch, "inter1"), _text(batch, "inter2")
-        civ = pc.or_(pc.or_(pc.not_equal(_text(batch, "civilian_targeting"), ""),
-                            pc.is_in(inter2, pa.array(sorted(CIVILIANS)))),
-                     pc.equal(event_type, "Violence against civilians"))
-        place = _text(batch, "location")
-        name = pc.binary_join_element_wise(event_type, ": ", place, ", ", pc.cast(dates, pa.string()), "")
-        columns: dict[str, pa.Array] = {
-            "id": ids, "name": name, "dataset": pa.array(["ACLED"] * batch.num_rows),
-            "source_event_id": _text(batch, "event_id_cnty"), "date": dates, "event_type": event_type,
-            "sub_event_type": _null_empty(sub_type), "fatalities": parse_ints(batch.column("fatalities"))[0],
-            "civilian_targeting": civ, "iso3": iso3, "area": _null_empty(_text(batch, "admin1")),
-        }
-        for column, target in (("disorder_type", "disorder_type"), ("notes", "description")):
-            if column in batch.schema.names:
-                columns[target] = _null_empty(_text(batch, column))
-        if "time_precision" in batch.schema.names:
-            tp = parse_ints(batch.column("time_precision"))[0]
-            columns["time_precision"] = pc.if_else(pc.and_(pc.greater_equal(tp, 1), pc.less_equal(tp, 5)), tp, None)
-        b.event_table(columns)
-        event_ids = ids.to_pylist()
-        # places
-        lat, lon = parse_floats(batch.column("latitude"))[0], parse_floats(batch.column("longitude"))[0]
-        gp = parse_ints(batch.column("geo_precision"))[0] if "geo_precision" in batch.schema.names \
-            else pa.nulls(batch.num_rows, pa.int64())
-        keys, idx = _keys(iso3, _text(batch, "admin1"), _text(batch, "admin2"), place,
-                          pc.fill_null(pc.cast(lat, pa.string()), ""), pc.fill_null(pc.cast(lon, pa.string()), ""),
-                          pc.fill_null(pc.cast(gp, pa.string()), ""))
-        place_ids = []
-        for key in keys:
-            country, a1, a2, where, la, lo, prec = key.split("\x1f")
-            if not where and not la:
-                place_ids.append(f"country/{country}")
-                continue
-            place_ids.append(b.location(country, place=where, admin1=a1, admin2=a2,
-                                        latitude=float(la) if la else None, longitude=float(lo) if lo else None,
-                                        precision=int(prec) if prec else None))
-        where_ids = pc.take(pa.array(place_ids, pa.string()), idx).to_pylist()
-        at_place = [(e, w) for e, w in zip(event_ids, where_ids, strict=True) if w.startswith("location/")]
-        in_country = [(e, w) for e, w in zip(event_ids, where_ids, strict=True) if w.startswith("country/")]
-        b.links_from("OCCURRED_IN", "Event", "Location", [p[0] for p in at_place], [p[1] for p in at_place])
-        b.links_from("OCCURRED_IN", "Event", "Country", [p[0] for p in in_country], [p[1] for p in in_country])
-        # perpetrators
-        violent = pc.is_in(event_type, pa.array(sorted(VIOLENT)))
-        actor1 = _text(batch, "actor1")
-        acts = pc.and_(pc.and_(violent, pc.not_equal(actor1, "")),
-                       pc.invert(pc.is_in(inter1, pa.array(sorted(CIVILIANS)))))
-        _perpetrators(b, acts, actor1, inter1, iso3, event_ids)
-        battles = pc.and_(pc.and_(pc.equal(event_type, "Battles"), pc.not_equal(_text(batch, "actor2"), "")),
-                          pc.invert(pc.is_in(inter2, pa.array(sorted(CIVILIANS)))))
-        _perpetrators(b, battles, _text(batch, "actor2"), inter2, iso3, event_ids)
-        assoc = _text(batch, "assoc_actor_1")
-        for i in pc.indices_nonzero(pc.and_(acts, pc.not_equal(assoc, ""))).to_pylist():
-            kind = KIND.get(inter1[i].as_py(), "other")
-            for raw in _split(assoc[i].as_py()):
-                b.perpetrated(event_ids[i], raw, kind, iso3[i].as_py())
-        # targets
+        place_ids.append(b.location(country, place=where, admin1=a1, admin2=a2, latitude=float(la) if la else None,
+                                    longitude=float(lo) if lo else None, precision=prec))
+    where_ids = pc.take(pa.array(place_ids, pa.string()), idx)
+    at_place = pc.starts_with(where_ids, "location/")
+    for mask, label in ((at_place, "Location"), (pc.invert(at_place), "Country")):
+        b.add_links("OCCURRED_IN", "Event", label, ids.filter(mask), where_ids.filter(mask))
+    links.append(("OCCURRED_IN", ids, where_ids))
+    # perpetrators: actor1 (and its associates) of political violence, both sides of battles
+    violent = pc.is_in(event_type, pa.array(sorted(VIOLENT)))
+    actor1, actor2 = _text(batch, "actor1"), _text(batch, "actor2")
+    civilians = pa.array(sorted(CIVILIANS))
+    acts = pc.fill_null(pc.and_(pc.and_(violent, pc.not_equal(actor1, "")), pc.invert(pc.is_in(inter1, civilians))),
+                        False)
+    battles = pc.fill_null(pc.and_(pc.and_(pc.equal(event_type, "Battles"), pc.not_equal(actor2, "")),
+                                   pc.invert(pc.is_in(inter2, civilians))), False)
+    assoc_rows = pc.and_(acts, pc.not_equal(_text(batch, "assoc_actor_1"), ""))
+    assoc = pc.split_pattern(_text(batch, "assoc_actor_1").filter(assoc_rows), ";")
+    parents = pc.list_parent_indices(assoc)
+    assoc_names = pc.utf8_trim_whitespace(pc.list_flatten(assoc))
+    named = pc.not_equal(assoc_names, "")
+    rows = pa.array(range(batch.num_rows), pa.int64())
+    sides = [(actor1.filter(acts), inter1.filter(acts), iso3.filter(acts), ids.filter(acts), rows.filter(acts)),
+             (actor2.filter(battles), inter2.filter(battles), iso3.filter(battles), ids.filter(battles),
+              rows.filter(battles)),
+             (assoc_names.filter(named), *(pc.take(c.filter(assoc_rows), parents).filter(named)
+                                           for c in (inter1, iso3, ids, rows)))]
+    named_actors = pa.concat_tables([
+        pa.table({"raw": raw, "code": code, "country": country, "event": event, "row": row,
+                  "side": pa.repeat(pa.scalar(n, pa.int8()), len(raw))})
+        for n, (raw, code, country, event, row) in enumerate(sides)])
+    if named_actors.num_rows:
+        # an actor's type is that of the first row naming it as actor1, else as actor2, else as an associate
+        named_actors = named_actors.sort_by([("side", "ascending"), ("row", "ascending")])
+        actor_ids = _actors(b, *(named_actors.column(c) for c in ("raw", "code", "country")))
+        perpetrated = pairs(actor_ids, named_actors.column("event"))
+        b.add_links("PERPETRATED", "Actor", "Event", perpetrated.column("from"), perpetrated.column("to"))
+        links.append(("PERPETRATED", perpetrated.column("to"), perpetrated.column("from")))
+    # targets: the groups actor2 and its associates name, else the civilians of the country
+    civ_rows = pc.fill_null(civ, False)
+    if pc.any(civ_rows).as_py():
         country_names = pc.take(pa.array([names.get(c, c) for c in pc.unique(iso3).to_pylist()], pa.string()),
                                 pc.index_in(iso3, pc.unique(iso3)))
-        civ_rows = pc.fill_null(civ, False)
-        if pc.any(civ_rows).as_py():
-            tkeys, tidx = _keys(_text(batch, "actor2").filter(civ_rows), _text(batch, "assoc_actor_2").filter(civ_rows),
-                                iso3.filter(civ_rows),
-                                pc.coalesce(_null_empty(_text(batch, "country")), country_names).filter(civ_rows))
-            targets = []
-            for key in tkeys:
-                actor2, assoc2, country, cname = key.split("\x1f")
-                targets.append(b.groups([a for a in [actor2, *_split(assoc2)] if a], country, cname))
-            per_row = pc.take(pa.array(targets, pa.list_(pa.string())), tidx)
-            civ_ids = [event_ids[i] for i in pc.indices_nonzero(civ_rows).to_pylist()]
-            _explode(b, "TARGETED", "Event", "VictimGroup", pa.array([True] * len(civ_ids)), per_row, civ_ids)
-        # indicators
-        skeys, sidx = _keys(sub_type)
-        per_sub = pc.take(pa.array([[f"ind/{n}" for n in INDICATORS.get(k, [])] for k in skeys],
-                                   pa.list_(pa.string())), sidx)
-        _explode(b, "EVIDENCES", "Event", "Indicator", pa.array([True] * batch.num_rows), per_sub, event_ids)
-        yield b.flush()
+        tkeys, _, tidx = first_rows(pc.binary_join_element_wise(
+            actor2.filter(civ_rows), _text(batch, "assoc_actor_2").filter(civ_rows), iso3.filter(civ_rows),
+            pc.coalesce(_null_empty(_text(batch, "country")), country_names).filter(civ_rows), "\x1f"))
+        targets = []
+        for key in tkeys.to_pylist():
+            target, assoc2, country, cname = key.split("\x1f")
+            targets.append(b.groups([a for a in [target, *_split(assoc2)] if a], country, cname))
+        per_row = pc.take(pa.array(targets, pa.list_(pa.string())), tidx)
+        froms = pc.take(ids.filter(civ_rows), pc.list_parent_indices(per_row))
+        b.add_links("TARGETED", "Event", "VictimGroup", froms, pc.list_flatten(per_row))
+        links.append(("TARGETED", froms, pc.list_flatten(per_row)))
+    # indicators
+    skeys, _, sidx = first_rows(sub_type)
+    per_sub = pc.take(pa.array([[f"ind/{n}" for n in INDICATORS.get(k, [])] for k in skeys.to_pylist()],
+                               pa.list_(pa.string())), sidx)
+    evidence_from = pc.take(ids, pc.list_parent_indices(per_sub))
+    b.add_links("EVIDENCES", "Event", "Indicator", evidence_from, pc.list_flatten(per_sub))
+    links.append(("EVIDENCES", evidence_from, pc.list_flatten(per_sub)))
+    columns["row_hash"] = row_hashes(columns, links, ROW_HASH_SALT)
+    b.event_table(columns)
+
+
+def _actors(b: TableBuilder, raw: pa.ChunkedArray, code: pa.ChunkedArray, country: pa.ChunkedArray) -> pa.Array:
+    """Each row's actor id (resolved once per distinct name, actor type and country)."""
+    keys, _, idx = first_rows(pc.binary_join_element_wise(raw, code, country, "\x1f"))
+    actor_ids = []
+    for key in keys.to_pylist():
+        name, kind, iso = key.split("\x1f")
+        actor_ids.append(b.actor(name, KIND.get(kind, "other"), iso))
+    return pc.take(pa.array(actor_ids, pa.string()), idx)
 
 
 def _null_empty(col: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(col, ""), None, col)
-
-
-def _perpetrators(b: EventBuilder, mask: pa.Array, names: pa.Array, inter: pa.Array, iso3: pa.Array,
-                  event_ids: list[str]) -> None:
-    chosen = pc.fill_null(mask, False)
-    rows = pc.indices_nonzero(chosen).to_pylist()
-    if not rows:
-        return
-    keys, idx = _keys(names.filter(chosen), inter.filter(chosen), iso3.filter(chosen))
-    actor_ids = []
-    for key in keys:
-        raw, code, country = key.split("\x1f")
-        actor_ids.append(b.actor(raw, KIND.get(code, "other"), country))
-    ids = pc.take(pa.array(actor_ids, pa.string()), idx).to_pylist()
-    b.links_from("PERPETRATED", "Actor", "Event", ids, [event_ids[i] for i in rows])
-
-
-def _explode(b: EventBuilder, rel: str, src_label: str, dst_label: str, mask: pa.Array, lists: pa.Array,
-             event_ids: list[str]) -> None:
-    chosen = pc.fill_null(mask, False)
-    picked = lists.filter(chosen)
-    rows = pc.indices_nonzero(chosen).to_pylist()
-    parents = pc.list_parent_indices(picked).to_pylist()
-    targets = pc.list_flatten(picked).to_pylist()
-    b.links_from(rel, src_label, dst_label, [event_ids[rows[p]] for p in parents], targets)
 
 
 def _split(value: str) -> list[str]:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from ontology.errors import SourceFormatError
 __all__ = ["BadCell", "CsvSource", "open_source", "parse_dates", "parse_floats", "parse_ints"]
 
 BLOCK = 32 << 20  # bytes of CSV per Arrow batch (about 80 000 ACLED rows)
+KEEP = 768 << 20  # bytes of batches a pass keeps for the next one (a 1.5 million-row ACLED export)
 
 
 @dataclass(frozen=True)
@@ -51,19 +52,64 @@ class BadCell:
 
 @dataclass
 class CsvSource:
-    """An opened CSV: its columns and a stream of batches with their first line numbers."""
+    """An opened CSV: its columns and a stream of batches with their first line numbers.
+
+    A full pass keeps its batches (and the cells parsed from them with :meth:`parse`) in memory
+    while they fit in ``keep`` bytes, and the next pass replays them, letting each go once given:
+    a load's second pass neither reads nor parses the file again, and reads exactly what the
+    first pass checked. A larger file is read again.
+    """
 
     path: Path
     columns: list[str]
     unknown: list[str] = field(default_factory=list)
+    block_size: int = BLOCK
+    keep: int = KEEP
+    _kept: list[tuple[int, pa.RecordBatch]] | None = field(default=None, repr=False)
+    _complete: bool = field(default=False, repr=False)
+    _parsed: dict[tuple[int, str, str], tuple[pa.Array, list[int]]] = field(default_factory=dict, repr=False)
 
-    def batches(self, block_size: int = BLOCK) -> Iterator[tuple[int, pa.RecordBatch]]:
+    def batches(self, block_size: int | None = None) -> Iterator[tuple[int, pa.RecordBatch]]:
         """(line of the batch's first row, batch), all values as text.
 
         Raises:
             SourceFormatError: one line naming the file line of a malformed row (too few or
                 too many cells, an unterminated quote) or of the batch a too-large cell is in.
         """
+        if self._complete and self._kept is not None and block_size is None:
+            kept, self._kept, self._complete = self._kept, None, False
+            kept.reverse()
+            while kept:
+                yield kept.pop()
+            self._parsed.clear()
+            return
+        self._kept = [] if self.keep and block_size is None else None
+        self._complete = False
+        self._parsed.clear()
+        size = 0
+        for line, batch in self._read(block_size or self.block_size):
+            if self._kept is not None:
+                size += batch.nbytes
+                if size <= self.keep:
+                    self._kept.append((line, batch))
+                else:
+                    self._kept = None
+                    self._parsed.clear()
+            yield line, batch
+        self._complete = self._kept is not None
+
+    def parse(self, line: int, batch: pa.RecordBatch, name: str,
+              parser: Callable[[pa.Array], tuple[pa.Array, list[int]]]) -> tuple[pa.Array, list[int]]:
+        """``parser`` applied to a column of the batch starting on ``line`` (once per kept batch)."""
+        key = (line, name, parser.__name__)
+        found = self._parsed.pop(key, None)
+        if found is None:
+            found = parser(batch.column(name))
+            if self._kept is not None and not self._complete:
+                self._parsed[key] = found
+        return found
+
+    def _read(self, block_size: int) -> Iterator[tuple[int, pa.RecordBatch]]:
         invalid: list[str] = []
 
         def remember(row: Any) -> str:
@@ -150,8 +196,8 @@ def open_source(path: Path, required: Sequence[str], optional: Sequence[str], la
 def _bad(col: pa.Array, parsed: pa.Array) -> list[int]:
     """Row indexes where text was given but did not parse."""
     given = pc.not_equal(pc.utf8_trim_whitespace(col), "")
-    mask = pc.and_(given, pc.is_null(parsed))
-    return [i for i, flag in enumerate(mask.to_pylist()) if flag]
+    bad: list[int] = pc.indices_nonzero(pc.and_(given, pc.is_null(parsed))).to_pylist()
+    return bad
 
 
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d-%B-%Y")
