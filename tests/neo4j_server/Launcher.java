@@ -2,7 +2,8 @@
 // Usage: java -cp <classpath> Launcher <home> <port>; the password comes from the environment
 // variable AKG_NEO4J_INIT_PASSWORD (never on the command line). Prints "READY <database id>"
 // once Bolt accepts the password, then runs until stopped (SIGTERM shuts the DBMS down).
-// LOAD CSV from file URLs is off (docs/security.md: a deployment sets the same).
+// LOAD CSV from file URLs is off (docs/security.md: a deployment sets the same). Page cache size
+// and where transaction state lives can be set for bulk loads (docs/performance.md).
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -40,7 +41,13 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 // LOAD CSV is a read clause: without this a read transaction can read any file
                 .setConfig(GraphDatabaseSettings.allow_file_urls, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
+                // bulk loads: AKG_NEO4J_PAGECACHE_MB (default 512) and AKG_NEO4J_TX_STATE
+                // (ON_HEAP, Neo4j's default, or OFF_HEAP) are read from the environment
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(
+                        Long.parseLong(System.getenv().getOrDefault("AKG_NEO4J_PAGECACHE_MB", "512"))))
+                .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
+                        GraphDatabaseSettings.TransactionStateMemoryAllocation.valueOf(
+                                System.getenv().getOrDefault("AKG_NEO4J_TX_STATE", "ON_HEAP")))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
