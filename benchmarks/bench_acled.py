@@ -6,7 +6,10 @@ With ``--neo4j`` the same files also load into Neo4j (the project's test server,
 with an empty database for each run; Java and Maven needed): the backend's ``UNWIND`` batches
 in one transaction, and the naive way as one auto-commit ``MERGE`` per node and relationship.
 
-    python -m benchmarks.bench_acled [--sizes 10000 100000 1000000] [--naive 10000] [--neo4j [--skip-ladybug]]
+    python -m benchmarks.bench_acled [--sizes 10000 100000 1000000] [--naive 10000]
+        [--neo4j [--skip-ladybug]] [--no-reload]
+
+``--naive 0`` skips the naive runs.
 
 Neo4j runs with an 8 GiB heap and a 2 GiB page cache (``AKG_NEO4J_HEAP``, ``AKG_NEO4J_PAGECACHE_MB``):
 a million rows in one transaction hold their transaction state in the heap until commit.
@@ -50,6 +53,10 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, float]:
         summary = load_bulk(store, acled.chunks(source, AliasTable.from_store(store)))
         changes = summary.changes
         first = time.perf_counter() - started
+        if os.environ.get("AKG_BENCH_NO_RELOAD") == "1":
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            store.close()
+            return {"rows": rows, "seconds": first, "reload": float("nan"), "peak_mib": peak, "changes": changes}
         again_start = time.perf_counter()
         source = acled.open_acled(path)
         acled.check(source)
@@ -135,11 +142,14 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=10_000)
     parser.add_argument("--neo4j", action="store_true", help="also load into Neo4j")
     parser.add_argument("--skip-ladybug", action="store_true", help="with --neo4j: Neo4j only")
+    parser.add_argument("--no-reload", action="store_true", help="skip the re-load of each bulk load")
     args = parser.parse_args()
+    if args.no_reload:
+        os.environ["AKG_BENCH_NO_RELOAD"] = "1"
     results = []
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for n in sorted(set(args.sizes) | {args.naive}):
+        for n in sorted(set(args.sizes) | ({args.naive} if args.naive else set())):
             t = time.perf_counter()
             path = generate(n, tmp / f"acled_{n}.csv")
             print(f"generated {n:,} rows ({path.stat().st_size / 2**20:,.0f} MiB) in {time.perf_counter() - t:.1f} s",
