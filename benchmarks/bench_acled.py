@@ -198,6 +198,7 @@ def fresh_neo4j() -> dict[str, str]:
     server.stop()
     os.environ.setdefault("AKG_NEO4J_HEAP", "8g")
     os.environ.setdefault("AKG_NEO4J_TX_MAX_MB", "6144")  # a million rows in one transaction
+    os.environ.setdefault("AKG_NEO4J_PAGECACHE_MB", "2048")
     return server.environment(server.start())
 
 
@@ -206,19 +207,21 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--naive", type=int, default=10_000)
     parser.add_argument("--neo4j", action="store_true", help="also load into Neo4j")
+    parser.add_argument("--skip-ladybug", action="store_true", help="with --neo4j: Neo4j only")
     args = parser.parse_args()
     results: list[tuple[int, str, dict[str, Any]]] = []
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
-        for n in sorted(set(args.sizes) | {args.naive}):
+        for n in sorted(set(args.sizes) | ({args.naive} if args.naive else set())):
             t = time.perf_counter()
             path = generate(n, tmp / f"acled_{n}.csv")
             print(f"generated {n:,} rows ({path.stat().st_size / 2**20:,.0f} MiB) in {time.perf_counter() - t:.1f} s",
                   file=sys.stderr)
             modes = (["floor", "bulk"] if n in args.sizes else []) + (["naive"] if n == args.naive else [])
             if args.neo4j:
-                modes += [f"neo4j-{m}" for m in modes if m != "floor"]
+                neo = [f"neo4j-{m}" for m in modes if m != "floor"]
+                modes = ([] if args.skip_ladybug else modes) + neo
             for mode in modes:
                 env = {**os.environ, **(fresh_neo4j() if mode.startswith("neo4j") else {})}
                 out = subprocess.run([sys.executable, "-m", "benchmarks.bench_acled", "--child", str(path),

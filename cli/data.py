@@ -1,4 +1,4 @@
-"""``akg export``: the whole graph in RDF, GraphML or CSV; ``akg copy``: from one backend to the other."""
+"""``akg export``: the whole graph in RDF, GraphML, CSV or Cypher; ``akg copy``: from one backend to the other."""
 
 from __future__ import annotations
 
@@ -16,12 +16,13 @@ __all__ = ["COMMANDS"]
 
 @click.command("export")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="ttl", show_default=True,
-              help="Output format (csv writes nodes.csv and relationships.csv into a folder).")
+              help="Output format (csv writes nodes.csv and relationships.csv into a folder; cypher a script "
+                   "for an empty Neo4j: cypher-shell -f FILE).")
 @click.option("-o", "--output", type=click.Path(path_type=Path), required=True,
               help="File to write (a folder for csv).")
 @click.pass_context
 def export_cmd(ctx: click.Context, fmt: str, output: Path) -> None:
-    """Export the whole graph as Turtle, JSON-LD, N-Triples, GraphML or CSV."""
+    """Export the whole graph as Turtle, JSON-LD, N-Triples, GraphML, CSV or a Cypher script."""
     with store_from(ctx, read_only=True) as store:
         for path in export(store, fmt, output):
             click.echo(f"wrote {path}")

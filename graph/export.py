@@ -1,8 +1,9 @@
-"""Export the whole graph: Turtle and JSON-LD (rdflib), GraphML (networkx) and CSV.
+"""Export the whole graph: Turtle and JSON-LD (rdflib), GraphML (networkx), CSV and a Cypher
+script for an empty Neo4j (:mod:`graph.cypher_export`).
 
 Example:
     >>> FORMATS
-    ('ttl', 'jsonld', 'nt', 'graphml', 'csv')
+    ('ttl', 'jsonld', 'nt', 'graphml', 'csv', 'cypher')
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from ontology.model import load_model
 
 __all__ = ["FORMATS", "csv_cell", "export", "graph_to_networkx", "iter_nodes", "iter_rels"]
 
-FORMATS = ("ttl", "jsonld", "nt", "graphml", "csv")
+FORMATS = ("ttl", "jsonld", "nt", "graphml", "csv", "cypher")
 _RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
 
 
@@ -82,6 +83,10 @@ def export(store: GraphStore, fmt: str, out: Path) -> list[Path]:
     """Write the graph in ``fmt`` to ``out`` (a file; a folder for csv). Returns files written."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    if fmt == "cypher":
+        from graph.cypher_export import write_cypher
+
+        return [write_cypher(store, out)]
     if fmt in _RDF_FORMATS:
         g = to_rdf(iter_nodes(store), iter_rels(store))
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -17,11 +17,12 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import neo4j
 import neo4j.time
+import pyarrow as pa
 from neo4j.graph import Node as NeoNode
 from neo4j.graph import Path as NeoPath
 from neo4j.graph import Relationship as NeoRel
@@ -36,13 +37,17 @@ from ontology.errors import InvalidRecord
 from ontology.model import Model
 
 __all__ = [
-    "RESOLVE_ENDS", "apply_tx", "count_nodes", "count_rels", "delete_tx", "edge_create", "edge_delete",
-    "edge_lookup",
-    "edge_update", "from_neo4j", "node_create", "node_delete", "node_ids", "node_lookup",
-    "node_delete_plain", "node_update", "plain_rows", "records", "to_param", "write_tx",
+    "BULK_ROWS", "RESOLVE_ENDS", "Tx", "apply_tx", "column_batches", "count_nodes", "count_rels", "delete_tx",
+    "edge_create", "edge_delete", "edge_lookup", "edge_update", "from_neo4j", "node_create", "node_delete",
+    "node_delete_plain", "node_ids", "node_lookup", "node_unlink", "node_update", "plain_rows", "records",
+    "switch_tx", "to_param", "upsert_tx", "write_tx",
 ]
 
+# a transaction function's transaction, or one begun explicitly (a bulk load that must not be retried)
+Tx = neo4j.ManagedTransaction | neo4j.Transaction
+
 _CHUNK = 10_000
+BULK_ROWS = 20_000  # rows per column-wise batch
 _ID = quote("id")
 
 
@@ -108,6 +113,11 @@ def edge_delete(rel: str, src: str, tgt: str) -> str:
     return f"UNWIND $rows AS r MATCH {_ends(rel, src, tgt)} DELETE e"
 
 
+def node_unlink(label: str) -> str:
+    """Delete every relationship of the nodes of ``label`` whose ids are in ``$ids``."""
+    return f"UNWIND $ids AS k MATCH (n:{quote(label)} {{{_ID}: k}})-[r]-() DELETE r"
+
+
 def node_delete_plain(label: str) -> str:
     """Detach and delete nodes by id (no count)."""
     return f"UNWIND $ids AS k MATCH (n:{quote(label)} {{{_ID}: k}}) DETACH DELETE n"
@@ -165,7 +175,7 @@ def _chunks(items: list[Any]) -> Iterable[list[Any]]:
 
 
 def records(
-    tx: neo4j.ManagedTransaction, query: str, params: Mapping[str, Any]
+    tx: Tx, query: str, params: Mapping[str, Any]
 ) -> list[neo4j.Record]:
     """Run one statement and consume its result (transaction functions must not leak cursors)."""
     result = tx.run(query, dict(params))
@@ -174,14 +184,47 @@ def records(
     return rows
 
 
-def _apply(tx: neo4j.ManagedTransaction, query: str, rows: list[dict[str, Any]]) -> None:
+def _apply(tx: Tx, query: str, rows: list[dict[str, Any]] | pa.Table) -> None:
+    """Run ``query`` for ``rows`` in batches: a list of row maps (``$rows`` is a list), or an Arrow
+    table sent column-wise (``$rows`` is a map of column lists, see :func:`column_batches`).
+
+    Column-wise batches are not awaited one by one: the server runs one while the client encodes
+    the next; a failure surfaces at the next statement or at commit, and fails the transaction."""
+    if isinstance(rows, pa.Table):
+        for batch in column_batches(rows):
+            tx.run(query, {"rows": batch})
+        return
     for chunk in _chunks(rows):
         tx.run(query, {"rows": chunk}).consume()
 
 
+def column_batches(table: pa.Table, size: int = BULK_ROWS) -> Iterator[dict[str, list[Any]]]:
+    """An Arrow table as maps of column lists, ``size`` rows each; all-null columns are left out
+    (``$rows.c[i]`` of an absent column is null) and empty lists become nulls.
+
+    >>> t = pa.table({"id": ["a", "b", "c"], "tags": [["x"], [], None], "n": [None, None, None]})
+    >>> list(column_batches(t, 2))
+    [{'id': ['a', 'b'], 'tags': [['x'], None]}, {'id': ['c']}]
+    """
+    for start in range(0, max(table.num_rows, 1), size):
+        part = table.slice(start, size)
+        if not part.num_rows:
+            return
+        batch: dict[str, list[Any]] = {}
+        for name in part.column_names:
+            column = part.column(name)
+            if column.null_count == len(column):
+                continue
+            values = column.to_pylist()
+            if pa.types.is_list(column.type):
+                values = [v if v else None for v in values]
+            batch[name] = values
+        yield batch
+
+
 # ---------------------------------------------------------------- the write
 def _lookup(
-    tx: neo4j.ManagedTransaction, query: str, key: str, items: list[Any]
+    tx: Tx, query: str, key: str, items: list[Any]
 ) -> list[neo4j.Record]:
     out: list[neo4j.Record] = []
     for chunk in _chunks(items):
@@ -190,7 +233,7 @@ def _lookup(
 
 
 def write_tx(
-    tx: neo4j.ManagedTransaction,
+    tx: Tx,
     model: Model,
     batch_nodes: Mapping[str, Mapping[str, Any]],
     batch_edges: Mapping[tuple[str, str, str], dict[str, Any]],
@@ -201,20 +244,43 @@ def write_tx(
 
     With ``switch`` the dataset's version switch (graph.datasets) follows in the same transaction.
     """
+    summary = upsert_tx(tx, model, batch_nodes, batch_edges, label_of, set(),
+                        switch.label if switch is not None else None)
+    if switch is not None:
+        switch_tx(tx, model, switch, {i for i in batch_nodes if label_of[i] == switch.label}, summary)
+    return summary.as_dict()
+
+
+def upsert_tx(
+    tx: Tx,
+    model: Model,
+    batch_nodes: Mapping[str, Mapping[str, Any]],
+    batch_edges: Mapping[tuple[str, str, str], dict[str, Any]],
+    label_of: Mapping[str, str],
+    created: set[str],
+    restate: str | None = None,
+) -> WriteSummary:
+    """Plan records against the stored graph and apply them inside ``tx``.
+
+    ``created`` holds ids created earlier in this transaction (their links need no lookup); the
+    ids created here are added to it. A changed record of label ``restate`` (the dataset's label
+    during a version switch) restates all of its links: its old ones are dropped first.
+    """
     by_label: dict[str, dict[str, Mapping[str, Any]]] = defaultdict(dict)
     for node_id, props in batch_nodes.items():
         by_label[label_of[node_id]][node_id] = props
     node_plans = {}
-    created: set[str] = set()
+    fresh = set(created)
     for label, batch in by_label.items():
         found = _lookup(tx, node_lookup(label), "ids", sorted(batch))
         plan = plan_nodes(model, label, batch, {r["id"]: _stored(r["props"]) for r in found})
         node_plans[label] = plan
+        fresh.update(plan.create)
         created.update(plan.create)
     ends: dict[str, set[str]] = defaultdict(set)
     for _, s, t in batch_edges:
         for end in (s, t):
-            if end not in batch_nodes:
+            if end not in batch_nodes and end not in fresh:
                 ends[label_of[end]].add(end)
     dangling: list[str] = []
     for label, ids in ends.items():
@@ -226,16 +292,15 @@ def write_tx(
             f"{len(dangling)} relationship end(s) name nodes that do not exist: {shown}",
             {"references": dangling},
         )
-    if switch is not None and switch.label in node_plans:
+    if restate is not None and restate in node_plans:
         # a changed record restates all of its links (see graph.ladybug_bulk): drop the old ones
-        changed = sorted(node_plans[switch.label].update)
+        changed = sorted(node_plans[restate].update)
         for chunk in _chunks(changed):
-            tx.run(f"UNWIND $ids AS k MATCH (n:{quote(switch.label)} {{{_ID}: k}})-[r]-() DELETE r",
-                   {"ids": chunk}).consume()
-        created.update(changed)  # their links are all new now: create them without a lookup
+            tx.run(node_unlink(restate), {"ids": chunk}).consume()
+        fresh.update(changed)  # their links are all new now: create them without a lookup
     edge_plans = {}
     for (rel, src, tgt), pairs in group_edges(batch_edges, label_of).items():
-        known = [{"s": s, "t": t} for s, t in pairs if s not in created and t not in created]
+        known = [{"s": s, "t": t} for s, t in pairs if s not in fresh and t not in fresh]
         found = _lookup(tx, edge_lookup(rel, src, tgt), "rows", known)
         stored = {(r["s"], r["t"]): _stored(r["props"]) for r in found}
         edge_plans[(rel, src, tgt)] = plan_edges(model, rel, pairs, stored)
@@ -253,12 +318,10 @@ def write_tx(
         summary.edges_created += len(eplan.create)
         summary.edges_updated += len(eplan.update)
         summary.edges_unchanged += eplan.unchanged
-    if switch is not None:
-        _switch(tx, model, switch, {i for i in batch_nodes if label_of[i] == switch.label}, summary)
-    return summary.as_dict()
+    return summary
 
 
-def _switch(tx: neo4j.ManagedTransaction, model: Model, switch: DatasetSwitch, written: set[str],
+def switch_tx(tx: Tx, model: Model, switch: DatasetSwitch, written: set[str],
             summary: WriteSummary) -> None:
     """Delete the dataset's records in scope that the new version lacks; retire covered versions;
     write the version node and its log entries."""
@@ -282,7 +345,7 @@ def _switch(tx: neo4j.ManagedTransaction, model: Model, switch: DatasetSwitch, w
     summary.nodes_updated += counts["nodes_updated"]
 
 
-def delete_tx(tx: neo4j.ManagedTransaction, by_label: Mapping[str, list[str]]) -> int:
+def delete_tx(tx: Tx, by_label: Mapping[str, list[str]]) -> int:
     """DETACH DELETE nodes by id; returns how many existed."""
     return sum(
         int(rec["deleted"])
@@ -291,7 +354,7 @@ def delete_tx(tx: neo4j.ManagedTransaction, by_label: Mapping[str, list[str]]) -
     )
 
 
-def apply_tx(tx: neo4j.ManagedTransaction, changes: ChangeSet) -> None:
+def apply_tx(tx: Tx, changes: ChangeSet) -> None:
     """Apply an exact change set: deletes, creates, then updates (``SET +=`` with a null
     value removes the property, which is what a cleared property means)."""
     for (rel, src, tgt), pairs in changes.delete_edges.items():
@@ -316,7 +379,7 @@ def _props(props: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def plain_rows(
-    tx: neo4j.ManagedTransaction, model: Model, rows: list[list[Any]]
+    tx: Tx, model: Model, rows: list[list[Any]]
 ) -> list[list[Any]]:
     """Nodes, relationships and paths as plain dicts; relationship ends resolved to node ids."""
     ids: dict[str, Any] = {}

@@ -137,6 +137,28 @@ def test_acled_reload_changes_nothing(store: GraphStore) -> None:
     assert counts(store) == before
 
 
+def test_acled_changed_row_is_updated_and_its_links_restated(store: GraphStore, tmp_path: Path) -> None:
+    """Both backends' bulk paths: a re-export where one event has moved and has more deaths updates
+    that event only, drops its old links and writes its new ones (none doubled)."""
+    load_acled(store)
+    lines = ACLED.read_text(encoding="utf-8").splitlines(keepends=True)
+    moved = [ln.replace("South,Lowland,,Town B,11.0,21.0", "North,Upper Valley,,Village A,10.5,20.25")
+             .replace("Synthetic clash.,7,", "Synthetic clash.,9,") if ln.startswith("QZA1003,") else ln
+             for ln in lines]
+    changed = tmp_path / "changed.csv"
+    changed.write_text("".join(moved), encoding="utf-8")
+    before = counts(store)
+    summary = load_acled(store, changed)
+    assert summary.as_dict() == {"nodes_created": 0, "nodes_updated": 1, "nodes_unchanged": 6,  # type: ignore[attr-defined]
+                                 "edges_created": 3, "edges_updated": 0, "edges_unchanged": 17,
+                                 "nodes_removed": 0, "edges_removed": 0}
+    assert counts(store) == before
+    event = "MATCH (e:Event {id: 'event/acled-QZA1003'})"
+    assert store.run_read(f"{event}-[:OCCURRED_IN]->(p) RETURN p.name, e.fatalities").rows == [["Village A", 9]]
+    assert store.run_read(f"{event}<-[:PERPETRATED]-(a) RETURN a.id ORDER BY a.id").rows == \
+        [["actor/hill-front"], ["actor/qaziria-armed-forces"]]
+
+
 def test_acled_bulk_path_with_copy(store: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(LadybugWriter, "copy_threshold", 1)
     load_acled(store)

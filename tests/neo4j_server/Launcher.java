@@ -5,7 +5,8 @@
 // LOAD CSV from file URLs is off, and transactions have memory limits: one transaction at most
 // AKG_NEO4J_TX_MAX_MB, all of them together at most AKG_NEO4J_TX_TOTAL_MB (docs/security.md: a
 // deployment sets the same in neo4j.conf). A query past its limit fails with
-// Neo.TransientError.General.MemoryPoolOutOfMemoryError instead of exhausting the heap.
+// Neo.TransientError.General.MemoryPoolOutOfMemoryError instead of exhausting the heap. Page cache
+// size and where transaction state lives can be set for bulk loads (docs/performance.md).
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
@@ -45,9 +46,15 @@ public final class Launcher {
                 .setConfig(GraphDatabaseSettings.auth_enabled, true)
                 // LOAD CSV is a read clause: without this a read transaction can read any file
                 .setConfig(GraphDatabaseSettings.allow_file_urls, false)
-                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(512))
                 .setConfig(GraphDatabaseSettings.memory_transaction_max_size, ByteUnit.mebiBytes(txMax))
                 .setConfig(GraphDatabaseSettings.memory_transaction_global_max_size, ByteUnit.mebiBytes(txTotal))
+                // bulk loads: AKG_NEO4J_PAGECACHE_MB (default 512) and AKG_NEO4J_TX_STATE
+                // (ON_HEAP, Neo4j's default, or OFF_HEAP) are read from the environment
+                .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(
+                        Long.parseLong(System.getenv().getOrDefault("AKG_NEO4J_PAGECACHE_MB", "512"))))
+                .setConfig(GraphDatabaseSettings.tx_state_memory_allocation,
+                        GraphDatabaseSettings.TransactionStateMemoryAllocation.valueOf(
+                                System.getenv().getOrDefault("AKG_NEO4J_TX_STATE", "ON_HEAP")))
                 .build();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
