@@ -2,10 +2,12 @@
 
 Builds the demo graph (vocabularies + the example assessments) in a temporary Ladybug store,
 starts the server in a subprocess on a free port of 127.0.0.1, and drives it with keep-alive
-HTTP clients (one thread each) for a fixed time: with the response cache (the default) and
-without it (``--no-cache``). Prints requests/s and latency percentiles as a Markdown table.
+HTTP clients (one thread each) for a fixed time: one server process and ``--workers N`` worker
+processes, each with the response cache (the default) and without it (``--no-cache``), in the
+same run. Prints requests/s and latency percentiles as a Markdown table, with the load average
+before and after each run (the machine may be shared).
 
-    python -m benchmarks.bench_api [--seconds 30] [--clients 8] [--quick]
+    python -m benchmarks.bench_api [--seconds 30] [--clients 8] [--workers 2] [--quick]
 
 Traffic goes to 127.0.0.1 only; every loop is bounded in time.
 """
@@ -54,11 +56,13 @@ def build_store(db: Path) -> None:
 
 
 @contextmanager
-def serve(db: Path, *, threads: int = 8, cache: bool = True, timeout: float = 60.0) -> Iterator[str]:
+def serve(db: Path, *, threads: int = 8, cache: bool = True, workers: int = 1,
+          timeout: float = 60.0) -> Iterator[str]:
     """Run ``akg serve`` (``python -m cli.serve``) on a free port of 127.0.0.1; yield its base URL."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AKG_") or k == "AKG_THREADS"}
     env.update(AKG_DB=str(db), AKG_BUFFER_POOL_MB="256")
-    command = [sys.executable, "-m", "cli.serve", "--host", HOST, "--port", "0", "--threads", str(threads)]
+    command = [sys.executable, "-m", "cli.serve", "--host", HOST, "--port", "0", "--threads", str(threads),
+               "--workers", str(workers)]
     if not cache:
         command.append("--no-cache")
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -122,6 +126,7 @@ class Result:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    load: str = ""
 
     @property
     def rps(self) -> float:
@@ -180,27 +185,38 @@ def drive(base: str, paths: Sequence[str], *, seconds: float, clients: int = 8) 
 
 def table(rows: Sequence[tuple[str, Result]], clients: int) -> str:
     """The results as a Markdown table."""
-    out = ["| server | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = ["| server | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms | p99 ms "
+           "| load before → after |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for label, r in rows:
         out.append(f"| {label} | {clients} | {r.seconds:.0f} | {r.requests} | {r.errors} | {r.rps:.0f} | "
-                   f"{r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} |")
+                   f"{r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} | {r.load} |")
     return "\n".join(out)
 
 
-def main(quick: bool = False, seconds: float = 30.0, clients: int = 8) -> None:
+def load_average() -> str:
+    """The 1-minute load average."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def main(quick: bool = False, seconds: float = 30.0, clients: int = 8, workers: int = 2, threads: int = 8) -> None:
     if quick:
         seconds = min(seconds, 3.0)
     rows: list[tuple[str, Result]] = []
     with tempfile.TemporaryDirectory(prefix="akg-bench-api-") as tmp:
         db = Path(tmp) / "akg.lbug"
         build_store(db)
-        for label, cache in (("waitress, 8 threads, cache on (default)", True),
-                             ("waitress, 8 threads, --no-cache", False)):
-            with serve(db, cache=cache) as base:
-                paths = lookup_paths(base)
-                drive(base, paths, seconds=min(2.0, seconds), clients=clients)  # warm up
-                rows.append((label, drive(base, paths, seconds=seconds, clients=clients)))
+        for n in dict.fromkeys((1, workers)):
+            for cache in (False, True):
+                label = (f"{'1 process' if n == 1 else f'--workers {n}'}, {threads} threads"
+                         f"{'' if n == 1 else ' each'}, cache {'on' if cache else 'off'}")
+                with serve(db, cache=cache, workers=n, threads=threads) as base:
+                    paths = lookup_paths(base)
+                    drive(base, paths, seconds=min(2.0, seconds), clients=clients)  # warm up
+                    before = load_average()
+                    result = drive(base, paths, seconds=seconds, clients=clients)
+                    result.load = f"{before} → {load_average()}"
+                    rows.append((label, result))
     print(f"\nAPI look-ups (GET /api/v1/countries/{{iso3}} and /api/v1/actors/{{id}}), "
           f"{len(paths)} URLs in turn, {os.cpu_count()} cores:\n")
     print(table(rows, clients))
@@ -211,5 +227,7 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="3 seconds per run, for a smoke run")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each measured run")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes to compare with one process")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads per process")
     args = parser.parse_args()
-    main(quick=args.quick, seconds=args.seconds, clients=args.clients)
+    main(quick=args.quick, seconds=args.seconds, clients=args.clients, workers=args.workers, threads=args.threads)
