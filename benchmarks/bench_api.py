@@ -243,19 +243,27 @@ def profile_lookups(db: Path, paths: Sequence[str], rounds: int = 5) -> str:
     from api import CACHE_SIZE, SETTINGS, create_app
     from graph.ladybug_store import LadybugStore
     from graph.settings import Settings
+    from queries.registry import catalogue
 
     app = create_app({SETTINGS: Settings(db_path=db, buffer_pool_mb=256), CACHE_SIZE: 0})
     client = app.test_client()
     spent = [0.0, 0]
+    names = {q.text_for("ladybug"): name for name, q in catalogue().items() if q.function is None}
+    reads: dict[str, list[float]] = {}  # query → [calls, seconds]
     original = LadybugStore.run_read
 
-    def timed(self: LadybugStore, *args: Any, **kwargs: Any) -> Any:
+    def timed(self: LadybugStore, cypher: str, *args: Any, **kwargs: Any) -> Any:
         start = time.perf_counter()
         try:
-            return original(self, *args, **kwargs)
+            return original(self, cypher, *args, **kwargs)
         finally:
-            spent[0] += time.perf_counter() - start
+            took = time.perf_counter() - start
+            spent[0] += took
             spent[1] += 1
+            name = names.get(cypher) or " ".join(cypher.split())[:48] + "…"
+            seen = reads.setdefault(name, [0, 0.0])
+            seen[0] += 1
+            seen[1] += took
 
     out = ["| look-up | requests | store reads / request | in the store ms | rest of the app ms "
            "| wall ms / request | CPU ms / request |", "|---|---:|---:|---:|---:|---:|---:|"]
@@ -274,9 +282,19 @@ def profile_lookups(db: Path, paths: Sequence[str], rounds: int = 5) -> str:
             n = rounds * len(chosen)
             out.append(f"| /api/v1/{kind}/… | {n} | {spent[1] / n:.1f} | {1000 * spent[0] / n:.2f} | "
                        f"{1000 * (wall - spent[0]) / n:.2f} | {1000 * wall / n:.2f} | {1000 * cpu / n:.2f} |")
+        spent[:] = [0.0, 0]
+        reads.clear()
+        for _ in range(rounds):  # each store read on its own: fixed cost, then the look-ups' queries
+            for path in paths:
+                client.get(path)
+        for _ in range(rounds * 20):
+            app.extensions["akg"].store().run_read("RETURN 1 AS one")
     finally:
         LadybugStore.run_read = original  # type: ignore[method-assign]
         app.extensions["akg"].close()
+    out += ["", "| store read (BEGIN, query, COMMIT, rows to Python) | calls | ms / read |", "|---|---:|---:|"]
+    for name, (calls, took) in sorted(reads.items(), key=lambda kv: -kv[1][1]):
+        out.append(f"| `{name}` | {calls:.0f} | {1000 * took / calls:.2f} |")
     return "\n".join(out)
 
 
