@@ -88,10 +88,12 @@ def tree_cpu_seconds(pid: int) -> float:
 
 @contextmanager
 def serve_process(db: Path, *, threads: int = 8, cache: bool = True, workers: int = 1,
-                  timeout: float = 60.0) -> Iterator[tuple[str, int]]:
-    """As :func:`serve`, also yielding the server's process id."""
+                  timeout: float = 60.0, engine_threads: int | None = None) -> Iterator[tuple[str, int]]:
+    """As :func:`serve`, also yielding the server's process id (``engine_threads``: ``AKG_THREADS``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AKG_") or k == "AKG_THREADS"}
     env.update(AKG_DB=str(db), AKG_BUFFER_POOL_MB="256")
+    if engine_threads is not None:
+        env["AKG_THREADS"] = str(engine_threads)
     command = [sys.executable, "-m", "cli.serve", "--host", HOST, "--port", "0", "--threads", str(threads),
                "--workers", str(workers)]
     if not cache:
@@ -311,21 +313,23 @@ def main(quick: bool = False, seconds: float = 30.0, clients: int = 8, workers: 
     with tempfile.TemporaryDirectory(prefix="akg-bench-api-") as tmp:
         db = Path(tmp) / "akg.lbug"
         build_store(db)
-        for n in dict.fromkeys((1, workers)):
+        runs: list[tuple[int, bool, int | None]] = [(1, False, None), (1, True, None), (workers, False, None),
+                                                     (workers, True, None), (workers, False, 1)]
+        for n, cache, engine in runs:
             each = threads if n == 1 else worker_threads
-            for cache in (False, True):
-                label = (f"{'1 process' if n == 1 else f'--workers {n}'}, {each} threads"
-                         f"{'' if n == 1 else ' each'}, cache {'on' if cache else 'off'}")
-                with serve_process(db, cache=cache, workers=n, threads=each) as (base, pid):
-                    paths = lookup_paths(base)
-                    drive(base, paths, seconds=min(2.0, seconds), clients=clients)  # warm up
-                    before = load_average()
-                    server_cpu, client_cpu = tree_cpu_seconds(pid), time.process_time()
-                    result = drive(base, paths, seconds=seconds, clients=clients)
-                    result.server_cpu_s = tree_cpu_seconds(pid) - server_cpu
-                    result.client_cpu_s = time.process_time() - client_cpu
-                    result.load = f"{before} → {load_average()}"
-                    rows.append((label, result))
+            label = (f"{'1 process' if n == 1 else f'--workers {n}'}, {each} threads"
+                     f"{'' if n == 1 else ' each'}, cache {'on' if cache else 'off'}"
+                     f"{'' if engine is None else f', AKG_THREADS={engine}'}")
+            with serve_process(db, cache=cache, workers=n, threads=each, engine_threads=engine) as (base, pid):
+                paths = lookup_paths(base)
+                drive(base, paths, seconds=min(2.0, seconds), clients=clients)  # warm up
+                before = load_average()
+                server_cpu, client_cpu = tree_cpu_seconds(pid), time.process_time()
+                result = drive(base, paths, seconds=seconds, clients=clients)
+                result.server_cpu_s = tree_cpu_seconds(pid) - server_cpu
+                result.client_cpu_s = time.process_time() - client_cpu
+                result.load = f"{before} → {load_average()}"
+                rows.append((label, result))
         before = load_average()
         profile = profile_lookups(db, paths)
         profile_load = f"{before} → {load_average()}"
