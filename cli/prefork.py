@@ -35,6 +35,7 @@ import errno
 import math
 import os
 import secrets
+import select
 import signal
 import socket
 import sys
@@ -210,17 +211,19 @@ class _Supervisor:
         """
         pipes = [self.fork(role)[1] for role in roles]
         deadline = time.monotonic() + START_TIMEOUT_S
-        for fd in pipes:
-            with os.fdopen(fd, "rb") as f:
-                line = f.readline().decode(errors="replace").strip()
-            if line.endswith(": ready"):
-                continue
-            self.stop()
-            reason = line.split(": ", 1)[1] if ": " in line else "a worker process exited while starting"
-            raise click.ClickException(reason)
-        if time.monotonic() > deadline:  # pragma: no cover - readline has no timeout of its own
-            self.stop()
-            raise click.ClickException("the worker processes did not start in time")
+        try:
+            for fd in pipes:
+                line = _read_line(fd, deadline)
+                if line.endswith(": ready"):
+                    continue
+                self.stop()
+                reason = (line.split(": ", 1)[1] if ": " in line else
+                          "a worker process did not start in time" if line == "timeout" else
+                          "a worker process exited while starting")
+                raise click.ClickException(reason)
+        finally:
+            for fd in pipes:
+                os.close(fd)
 
     def supervise(self) -> None:
         """Wait for children to die and start them again, until interrupted."""
@@ -259,6 +262,20 @@ class _Supervisor:
                     os.kill(pid, signal.SIGKILL)
                 deadline = time.monotonic() + STOP_TIMEOUT_S
             time.sleep(0.05)
+
+
+def _read_line(fd: int, deadline: float) -> str:
+    """One line from a child's readiness pipe; ``"timeout"`` past ``deadline``, ``""`` at its end."""
+    data = b""
+    while not data.endswith(b"\n"):
+        ready, _, _ = select.select([fd], [], [], max(0.0, deadline - time.monotonic()))
+        if not ready:
+            return "timeout"
+        chunk = os.read(fd, 4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.decode(errors="replace").strip()
 
 
 def _how(status: int) -> str:
