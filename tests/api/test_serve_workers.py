@@ -7,10 +7,12 @@ from __future__ import annotations
 import http.client
 import os
 import select
+import shutil
 import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,9 +25,23 @@ from loaders import assessment
 from ontology.errors import StoreLocked
 
 ROOT = Path(__file__).resolve().parents[2]
-EXAMPLE = ROOT / "examples" / "assessments" / "BIH-1995-03.yaml"
-UPLOADED = ROOT / "examples" / "assessments" / "BIH-1995-06.yaml"
 TOKEN = "workers-test-token"  # noqa: S105 - a test value
+SMALL = """\
+id: {id}
+country: FRA
+date: 2026-12-01
+title: France, December 2026 (test)
+status: published
+authors: [Test team]
+reviewers: [Test desk]
+overall: {{level: 1, trend: stable}}
+summary: A small test assessment.
+sources:
+  - {{id: test-report-2026, title: Test report, publisher: Test Organisation, date: 2026-11-01,
+     reliability: C, credibility: 3}}
+risk_factors:
+  - {{factor: RF1, level: 1, trend: stable, rationale: Test finding., sources: [test-report-2026]}}
+"""
 
 
 class Workers:
@@ -126,13 +142,30 @@ def stop(server: Workers) -> None:
     server.process.stdout.close()
 
 
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "akg.lbug"
+@pytest.fixture(scope="module")
+def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("workers") / "akg.lbug"
     store = LadybugStore(Settings(db_path=path, buffer_pool_mb=128, threads=2))
     init_store(store)
     store.close()
     return path
+
+
+@pytest.fixture
+def db(empty_db: Path, tmp_path: Path) -> Path:
+    """A fresh copy of the initialised store."""
+    for f in empty_db.parent.iterdir():
+        shutil.copy2(f, tmp_path / f.name)
+    return tmp_path / empty_db.name
+
+
+@pytest.fixture
+def small(tmp_path: Path) -> Callable[[str], Path]:
+    def make(aid: str) -> Path:
+        path = tmp_path / f"{aid}.yaml"
+        path.write_text(SMALL.format(id=aid))
+        return path
+    return make
 
 
 def load(db: Path, path: Path) -> None:
@@ -144,20 +177,21 @@ def load(db: Path, path: Path) -> None:
         store.close()
 
 
-def test_loads_by_another_process_are_seen_by_every_worker_and_a_dead_one_is_replaced(db: Path) -> None:
+def test_loads_by_another_process_are_seen_by_every_worker_and_a_dead_one_is_replaced(
+        db: Path, small: Callable[[str], Path]) -> None:
     server = start(db)
     conns: dict[int, http.client.HTTPConnection] = {}
     try:
         conns = server.one_connection_per_worker()
-        load(db, EXAMPLE)  # after the workers opened the store, before their first request
+        load(db, small("FRA-2026-01"))  # after the workers opened the store, before their first request
         for pid, conn in conns.items():
-            assert get(conn, "/api/v1/assessments/BIH-1995-03")[0] == 200, f"worker {pid} answered stale data"
+            assert get(conn, "/api/v1/assessments/FRA-2026-01")[0] == 200, f"worker {pid} answered stale data"
             status, body = get(conn, "/api/v1/assessments")  # now in each worker's response cache
-            assert status == 200 and b"BIH-1995-03" in body and b"BIH-1995-06" not in body
-        load(db, UPLOADED)
+            assert status == 200 and b"FRA-2026-01" in body and b"FRA-2026-02" not in body
+        load(db, small("FRA-2026-02"))
         for pid, conn in conns.items():
             status, body = get(conn, "/api/v1/assessments")
-            assert status == 200 and b"BIH-1995-06" in body, f"worker {pid} answered from a stale cache"
+            assert status == 200 and b"FRA-2026-02" in body, f"worker {pid} answered from a stale cache"
         assert set(server.children()) == set(conns), "a worker restarted"
 
         victim = next(iter(conns))
@@ -169,7 +203,7 @@ def test_loads_by_another_process_are_seen_by_every_worker_and_a_dead_one_is_rep
         assert victim not in server.children() and len(server.children()) == 2
         for _ in range(6):  # whichever worker answers, the new one too
             conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
-            assert get(conn, "/api/v1/assessments/BIH-1995-06")[0] == 200
+            assert get(conn, "/api/v1/assessments/FRA-2026-02")[0] == 200
             conn.close()
         assert server.process.poll() is None
     finally:
@@ -178,24 +212,24 @@ def test_loads_by_another_process_are_seen_by_every_worker_and_a_dead_one_is_rep
         stop(server)
 
 
-def test_api_writes_go_to_the_one_writer_and_every_worker_reads_them(db: Path) -> None:
+def test_api_writes_go_to_the_one_writer_and_every_worker_reads_them(db: Path, small: Callable[[str], Path]) -> None:
     server = start(db, AKG_API_TOKENS=TOKEN)
     conns: dict[int, http.client.HTTPConnection] = {}
     try:
         assert len(server.children()) == 3  # two read-only workers and the writer
         with pytest.raises(StoreLocked):  # the writer holds the store: no second writer
-            load(db, EXAMPLE)
+            load(db, small("FRA-2026-01"))
         conns = server.one_connection_per_worker()
-        body = UPLOADED.read_bytes()
+        body = small("FRA-2026-02").read_bytes()
         yaml = {"Content-Type": "application/yaml"}
         status, _ = post(server.port, "/api/v1/assessments", body, yaml)
         assert status == 401  # the writer checks the token
         for conn in conns.values():
-            assert get(conn, "/api/v1/assessments/BIH-1995-06")[0] == 404
+            assert get(conn, "/api/v1/assessments/FRA-2026-02")[0] == 404
         status, answer = post(server.port, "/api/v1/assessments", body, {**yaml, "Authorization": f"Bearer {TOKEN}"})
         assert status == 201, answer
         for pid, conn in conns.items():
-            assert get(conn, "/api/v1/assessments/BIH-1995-06")[0] == 200, f"worker {pid} answered stale data"
+            assert get(conn, "/api/v1/assessments/FRA-2026-02")[0] == 200, f"worker {pid} answered stale data"
     finally:
         for conn in conns.values():
             conn.close()

@@ -125,7 +125,7 @@ def test_a_worker_that_died_idle_is_replaced_not_reported_as_a_crash(settings: S
     pool = QueryPool(settings, workers=2, memory_mb=512)
     try:
         rounds = 0
-        deadline = time.monotonic() + 3
+        deadline = time.monotonic() + 2
         while time.monotonic() < deadline or rounds < 3:
             pool.warm()
             started = time.monotonic() + 30
