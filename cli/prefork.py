@@ -32,6 +32,7 @@ Example:
 from __future__ import annotations
 
 import errno
+import logging
 import math
 import os
 import secrets
@@ -155,6 +156,7 @@ def _serve_child(plan: _Plan, role: str, ready: int) -> int:
         wsgi = WriteForwarder(app, plan.writer_socket, state.settings.api_max_body_bytes)
     if writer:
         assert plan.writer_socket is not None
+        plan.sock.close()  # the workers accept the clients' connections, never the writer
         server: Any = create_server(app, unix_socket=plan.writer_socket, unix_socket_perms="600",
                                     threads=plan.threads, ident="atrocity-kg")
     else:
@@ -292,6 +294,7 @@ def run_workers(settings: Settings, *, host: str, port: int, threads: int, cache
         click.ClickException: the address cannot be listened on, or the store cannot be opened.
     """
     sock = listen(host, port)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(process)d %(name)s: %(message)s")
     with tempfile.TemporaryDirectory(prefix="akg-writer-") as private:
         os.chmod(private, 0o700)
         plan = _Plan(settings=settings, threads=threads, cache=cache, sock=sock,
