@@ -220,6 +220,9 @@ class ApiState:
             return found
         with self._open_lock:
             if self._store is None:
+                # What the store is opened at: a commit after this and before the first request
+                # must still be noticed (a read-only Ladybug store keeps what it opened).
+                opened_at = self.stamp() if self.settings.backend == "ladybug" else None
                 try:
                     self._store = self.store_factory(self.settings, not self.writable)
                 except StoreLocked:
@@ -228,6 +231,8 @@ class ApiState:
                     if has_request_context():  # the command line reports it itself
                         log.error("cannot open the graph store: %s", exc.message)
                     raise StoreUnavailable(f"cannot open the graph store: {exc.message}") from None
+                if self._seen is None:
+                    self._seen = opened_at
                 if not self._exit_hook:
                     atexit.register(self.close)
                     self._exit_hook = True

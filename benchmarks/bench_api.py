@@ -2,10 +2,17 @@
 
 Builds the demo graph (vocabularies + the example assessments) in a temporary Ladybug store,
 starts the server in a subprocess on a free port of 127.0.0.1, and drives it with keep-alive
-HTTP clients (one thread each) for a fixed time: with the response cache (the default) and
-without it (``--no-cache``). Prints requests/s and latency percentiles as a Markdown table.
+HTTP clients (one thread each) for a fixed time: one server process and ``--workers N`` worker
+processes, each with the response cache (the default) and without it (``--no-cache``), in the
+same run. Prints requests/s and latency percentiles as a Markdown table, with the load average
+before and after each run (the machine may be shared).
 
-    python -m benchmarks.bench_api [--seconds 30] [--clients 8] [--quick]
+    python -m benchmarks.bench_api [--seconds 30] [--clients 8] [--workers 2] [--worker-threads 2] [--quick]
+
+After the load runs it measures, in this process, where one uncached look-up's time goes (the
+store's reads against the rest of the app), and each load run prints the server's and the
+clients' CPU milliseconds per request: on a machine of C cores, C × 1000 / (server + client CPU
+ms) is the most requests a second the look-ups can reach there.
 
 Traffic goes to 127.0.0.1 only; every loop is bounded in time.
 """
@@ -28,6 +35,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,11 +62,40 @@ def build_store(db: Path) -> None:
 
 
 @contextmanager
-def serve(db: Path, *, threads: int = 8, cache: bool = True, timeout: float = 60.0) -> Iterator[str]:
+def serve(db: Path, *, threads: int = 8, cache: bool = True, workers: int = 1,
+          timeout: float = 60.0) -> Iterator[str]:
     """Run ``akg serve`` (``python -m cli.serve``) on a free port of 127.0.0.1; yield its base URL."""
+    with serve_process(db, threads=threads, cache=cache, workers=workers, timeout=timeout) as (base, _):
+        yield base
+
+
+def tree_cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) used so far by a process and all its descendants (Linux /proc)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    todo = [pid]
+    while todo:
+        here = todo.pop()
+        try:
+            fields = Path(f"/proc/{here}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{here}/task").iterdir():
+                todo += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+@contextmanager
+def serve_process(db: Path, *, threads: int = 8, cache: bool = True, workers: int = 1,
+                  timeout: float = 60.0, engine_threads: int | None = None) -> Iterator[tuple[str, int]]:
+    """As :func:`serve`, also yielding the server's process id (``engine_threads``: ``AKG_THREADS``)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AKG_") or k == "AKG_THREADS"}
     env.update(AKG_DB=str(db), AKG_BUFFER_POOL_MB="256")
-    command = [sys.executable, "-m", "cli.serve", "--host", HOST, "--port", "0", "--threads", str(threads)]
+    if engine_threads is not None:
+        env["AKG_THREADS"] = str(engine_threads)
+    command = [sys.executable, "-m", "cli.serve", "--host", HOST, "--port", "0", "--threads", str(threads),
+               "--workers", str(workers)]
     if not cache:
         command.append("--no-cache")
     proc = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
@@ -80,7 +117,7 @@ def serve(db: Path, *, threads: int = 8, cache: bool = True, timeout: float = 60
             raise RuntimeError(f"the server did not start (exit code {proc.poll()})")
         if urlsplit(base).hostname != HOST:
             raise RuntimeError(f"refusing to load anything but {HOST}: {base}")
-        yield base
+        yield base, proc.pid
     finally:
         proc.send_signal(signal.SIGTERM)
         try:
@@ -122,6 +159,13 @@ class Result:
     errors: int
     seconds: float
     latencies_ms: list[float]
+    load: str = ""
+    server_cpu_s: float = 0.0
+    client_cpu_s: float = 0.0
+
+    def cpu_ms(self, seconds: float) -> float:
+        """CPU milliseconds per request."""
+        return 1000 * seconds / self.requests if self.requests else 0.0
 
     @property
     def rps(self) -> float:
@@ -180,30 +224,120 @@ def drive(base: str, paths: Sequence[str], *, seconds: float, clients: int = 8) 
 
 def table(rows: Sequence[tuple[str, Result]], clients: int) -> str:
     """The results as a Markdown table."""
-    out = ["| server | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms | p99 ms |",
-           "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    out = ["| server | clients | seconds | requests | errors | requests/s | p50 ms | p95 ms | p99 ms "
+           "| server CPU ms/req | client CPU ms/req | load before → after |",
+           "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|"]
     for label, r in rows:
         out.append(f"| {label} | {clients} | {r.seconds:.0f} | {r.requests} | {r.errors} | {r.rps:.0f} | "
-                   f"{r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} |")
+                   f"{r.percentile(50):.1f} | {r.percentile(95):.1f} | {r.percentile(99):.1f} | "
+                   f"{r.cpu_ms(r.server_cpu_s):.2f} | {r.cpu_ms(r.client_cpu_s):.2f} | {r.load} |")
     return "\n".join(out)
 
 
-def main(quick: bool = False, seconds: float = 30.0, clients: int = 8) -> None:
+def profile_lookups(db: Path, paths: Sequence[str], rounds: int = 5) -> str:
+    """Where an uncached look-up's time goes, in this process (Flask test client, cache off).
+
+    Every path is requested ``rounds`` times; the store's ``run_read`` (a read transaction:
+    BEGIN, the query in the engine, COMMIT, rows to Python values) is timed around each call,
+    the rest (routing, validation, API code, JSON) is the difference. CPU time includes every
+    thread of this process.
+    """
+    from api import CACHE_SIZE, SETTINGS, create_app
+    from graph.ladybug_store import LadybugStore
+    from graph.settings import Settings
+    from queries.registry import catalogue
+
+    app = create_app({SETTINGS: Settings(db_path=db, buffer_pool_mb=256), CACHE_SIZE: 0})
+    client = app.test_client()
+    spent = [0.0, 0]
+    names = {q.text_for("ladybug"): name for name, q in catalogue().items() if q.function is None}
+    reads: dict[str, list[float]] = {}  # query → [calls, seconds]
+    original = LadybugStore.run_read
+
+    def timed(self: LadybugStore, cypher: str, *args: Any, **kwargs: Any) -> Any:
+        start = time.perf_counter()
+        try:
+            return original(self, cypher, *args, **kwargs)
+        finally:
+            took = time.perf_counter() - start
+            spent[0] += took
+            spent[1] += 1
+            name = names.get(cypher) or " ".join(cypher.split())[:48] + "…"
+            seen = reads.setdefault(name, [0, 0.0])
+            seen[0] += 1
+            seen[1] += took
+
+    out = ["| look-up | requests | store reads / request | in the store ms | rest of the app ms "
+           "| wall ms / request | CPU ms / request |", "|---|---:|---:|---:|---:|---:|---:|"]
+    LadybugStore.run_read = timed  # type: ignore[method-assign]
+    try:
+        for kind in ("countries", "actors"):
+            chosen = [p for p in paths if f"/{kind}/" in p]
+            for path in chosen:  # warm up
+                assert client.get(path).status_code == 200, path
+            spent[:] = [0.0, 0]
+            wall, cpu = time.perf_counter(), time.process_time()
+            for _ in range(rounds):
+                for path in chosen:
+                    client.get(path)
+            wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+            n = rounds * len(chosen)
+            out.append(f"| /api/v1/{kind}/… | {n} | {spent[1] / n:.1f} | {1000 * spent[0] / n:.2f} | "
+                       f"{1000 * (wall - spent[0]) / n:.2f} | {1000 * wall / n:.2f} | {1000 * cpu / n:.2f} |")
+        spent[:] = [0.0, 0]
+        reads.clear()
+        for _ in range(rounds):  # each store read on its own: fixed cost, then the look-ups' queries
+            for path in paths:
+                client.get(path)
+        for _ in range(rounds * 20):
+            app.extensions["akg"].store().run_read("RETURN 1 AS one")
+    finally:
+        LadybugStore.run_read = original  # type: ignore[method-assign]
+        app.extensions["akg"].close()
+    out += ["", "| store read (BEGIN, query, COMMIT, rows to Python) | calls | ms / read |", "|---|---:|---:|"]
+    for name, (calls, took) in sorted(reads.items(), key=lambda kv: -kv[1][1]):
+        out.append(f"| `{name}` | {calls:.0f} | {1000 * took / calls:.2f} |")
+    return "\n".join(out)
+
+
+def load_average() -> str:
+    """The 1-minute load average."""
+    return f"{os.getloadavg()[0]:.1f}"
+
+
+def main(quick: bool = False, seconds: float = 30.0, clients: int = 8, workers: int = 2, threads: int = 8,
+         worker_threads: int = 2) -> None:
     if quick:
         seconds = min(seconds, 3.0)
     rows: list[tuple[str, Result]] = []
     with tempfile.TemporaryDirectory(prefix="akg-bench-api-") as tmp:
         db = Path(tmp) / "akg.lbug"
         build_store(db)
-        for label, cache in (("waitress, 8 threads, cache on (default)", True),
-                             ("waitress, 8 threads, --no-cache", False)):
-            with serve(db, cache=cache) as base:
+        runs: list[tuple[int, bool, int | None]] = [(1, False, None), (1, True, None), (workers, False, None),
+                                                     (workers, True, None), (workers, False, 1)]
+        for n, cache, engine in runs:
+            each = threads if n == 1 else worker_threads
+            label = (f"{'1 process' if n == 1 else f'--workers {n}'}, {each} threads"
+                     f"{'' if n == 1 else ' each'}, cache {'on' if cache else 'off'}"
+                     f"{'' if engine is None else f', AKG_THREADS={engine}'}")
+            with serve_process(db, cache=cache, workers=n, threads=each, engine_threads=engine) as (base, pid):
                 paths = lookup_paths(base)
                 drive(base, paths, seconds=min(2.0, seconds), clients=clients)  # warm up
-                rows.append((label, drive(base, paths, seconds=seconds, clients=clients)))
+                before = load_average()
+                server_cpu, client_cpu = tree_cpu_seconds(pid), time.process_time()
+                result = drive(base, paths, seconds=seconds, clients=clients)
+                result.server_cpu_s = tree_cpu_seconds(pid) - server_cpu
+                result.client_cpu_s = time.process_time() - client_cpu
+                result.load = f"{before} → {load_average()}"
+                rows.append((label, result))
+        before = load_average()
+        profile = profile_lookups(db, paths)
+        profile_load = f"{before} → {load_average()}"
     print(f"\nAPI look-ups (GET /api/v1/countries/{{iso3}} and /api/v1/actors/{{id}}), "
           f"{len(paths)} URLs in turn, {os.cpu_count()} cores:\n")
     print(table(rows, clients))
+    print(f"\nOne uncached look-up, in one process (no HTTP), load {profile_load}:\n")
+    print(profile)
 
 
 if __name__ == "__main__":
@@ -211,5 +345,9 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help="3 seconds per run, for a smoke run")
     parser.add_argument("--seconds", type=float, default=30.0, help="length of each measured run")
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=2, help="worker processes to compare with one process")
+    parser.add_argument("--threads", type=int, default=8, help="waitress threads of the one process")
+    parser.add_argument("--worker-threads", type=int, default=2, help="waitress threads of each worker process")
     args = parser.parse_args()
-    main(quick=args.quick, seconds=args.seconds, clients=args.clients)
+    main(quick=args.quick, seconds=args.seconds, clients=args.clients, workers=args.workers, threads=args.threads,
+         worker_threads=args.worker_threads)

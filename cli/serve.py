@@ -17,6 +17,8 @@ from waitress.server import create_server
 
 from api import CACHE_SIZE, SETTINGS, create_app
 from api.queries import query_pool
+from api.security import load_tokens
+from cli.prefork import run_workers
 from graph.settings import Settings
 from ontology.errors import AkgError
 
@@ -101,17 +103,29 @@ def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
               help="Port to listen on (0: any free port; the URL printed says which).")
 @click.option("--threads", default=8, show_default=True, type=click.IntRange(1, 256),
               help="Worker threads answering requests.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Read-only worker processes answering on the one address (see docs/scaling.md); "
+                   "with API tokens one more process does every write.")
 @click.option("--cache/--no-cache", default=True, show_default=True,
               help="Keep answers to repeated GETs until the next write (Ladybug only).")
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, cache: bool) -> None:
+def serve_cmd(ctx: click.Context, host: str, port: int, threads: int, workers: int, cache: bool) -> None:
     """Serve the API under /api/v1 (docs at /api/v1/docs) until interrupted.
 
     The store is opened once: writable when API tokens are configured (AKG_API_TOKENS or
-    AKG_API_TOKEN_FILE), read-only otherwise.
+    AKG_API_TOKEN_FILE), read-only otherwise. With ``--workers N`` (N > 1) N processes open it
+    read-only and answer on the one address; writes go to one more process, the only writer.
     """
     root = ctx.find_root().obj
     settings = root if isinstance(root, Settings) else Settings.from_env()
+    if workers > 1:
+        try:
+            writable = bool(load_tokens(settings.api_tokens, settings.api_token_file))
+        except AkgError as exc:
+            raise click.ClickException(exc.message) from None
+        run_workers(settings, host=host, port=port, threads=threads, cache=cache, workers=workers,
+                    writable=writable)
+        return
     run_server(settings, host=host, port=port, threads=threads, cache=cache)
 
 

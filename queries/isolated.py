@@ -8,6 +8,10 @@ child process with the Ladybug store open read-only and an address-space limit
 - every worker busy → :class:`QueryBusy` at once (HTTP 503 with ``Retry-After``);
 - the worker runs past the time limit (plus a grace second) → it is killed, :class:`QueryTimeout`;
 - the worker dies (a segmentation fault in the engine's parser, say) → :class:`QueryCrashed`;
+- the worker had died before it read the query (killed while idle, and not yet reaped when the
+  query was handed to it) → the query is sent once more, to a freshly started worker: the worker
+  acknowledges each request before running it, so "died before reading" and "died running it"
+  are told apart;
 - it runs out of its memory → :class:`QueryTooLarge`;
 
 and the worker is replaced in the background. On Neo4j the database server runs queries in
@@ -39,6 +43,7 @@ from graph.base import GraphStore, ReadResult
 from graph.settings import Settings
 from ontology.errors import AkgError, QueryRefused, QueryTimeout, QueryTooLarge, StoreError
 from queries.safe import QueryError, check, run_safe
+from queries.worker import STARTED
 
 __all__ = ["GRACE_S", "QueryBusy", "QueryCrashed", "QueryPool", "QueryTooLarge"]
 
@@ -64,6 +69,10 @@ _ERRORS: dict[str, type[AkgError]] = {
     "query_refused": QueryRefused, "query_timeout": QueryTimeout, "query_error": QueryError,
     "query_too_large": QueryTooLarge, "store_error": StoreError,
 }
+
+
+class _Gone(Exception):
+    """The worker was dead before it read the request: the query never ran."""
 
 
 class _Child:
@@ -99,9 +108,27 @@ class _Child:
         self.conn.close()
 
     def run(self, request: tuple[str, dict[str, Any], float, int], wait: float) -> tuple[Any, ...]:
-        """Send one query and wait for its answer; raises on timeout or a dead worker."""
-        self.conn.send(request)
-        if not self.conn.poll(wait):
+        """Send one query and wait for its answer.
+
+        Raises:
+            _Gone: the worker died before it read the request (no acknowledgement came).
+            QueryTimeout: no answer within ``wait`` seconds (the worker is killed).
+            QueryCrashed, QueryTooLarge: the worker died while running the query.
+        """
+        deadline = time.monotonic() + wait
+        try:
+            self.conn.send(request)
+            if not self.conn.poll(wait):
+                self.kill()
+                raise QueryTimeout("the query ran past its time limit and was stopped")
+            started = self.conn.recv_bytes()
+        except (EOFError, OSError):
+            self.kill()
+            raise _Gone from None
+        if started != STARTED:
+            self.kill()
+            raise StoreError("the query worker answered out of turn")
+        if not self.conn.poll(max(0.0, deadline - time.monotonic())):
             self.kill()
             raise QueryTimeout("the query ran past its time limit and was stopped")
         try:
@@ -227,9 +254,17 @@ class QueryPool:
                 self._release(None)
         child: _Child | None = None
         try:
+            request = (cypher, values, timeout, limit)
             for _ in range(2):  # a worker whose store outgrew it hands over once
                 child = self._take_child()
-                answer = child.run((cypher, values, timeout, limit), timeout + GRACE_S)
+                try:
+                    answer = child.run(request, timeout + GRACE_S)
+                except _Gone:  # it died idle: the query did not run; once more on a new worker
+                    child = _Child(self.settings, self.memory_mb)
+                    try:
+                        answer = child.run(request, timeout + GRACE_S)
+                    except _Gone:
+                        raise child._crash() from None  # noqa: SLF001 - our own child
                 if answer[0] != "retry":
                     break
                 child.kill()

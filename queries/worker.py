@@ -4,8 +4,9 @@ Started by :mod:`queries.isolated` as ``python -m queries.worker FD`` with one e
 pair. Protocol (pickled messages over :class:`multiprocessing.connection.Connection`): the
 parent sends ``(settings, memory_mb)``; the worker opens the Ladybug store read-only, caps its
 address space at its idle size plus ``memory_mb`` (``RLIMIT_AS``), answers ``("ready", pid)``,
-then for each ``(cypher, params, timeout, limit)`` answers ``("ok", columns, rows, truncated)``
-or ``("error", code, message, details)``.
+then for each ``(cypher, params, timeout, limit)`` first sends the bytes :data:`STARTED` (so the
+parent can tell a worker that died before reading a request from one that died running it) and
+then answers ``("ok", columns, rows, truncated)`` or ``("error", code, message, details)``.
 
 Before each query the worker compares the store files' state (size, modification time and inode
 of the database file and its ``.wal``) with what it opened: when another process has committed a
@@ -30,9 +31,10 @@ from graph.settings import Settings
 from ontology.errors import AkgError, QueryRefused, QueryTimeout
 from queries.safe import QueryError, run_safe
 
-__all__ = ["MAX_RESULT_BYTES", "files_state", "main", "max_db_bytes"]
+__all__ = ["MAX_RESULT_BYTES", "STARTED", "files_state", "main", "max_db_bytes"]
 
 MAX_RESULT_BYTES = 64 * 1024 * 1024
+STARTED = b"started"
 _M_ARENA_MAX = -8
 
 
@@ -154,6 +156,7 @@ def main(fd: int) -> None:
             request = conn.recv()
         except (EOFError, OSError):
             return
+        conn.send_bytes(STARTED)
         data, going_on = _answer(worker, request)
         conn.send_bytes(data)
         if not going_on:

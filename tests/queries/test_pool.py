@@ -4,6 +4,7 @@ and the in-process path used on Neo4j."""
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -116,3 +117,23 @@ def test_akg_query_ends_with_one_line_not_a_crash(settings: Settings, cypher: st
                           capture_output=True, text=True, timeout=120, check=False)
     assert done.returncode == 1, done.stderr
     assert said in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_a_worker_that_died_idle_is_replaced_not_reported_as_a_crash(settings: Settings) -> None:
+    """Workers killed while idle, then a query at once: the pool may still think they are alive;
+    the query must run on a fresh worker, not come back as the dead worker's crash."""
+    pool = QueryPool(settings, workers=2, memory_mb=512)
+    try:
+        rounds = 0
+        deadline = time.monotonic() + 2
+        while time.monotonic() < deadline or rounds < 2:
+            pool.warm()
+            started = time.monotonic() + 30
+            while len(pool.pids()) < 2 and time.monotonic() < started:
+                time.sleep(0.01)
+            for pid in pool.pids():
+                os.kill(pid, signal.SIGSEGV)
+            assert pool.run(None, "RETURN 1 AS one", timeout=5, limit=1).rows == [[1]], f"round {rounds}"
+            rounds += 1
+    finally:
+        pool.close()
