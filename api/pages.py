@@ -45,7 +45,7 @@ from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
 from viz.planner import plan, plan_markdown
 from viz.provenance import country_provenance, datasets_shown, score_datasets
 from viz.provenance_pages import briefing_markdown, label_view, network_provenance, plan_provenance
-from viz.results import cell_text, result_graph
+from viz.results import cell_text, node_names, result_graph
 from viz.style import class_styles, confidence_levels, relationship_styles, role_styles
 from viz.subgraphs import (
     UnknownNode,
@@ -311,7 +311,8 @@ def console() -> Response | str:
 def _result(columns: list[str], rows: list[list[Any]], truncated: bool) -> dict[str, Any]:
     graph = result_graph(rows)
     view = build_view(graph, title="Result network").as_dict() if graph.number_of_edges() else None
-    return {"columns": columns, "rows": [[cell_text(c) for c in row] for row in rows], "truncated": truncated,
+    names = node_names(graph)
+    return {"columns": columns, "rows": [[cell_text(c, names) for c in row] for row in rows], "truncated": truncated,
             "view": view}
 
 

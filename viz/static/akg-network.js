@@ -67,36 +67,227 @@
     });
   };
 
+  /* Legibility. Labels are whole names in canvas units; after layout, label boxes (as vis-network
+   * draws them: getBoundingBox) are pushed apart until none overlaps, then the view is fitted; if
+   * the fitted zoom draws labels under MIN_LABEL_PX, the labels are enlarged and the pass repeats. */
+  var MIN_LABEL_PX = 11, PAD = 3, DECLUTTER_MAX = 450, MAX_FONT = 42;
+  AKG.MIN_LABEL_PX = MIN_LABEL_PX;
+
+  function shownIds(network) {
+    return network.body.nodeIndices.filter(function (id) {
+      var n = network.body.nodes[id]; return n && !n.options.hidden;
+    });
+  }
+  AKG.shownIds = shownIds;
+
+  /* Label+shape boxes of the shown nodes in canvas units: {id: [left, top, right, bottom]} */
+  AKG.labelBoxes = function (network, ids) {
+    ids = ids || shownIds(network);
+    var out = {};
+    ids.forEach(function (id) {
+      var b = network.getBoundingBox(id);
+      if (b) out[id] = [b.left, b.top, b.right, b.bottom];
+    });
+    return out;
+  };
+
+  /* Pairs of shown nodes whose boxes overlap (sweep over x). */
+  AKG.overlaps = function (boxes) {
+    var ids = Object.keys(boxes).sort(function (a, b) { return boxes[a][0] - boxes[b][0]; }), pairs = [];
+    for (var i = 0; i < ids.length; i++) {
+      var a = boxes[ids[i]];
+      for (var j = i + 1; j < ids.length; j++) {
+        var b = boxes[ids[j]];
+        if (b[0] >= a[2]) break;
+        if (b[1] < a[3] && a[1] < b[3]) pairs.push([ids[i], ids[j]]);
+      }
+    }
+    return pairs;
+  };
+
+  /* Set a node's position without a redraw (moveNode redraws the network for each node). */
+  function place(network, id, x, y) { var n = network.body.nodes[id]; if (n) { n.x = x; n.y = y; } }
+
+  function median(xs) { xs = xs.slice().sort(function (a, b) { return a - b; }); return xs.length ? xs[xs.length >> 1] : 0; }
+
+  /* Move shown nodes so that no two boxes overlap; positions scaled first so that nodes sit about
+   * one label apart (a sparse layout is drawn closer, a dense one spread). */
+  function spread(network, ids, passes) {
+    if (ids.length < 2 || ids.length > DECLUTTER_MAX) return;
+    var pos = network.getPositions(ids), off = {}, xy = {};
+    ids.forEach(function (id) {
+      var b = network.getBoundingBox(id), p = pos[id];
+      off[id] = [b.left - p.x - PAD, b.top - p.y - PAD, b.right - p.x + PAD, b.bottom - p.y + PAD];
+      xy[id] = [p.x, p.y];
+    });
+    var cx = 0, cy = 0;
+    ids.forEach(function (id) { cx += xy[id][0]; cy += xy[id][1]; });
+    cx /= ids.length; cy /= ids.length;
+    var nn = ids.map(function (a) {
+      var best = Infinity;
+      ids.forEach(function (b) { if (a !== b) best = Math.min(best, Math.hypot(xy[a][0] - xy[b][0], xy[a][1] - xy[b][1])); });
+      return best;
+    });
+    var size = median(ids.map(function (id) { return 0.5 * ((off[id][2] - off[id][0]) + (off[id][3] - off[id][1])); }));
+    var k = median(nn) > 0 ? Math.max(0.2, Math.min(3, 1.1 * size / median(nn))) : 1;
+    /* stretch to the box's shape, so that the network fills it */
+    var xs = ids.map(function (id) { return xy[id][0]; }), ys = ids.map(function (id) { return xy[id][1]; });
+    var spanX = Math.max.apply(null, xs) - Math.min.apply(null, xs) + size;
+    var spanY = Math.max.apply(null, ys) - Math.min.apply(null, ys) + size;
+    var box = network.body.container, want = box.clientWidth / Math.max(box.clientHeight, 1);
+    var kx = Math.max(0.5, Math.min(2.5, want / (spanX / spanY)));
+    ids.forEach(function (id) { xy[id] = [cx + k * kx * (xy[id][0] - cx), cy + k * (xy[id][1] - cy)]; });
+    var started = Date.now();
+    for (var pass = 0; pass < (passes || 400) && Date.now() - started < 1500; pass++) {
+      var boxes = {};
+      ids.forEach(function (id) {
+        var o = off[id], p = xy[id]; boxes[id] = [p[0] + o[0], p[1] + o[1], p[0] + o[2], p[1] + o[3]];
+      });
+      var pairs = AKG.overlaps(boxes);
+      if (!pairs.length) break;
+      pairs.forEach(function (pr) {
+        var a = boxes[pr[0]], b = boxes[pr[1]], pa = xy[pr[0]], pb = xy[pr[1]];
+        var ox = Math.min(a[2] - b[0], b[2] - a[0]), oy = Math.min(a[3] - b[1], b[3] - a[1]);
+        var dx = (a[0] + a[2]) / 2 - (b[0] + b[2]) / 2;
+        var dy = (a[1] + a[3]) / 2 - (b[1] + b[3]) / 2;
+        if (oy <= ox) {
+          var sy = (dy > 0 || (dy === 0 && pr[0] < pr[1]) ? 1 : -1) * (oy / 2 + 0.5);
+          pa[1] += sy; pb[1] -= sy;
+        } else {
+          var sx = (dx > 0 || (dx === 0 && pr[0] < pr[1]) ? 1 : -1) * (ox / 2 + 0.5);
+          pa[0] += sx; pb[0] -= sx;
+        }
+      });
+    }
+    ids.forEach(function (id) { place(network, id, xy[id][0], xy[id][1]); });
+    AKG.lastSpread = { passes: pass, ms: Date.now() - started, k: k, kx: kx };
+  }
+
+  AKG.spread = spread;
+
+  function fontOf(network, id) {
+    var n = network.body.nodes[id]; return (n && n.options.font && n.options.font.size) || 14;
+  }
+
+  function afterDraw(network, fn) { network.once("afterDrawing", fn); network.redraw(); }
+
+  /* Spread the labels, fit, and enlarge the labels until they are legible; then call done.
+   * (vis-network updates node boxes when it draws, so each move is drawn before it is fitted.) */
+  AKG.legible = function (network, done, round, focus) {
+    round = round || 0;
+    var ids = shownIds(network);
+    spread(network, ids);
+    afterDraw(network, function () {
+      if (focus) {  // an opened cluster: zoom on its members (labels keep their size)
+        network.fit({ nodes: focus, animation: false, maxZoomLevel: 1.6 });
+        done();
+        return;
+      }
+      network.fit({ animation: false, maxZoomLevel: 1.6 });
+      var scale = network.getScale();
+      var smallest = Math.min.apply(null, ids.map(function (id) { return fontOf(network, id); }).concat([99]));
+      if (smallest * scale >= MIN_LABEL_PX || round >= 4 || ids.length > DECLUTTER_MAX ||
+          smallest >= MAX_FONT) { done(); return; }
+      var grow = (MIN_LABEL_PX + 1.5) / (smallest * scale);
+      var update = [];
+      ids.forEach(function (id) {
+        var size = Math.min(MAX_FONT, Math.ceil(fontOf(network, id) * grow));
+        if (network.isCluster(id)) network.clustering.updateClusteredNode(id, { font: { size: size } });
+        else update.push({ id: id, font: { size: size, strokeWidth: 3, strokeColor: "#FFFFFF" } });
+      });
+      if (update.length) network.body.data.nodes.update(update);
+      afterDraw(network, function () { AKG.legible(network, done, round + 1); });
+    });
+  };
+
+  /* Large views open clustered: one node per community (meta.clusters), labelled with its best
+   * connected member and its size; a click on a cluster opens it. */
+  function clusterAll(network, data, pos) {
+    var sum = {};
+    network.body.data.nodes.forEach(function (n) {
+      var p = pos[n.id], s = sum[n.cgroup] = sum[n.cgroup] || [0, 0, 0];
+      if (p) { s[0] += p.x; s[1] += p.y; s[2] += 1; }
+    });
+    (data.meta.clusters || []).forEach(function (c) {
+      var s = sum[c.group] || [0, 0, 1];
+      c.x = s[0] / Math.max(s[2], 1); c.y = s[1] / Math.max(s[2], 1);
+      network.cluster({
+        joinCondition: function (n) { return n.cgroup === c.group; },
+        clusterNodeProperties: {
+          id: c.id, label: c.label, shape: "box", x: c.x, y: c.y, cgroup: c.group, name: c.name, title: c.title,
+          font: { size: 14, multi: false }, borderWidth: 1.5, margin: 6,
+          color: { background: c.colour, border: "#333333", highlight: { background: c.colour, border: "#000000" } }
+        }
+      });
+    });
+  }
+
+  /* Hide the hover tooltip (a click selects; the panel shows the details). */
+  AKG.hideTooltip = function (container) {
+    container.querySelectorAll("div.vis-tooltip").forEach(function (t) { t.style.visibility = "hidden"; });
+  };
+
   /* Draw a view's data into a container; returns {network, nodes, edges}. */
   AKG.draw = function (container, data, opts) {
     opts = opts || {};
     var status = opts.status || null;
+    data.meta = data.meta || {};
     var nodes = new vis.DataSet(data.nodes || []);
     var edges = new vis.DataSet(data.edges || []);
     var options = JSON.parse(JSON.stringify(data.options || {}));
     var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
     var settled = false;
-    var done = function () {
-      if (settled) return;
-      settled = true;
-      network.setOptions({ physics: { enabled: false } });
+    var clustered = (data.meta.clusters || []).length > 0;
+    var finish = function () {
       if (status) status.textContent = (data.nodes || []).length + " nodes, " + (data.edges || []).length +
-        " relationships. Drag to move, scroll to zoom, hover for details.";
+        " relationships" + (clustered ? " in " + data.meta.clusters.length + " clusters (click a cluster to open it)" : "") +
+        ". Drag to move, scroll to zoom, hover for details, click for the side panel.";
       container.setAttribute("data-ready", "true");
       window.akgReady = true;
       if (opts.onReady) opts.onReady();
     };
+    var done = function () {
+      if (settled) return;
+      settled = true;
+      network.setOptions({ physics: { enabled: false } });
+      if (clustered) clusterAll(network, data, network.getPositions());
+      afterDraw(network, function () { AKG.legible(network, finish); });
+    };
+    network.on("click", function (p) {
+      AKG.hideTooltip(container);
+      if (p.nodes.length === 1 && network.isCluster(p.nodes[0])) {
+        var at = network.getPositions([p.nodes[0]])[p.nodes[0]];
+        var members = network.getNodesInCluster(p.nodes[0]);
+        network.openCluster(p.nodes[0]);
+        AKG.openedAround(network, members, at, container);
+      }
+    });
+    network.on("dragStart", function () { AKG.hideTooltip(container); });
     if (options.physics && options.physics.enabled && (data.nodes || []).length) {
       if (status) status.textContent = "Laying out the network…";
       network.on("stabilizationProgress", function (p) {
         if (status && !settled) status.textContent = "Laying out the network… " + Math.round(100 * p.iterations / p.total) + "%";
       });
-      network.once("stabilizationIterationsDone", function () { network.fit(); done(); });
+      network.once("stabilizationIterationsDone", done);
     } else {
-      setTimeout(function () { network.fit(); done(); }, 0);
+      setTimeout(done, 0);
     }
     window.akgNetwork = network;
     return { network: network, nodes: nodes, edges: edges };
+  };
+
+  /* An opened cluster's members, drawn as a small sunflower where the cluster was, then legible. */
+  AKG.openedAround = function (network, members, at, box) {
+    var golden = Math.PI * (3 - Math.sqrt(5));
+    members.forEach(function (id, k) {
+      var r = 40 * Math.sqrt(k);
+      place(network, id, at.x + r * Math.cos(k * golden), at.y + r * Math.sin(k * golden));
+    });
+    afterDraw(network, function () {
+      AKG.legible(network, function () {
+        box.setAttribute("data-opened", String(Number(box.getAttribute("data-opened") || 0) + 1));
+      }, 0, members);
+    });
   };
 
   /* Pages: draw every <div data-akg-network> from the JSON in the <script> it names. */
