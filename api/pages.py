@@ -57,6 +57,7 @@ from viz.subgraphs import (
     leverage_network,
     paths_network,
 )
+from viz.timeline import slider
 from viz.vocab import stages
 
 __all__ = ["bp"]
@@ -187,11 +188,16 @@ def countries() -> WerkzeugResponse | tuple[str, int]:
 def country(code: str) -> str:
     """Country dashboard."""
     store = _store()
-    data = country_dashboard(store, code, as_of=_date("as_of"))
+    as_of = _date("as_of")
+    data = country_dashboard(store, code, as_of=as_of)
     data["signals"] = country_signals(store, data["country"])
     data["coverage"] = coverage(store, data["country"].split("/", 1)[1])
-    return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country",
-                           prov=country_provenance(store, data))
+    view = data["view"].as_dict()
+    span = slider(view, as_of or (data["latest"] or {}).get("date"), also=[a.get("date") for a in data["assessments"]])
+    return render_template("pages/country.html", d=data, view=view, active="country",
+                           prov=country_provenance(store, data), slider=span,
+                           slider_action=url_for("pages.country", code=code) + "#network", slider_keep={},
+                           slider_note="Relationships valid on that day, assessments and events up to it.")
 
 
 @bp.get("/explorer")
@@ -205,8 +211,12 @@ def explorer() -> str:
         actor = found[0]["actor"]
     view = None
     prov = None
+    span = None
     if actor:
-        date_from, date_to = _date("from"), _date("to")
+        date_from, date_to, as_of = _date("from"), _date("to"), _date("as_of")
+        if as_of:  # replay: events in the year up to that day (unless a window is given)
+            date_to = date_to or as_of
+            date_from = date_from or as_of - dt.timedelta(days=365)
         graph = actor_network(store, _full("actor", actor), depth=_int("depth", 1, 1, 3), date_from=date_from,
                               date_to=date_to)
         view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
@@ -216,8 +226,12 @@ def explorer() -> str:
         view["meta"]["brokers"] = {r["id"]: r["betweenness"] for r in centrality(graph)[:BROKERS]
                                    if r["betweenness"] > 0}
         prov = network_provenance(store, graph, actor=_full("actor", actor), date_from=date_from, date_to=date_to)
+        span = slider(view, as_of or date_to)
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
-                           styles=_style_tables(), active="explorer", prov=prov)
+                           styles=_style_tables(), active="explorer", prov=prov, slider=span,
+                           slider_action=url_for("pages.explorer"),
+                           slider_keep={"actor": actor, "depth": request.args.get("depth", "")},
+                           slider_note="Events in the year up to that day.")
 
 
 def _stage() -> str:

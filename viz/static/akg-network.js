@@ -290,6 +290,136 @@
     });
   };
 
+  /* ---------------------------------------------------------------- exports */
+  function xml(v) {
+    return String(v === undefined || v === null ? "" : v).replace(/[<>&"']/g, function (c) {
+      return { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" }[c];
+    });
+  }
+  AKG.xml = xml;
+  function colourOf(c, key) { return typeof c === "string" ? c : (c && c[key]) || "#888888"; }
+  function shapePath(shape, x, y, r) {
+    function poly(pts) { return pts.map(function (p) { return (x + p[0] * r).toFixed(1) + "," + (y + p[1] * r).toFixed(1); }).join(" "); }
+    if (shape === "square") return ["rect", { x: x - r, y: y - r, width: 2 * r, height: 2 * r }];
+    if (shape === "diamond") return ["polygon", { points: poly([[0, -1], [1, 0], [0, 1], [-1, 0]]) }];
+    if (shape === "triangle") return ["polygon", { points: poly([[0, -1], [0.95, 0.8], [-0.95, 0.8]]) }];
+    if (shape === "triangleDown") return ["polygon", { points: poly([[-0.95, -0.8], [0.95, -0.8], [0, 1]]) }];
+    if (shape === "hexagon") return ["polygon", { points: poly([[-0.5, -0.87], [0.5, -0.87], [1, 0], [0.5, 0.87], [-0.5, 0.87], [-1, 0]]) }];
+    if (shape === "star") return ["polygon", { points: poly([[0, -1], [0.24, -0.33], [0.95, -0.31], [0.38, 0.12], [0.59, 0.81], [0, 0.4], [-0.59, 0.81], [-0.38, 0.12], [-0.95, -0.31], [-0.24, -0.33]]) }];
+    return ["circle", { cx: x, cy: y, r: r }];
+  }
+  function tag(name, attrs, body) {
+    var a = Object.keys(attrs).map(function (k) { return " " + k + '="' + xml(attrs[k]) + '"'; }).join("");
+    return "<" + name + a + (body === undefined ? "/>" : ">" + body + "</" + name + ">");
+  }
+
+  /* The drawn network (shown nodes and edges, clusters included) as SVG, from vis-network's positions. */
+  AKG.svg = function (network) {
+    var ids = shownIds(network), pos = network.getPositions(ids), boxes = AKG.labelBoxes(network, ids);
+    var l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
+    ids.forEach(function (id) { var x = boxes[id]; if (!x) return; l = Math.min(l, x[0]); t = Math.min(t, x[1]); r = Math.max(r, x[2]); b = Math.max(b, x[3]); });
+    if (!isFinite(l)) { l = t = 0; r = b = 100; }
+    var m = 10, out = ['<?xml version="1.0" encoding="UTF-8"?>',
+      '<svg xmlns="http://www.w3.org/2000/svg" viewBox="' + [l - m, t - m, r - l + 2 * m, b - t + 2 * m].map(function (v) { return v.toFixed(1); }).join(" ") +
+      '" width="' + Math.round(r - l + 2 * m) + '" height="' + Math.round(b - t + 2 * m) + '" font-family="system-ui, sans-serif">',
+      tag("rect", { x: l - m, y: t - m, width: r - l + 2 * m, height: b - t + 2 * m, fill: "#ffffff" })];
+    var shown = {}; ids.forEach(function (id) { shown[id] = true; });
+    network.body.edgeIndices.forEach(function (eid) {
+      var e = network.body.edges[eid];
+      if (!e || e.options.hidden || !shown[e.fromId] || !shown[e.toId]) return;
+      var a = pos[e.fromId], z = pos[e.toId], o = e.options;
+      var attrs = { x1: a.x.toFixed(1), y1: a.y.toFixed(1), x2: z.x.toFixed(1), y2: z.y.toFixed(1),
+                    stroke: colourOf(o.color, "color"), "stroke-width": o.width || 1, "stroke-opacity": 0.85 };
+      if (o.dashes && o.dashes.length) attrs["stroke-dasharray"] = o.dashes.join(" ");
+      out.push(tag("line", attrs));
+    });
+    ids.forEach(function (id) {
+      var n = network.body.nodes[id], o = n.options, p = pos[id], size = o.size || 12;
+      var fill = colourOf(o.color, "background"), border = colourOf(o.color, "border");
+      var label = String(o.label || ""), font = (o.font && o.font.size) || 14, lines = label.split("\n");
+      if (o.shape === "box") {
+        var w = (boxes[id][2] - boxes[id][0]), h = (boxes[id][3] - boxes[id][1]);
+        out.push(tag("rect", { x: (p.x - w / 2).toFixed(1), y: (p.y - h / 2).toFixed(1), width: w.toFixed(1), height: h.toFixed(1), rx: 4, fill: fill, stroke: border }));
+        var y0 = p.y - (lines.length - 1) * font * 0.6;
+        lines.forEach(function (line, i) {
+          out.push(tag("text", { x: p.x.toFixed(1), y: (y0 + i * font * 1.2 + font * 0.35).toFixed(1), "font-size": font, "text-anchor": "middle", fill: "#111111" }, xml(line)));
+        });
+        return;
+      }
+      var sh = shapePath(o.shape, p.x, p.y, size);
+      out.push(tag(sh[0], Object.assign(sh[1], { fill: fill, stroke: border, "stroke-width": o.borderWidth || 1 })));
+      lines.forEach(function (line, i) {
+        out.push(tag("text", { x: p.x.toFixed(1), y: (p.y + size + font * (1 + 1.15 * i)).toFixed(1), "font-size": font, "text-anchor": "middle",
+                               fill: "#222222", stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke" }, xml(line)));
+      });
+    });
+    out.push("</svg>");
+    return out.join("\n");
+  };
+
+  function dataNodes(network) { return network.body.data.nodes.get(); }
+  function dataEdges(network) { return network.body.data.edges.get().filter(function (e) { return !e.hidden; }); }
+
+  /* GraphML and GEXF of the network's data (hidden relationships left out). */
+  AKG.graphmlOf = function (network) {
+    var out = ['<?xml version="1.0" encoding="UTF-8"?>', '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
+      '<key id="name" for="node" attr.name="name" attr.type="string"/>', '<key id="class" for="node" attr.name="class" attr.type="string"/>',
+      '<key id="role" for="node" attr.name="role" attr.type="string"/>', '<key id="type" for="edge" attr.name="type" attr.type="string"/>',
+      '<key id="confidence" for="edge" attr.name="confidence" attr.type="string"/>', '<graph id="G" edgedefault="directed">'];
+    var keep = {};
+    dataNodes(network).filter(function (n) { return !n.hidden; }).forEach(function (n) {
+      keep[n.id] = true;
+      out.push(tag("node", { id: n.id }, tag("data", { key: "name" }, xml(n.name || n.id)) + tag("data", { key: "class" }, xml(n.cls)) + tag("data", { key: "role" }, xml(n.role))));
+    });
+    dataEdges(network).filter(function (e) { return keep[e.from] && keep[e.to]; }).forEach(function (e) {
+      out.push(tag("edge", { id: e.id, source: e.from, target: e.to }, tag("data", { key: "type" }, xml(e.rtype)) + tag("data", { key: "confidence" }, xml(e.confidence))));
+    });
+    out.push("</graph>", "</graphml>");
+    return out.join("\n");
+  };
+  AKG.gexfOf = function (network) {
+    var pos = network.getPositions();
+    var out = ['<?xml version="1.0" encoding="UTF-8"?>',
+      '<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">',
+      '<graph defaultedgetype="directed" mode="static">',
+      '<attributes class="node"><attribute id="class" title="class" type="string"/><attribute id="role" title="role" type="string"/></attributes>',
+      '<attributes class="edge"><attribute id="confidence" title="confidence" type="string"/></attributes>', "<nodes>"];
+    var keep = {};
+    dataNodes(network).filter(function (n) { return !n.hidden; }).forEach(function (n) {
+      keep[n.id] = true;
+      var p = pos[n.id] || { x: 0, y: 0 };
+      out.push(tag("node", { id: n.id, label: n.name || n.id }, "<attvalues>" + tag("attvalue", { "for": "class", value: n.cls || "" }) +
+        tag("attvalue", { "for": "role", value: n.role || "" }) + "</attvalues>" + tag("viz:position", { x: p.x.toFixed(1), y: (-p.y).toFixed(1), z: "0.0" })));
+    });
+    out.push("</nodes>", "<edges>");
+    dataEdges(network).filter(function (e) { return keep[e.from] && keep[e.to]; }).forEach(function (e, i) {
+      out.push(tag("edge", { id: String(i), source: e.from, target: e.to, label: e.rtype || "" },
+        "<attvalues>" + tag("attvalue", { "for": "confidence", value: e.confidence || "" }) + "</attvalues>"));
+    });
+    out.push("</edges>", "</graph>", "</gexf>");
+    return out.join("\n");
+  };
+
+  AKG.download = function (name, text, type) {
+    var href = type === "png" ? text : URL.createObjectURL(new Blob([text], { type: type }));
+    var a = el("a", { href: href, download: name });
+    document.body.appendChild(a); a.click(); a.remove();
+  };
+  /* Export buttons for a drawn network: PNG (the canvas), SVG, GraphML, GEXF. */
+  AKG.exportBar = function (container, network, base) {
+    var bar = el("p", { "class": "akg-export" });
+    bar.appendChild(el("span", { "class": "muted" }, "Export: "));
+    [["PNG", function () { AKG.download(base + ".png", container.querySelector("canvas").toDataURL("image/png"), "png"); }],
+     ["SVG", function () { AKG.download(base + ".svg", AKG.svg(network), "image/svg+xml"); }],
+     ["GraphML", function () { AKG.download(base + ".graphml", AKG.graphmlOf(network), "application/xml"); }],
+     ["GEXF", function () { AKG.download(base + ".gexf", AKG.gexfOf(network), "application/xml"); }]].forEach(function (b) {
+      var button = el("button", { type: "button", "data-export": b[0].toLowerCase() }, b[0]);
+      button.addEventListener("click", b[1]);
+      bar.appendChild(button); bar.appendChild(document.createTextNode(" "));
+    });
+    return bar;
+  };
+
   /* Pages: draw every <div data-akg-network> from the JSON in the <script> it names. */
   AKG.drawAll = function () {
     document.querySelectorAll("[data-akg-network]").forEach(function (box) {
@@ -305,7 +435,9 @@
         window.akgReady = true;
         return;
       }
-      AKG.draw(box, data, { status: status });
+      var drawn = AKG.draw(box, data, { status: status });
+      var after = status || box;
+      after.parentNode.insertBefore(AKG.exportBar(box, drawn.network, box.id || "network"), after.nextSibling);
     });
   };
 })();
