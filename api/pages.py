@@ -37,6 +37,7 @@ from ontology.errors import AkgError
 from ontology.model import load_model
 from queries import catalogue, execute
 from queries.analytics import centrality, communities
+from queries.citations import role_sources
 from queries.isolated import QueryBusy
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
 from viz.dashboard import country_dashboard, country_id, watchlist
@@ -226,7 +227,8 @@ def explorer() -> str:
         view["meta"]["brokers"] = {r["id"]: r["betweenness"] for r in centrality(graph)[:BROKERS]
                                    if r["betweenness"] > 0}
         prov = network_provenance(store, graph, actor=_full("actor", actor), date_from=date_from, date_to=date_to)
-        span = slider(view, as_of or date_to)
+        claims = role_sources(store, [n for n in graph if class_of(str(n)) == "Actor"])
+        span = slider(view, as_of or date_to, also=[date_from, date_to, *(c.get("date") for c in claims)])
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
                            styles=_style_tables(), active="explorer", prov=prov, slider=span,
                            slider_action=url_for("pages.explorer"),

@@ -420,6 +420,47 @@
     return bar;
   };
 
+  /* A side panel for the views without the explorer's: the selected node's or relationship's whole
+   * name, properties and cited sources (grade, title, publisher, date, link). */
+  AKG.sidePanel = function (aside, network) {
+    var panel = el("section", { "class": "akg-panel", "aria-live": "polite", "aria-label": "Selected node or relationship" });
+    var head = el("h3", {}, "Selection"), body = el("div", { "class": "akg-panel-body" });
+    body.appendChild(el("p", { "class": "muted" }, "Click a node or a relationship for its details and sources."));
+    panel.appendChild(head); panel.appendChild(body);
+    aside.insertBefore(panel, aside.firstChild);
+    function lines(title) { return String(title || "").split("\n").filter(function (l) { return l.trim(); }); }
+    network.on("click", function (p) {
+      var item = null, heading = "";
+      if (p.nodes.length === 1 && !network.isCluster(p.nodes[0])) {
+        item = network.body.data.nodes.get(p.nodes[0]); heading = item ? (item.name || item.id) : "";
+      } else if (!p.nodes.length && p.edges.length === 1) {
+        item = network.body.data.edges.get(p.edges[0]); heading = "Relationship";
+      }
+      if (!item) return;
+      head.textContent = heading;
+      body.textContent = "";
+      var ul = el("ul", { "class": "akg-panel-props" });
+      lines(item.title).slice(heading === "Relationship" ? 0 : 1).forEach(function (l) { ul.appendChild(el("li", {}, l)); });
+      body.appendChild(ul);
+      if (item.sources && item.sources.length) {
+        body.appendChild(el("h4", {}, "Sources"));
+        var src = el("ul", { "class": "panel-sources" });
+        item.sources.forEach(function (s) {
+          var li = el("li", { "class": "panel-source" });
+          li.appendChild(el("span", { "class": "grade", title: "Admiralty grade: reliability A–F, credibility 1–6" }, s.grade || "ungraded"));
+          li.appendChild(document.createTextNode(" " + (s.title || s.id) + ([s.publisher, s.date].filter(Boolean).length ? ", " + [s.publisher, s.date].filter(Boolean).join(", ") : "") + "."));
+          if (s.url && /^https?:\/\//.test(s.url)) {
+            li.appendChild(document.createTextNode(" "));
+            li.appendChild(el("a", { href: s.url, rel: "external noopener noreferrer", "class": "source-link" }, "link"));
+          }
+          src.appendChild(li);
+        });
+        body.appendChild(src);
+      }
+      panel.setAttribute("data-selected", item.id);
+    });
+  };
+
   /* Pages: draw every <div data-akg-network> from the JSON in the <script> it names. */
   AKG.drawAll = function () {
     document.querySelectorAll("[data-akg-network]").forEach(function (box) {
@@ -436,6 +477,7 @@
         return;
       }
       var drawn = AKG.draw(box, data, { status: status });
+      if (legendBox && legendBox.parentNode) AKG.sidePanel(legendBox.parentNode, drawn.network);
       var after = status || box;
       after.parentNode.insertBefore(AKG.exportBar(box, drawn.network, box.id || "network"), after.nextSibling);
     });

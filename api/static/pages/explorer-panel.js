@@ -48,6 +48,7 @@
   function local(id) { return encodeURIComponent(id.split("/").slice(1).join("/")); }
 
   function showEdge(id) {
+    current = null;
     var e = explorer.edges.get(id);
     if (!e) return;
     var from = (explorer.nodes.get(e.from) || {}).name || e.from, to = (explorer.nodes.get(e.to) || {}).name || e.to;
@@ -89,7 +90,13 @@
     return n ? [actions(id), properties(n)].concat(parts) : parts;
   }
 
+  var current = null;
+  document.getElementById("explorer-net").addEventListener("akg-expanded", function (ev) {
+    if (current === ev.detail) showNode(ev.detail);  // its actions change: collapse instead of expand
+  });
+
   function showNode(id) {
+    current = id;
     var n = explorer.nodes.get(id) || {};
     var name = n.name || id, kind = id.split("/")[0];
     if (!explorer.nodes.get(id)) { show(name, [el("p", { "class": "muted" }, "No longer shown (collapsed).")]); return; }

@@ -71,6 +71,7 @@
         var added = nodes.length - before;
         history.push({ id: id, nodes: fresh.map(function (n) { return n.id; }), edges: newEdges });
         backButton.disabled = false;
+        box.dispatchEvent(new CustomEvent("akg-expanded", { detail: id }));
         say("Added " + added + " node(s) around " + (names[id] || id) + ". " + nodes.length + " nodes, " + edges.length + " relationships.");
         box.setAttribute("data-nodes", String(nodes.length));
         refreshControls();
@@ -79,13 +80,13 @@
         network.stabilize(80);
         network.once("stabilized", function () {
           network.setOptions({ physics: { enabled: false } });
-          network.fit({ animation: false });
+          AKG.legible(network, function () { box.setAttribute("data-laid-out", String(nodes.length)); });
         });
         var q = "ids=" + fresh.map(function (n) { return encodeURIComponent(n.id); }).join(",");
         return fetch("/viz/data/nodes?" + q).then(function (r) { return r.ok ? r.json() : []; }).then(function (styled) {
           nodes.update(styled.map(function (n) {
             var known = nodes.get(n.id);
-            delete n.x; delete n.y; delete n.size;
+            delete n.x; delete n.y; delete n.size; delete n.font;  // keep the size the layout gave the label
             if (known && n.name === n.id) { n.name = known.name; n.label = known.label; }
             return n;
           }));
