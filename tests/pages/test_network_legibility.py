@@ -96,3 +96,24 @@ def test_large_overview_opens_clustered_and_a_cluster_opens(driver: Any, tmp_pat
         "return window.akgNetwork.body.nodeIndices.filter(function (id) {"
         " return !window.akgNetwork.isCluster(id); }).length")
     assert opened >= count
+
+
+def test_console_result_graph_is_legible_and_its_table_names_ends(driver: Any, base_url: str) -> None:
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    load(driver, base_url + "/console")
+    area = driver.find_element(By.ID, "cypher")
+    area.send_keys("MATCH (a:Actor)-[r:THREATENS]->(g:VictimGroup) RETURN a, r, g LIMIT 30")
+    area.find_element(By.XPATH, "./following-sibling::button").click()
+    WebDriverWait(driver, 30, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException)) \
+        .until(lambda d: d.find_elements(By.CSS_SELECTOR, "table.results-table"))
+    wait_ready(driver)
+    shown = legible(driver)
+    assert len(shown) >= 25 and not overlapping(shown), overlapping(shown)
+    cells = [c.text for c in driver.find_elements(By.CSS_SELECTOR, "table.results-table td")]
+    relationships = [c for c in cells if "threatens" in c]
+    assert relationships and all(" — threatens → " in c and "actor/" not in c for c in relationships)
+    driver.execute_script("document.getElementById('result-net').scrollIntoView()")
+    screenshot(driver, "console")

@@ -180,3 +180,24 @@ def test_country_view_panel_shows_a_relationship_and_its_sources(driver: Any, ba
     assert "Interahamwe" in driver.find_element(By.CSS_SELECTOR, ".akg-panel h3").text
     screenshot(driver, "network-view")
     assert_offline_and_clean(driver, base_url)
+
+
+def test_country_report_prints_without_controls(driver: Any, base_url: str, tmp_path: Path) -> None:
+    import base64
+
+    load(driver, base_url + "/countries/MMR")
+    assert driver.find_element(By.ID, "print-report").is_displayed()
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = driver.execute_script(
+            "return ['nav.top', '.time-slider', '.akg-export', '#print-report'].map(function (s) {"
+            " var e = document.querySelector(s); return !e || getComputedStyle(e).display === 'none'; });")
+        assert all(hidden), hidden
+        assert driver.execute_script("return getComputedStyle(document.getElementById('country-net')).display")\
+            != "none"
+        screenshot(driver, "country-print")
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    pdf = base64.b64decode(driver.execute_cdp_cmd("Page.printToPDF", {"printBackground": True})["data"])
+    assert pdf.startswith(b"%PDF")
+    (tmp_path / "report.pdf").write_bytes(pdf)

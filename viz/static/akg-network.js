@@ -138,29 +138,50 @@
     var kx = Math.max(0.5, Math.min(2.5, want / (spanX / spanY)));
     ids.forEach(function (id) { xy[id] = [cx + k * kx * (xy[id][0] - cx), cy + k * (xy[id][1] - cy)]; });
     var started = Date.now();
-    for (var pass = 0; pass < (passes || 400) && Date.now() - started < 1500; pass++) {
-      var boxes = {};
+    function resolve(limit) {  // push overlapping pairs apart; true when none overlaps
+      for (var pass = 0; pass < limit && Date.now() - started < 1000; pass++) {
+        var boxes = {};
+        ids.forEach(function (id) {
+          var o = off[id], p = xy[id]; boxes[id] = [p[0] + o[0], p[1] + o[1], p[0] + o[2], p[1] + o[3]];
+        });
+        var pairs = AKG.overlaps(boxes);
+        if (!pairs.length) return true;
+        pairs.forEach(function (pr) {
+          var a = boxes[pr[0]], b = boxes[pr[1]], pa = xy[pr[0]], pb = xy[pr[1]];
+          var ox = Math.min(a[2] - b[0], b[2] - a[0]), oy = Math.min(a[3] - b[1], b[3] - a[1]);
+          var dx = (a[0] + a[2]) / 2 - (b[0] + b[2]) / 2;
+          var dy = (a[1] + a[3]) / 2 - (b[1] + b[3]) / 2;
+          if (oy <= ox) {
+            var sy = (dy > 0 || (dy === 0 && pr[0] < pr[1]) ? 1 : -1) * (oy / 2 + 0.5);
+            pa[1] += sy; pb[1] -= sy;
+          } else {
+            var sx = (dx > 0 || (dx === 0 && pr[0] < pr[1]) ? 1 : -1) * (ox / 2 + 0.5);
+            pa[0] += sx; pb[0] -= sx;
+          }
+        });
+      }
+      return false;
+    }
+    function extent() {
+      var l = Infinity, t = Infinity, r = -Infinity, b = -Infinity;
       ids.forEach(function (id) {
-        var o = off[id], p = xy[id]; boxes[id] = [p[0] + o[0], p[1] + o[1], p[0] + o[2], p[1] + o[3]];
+        var o = off[id], p = xy[id];
+        l = Math.min(l, p[0] + o[0]); t = Math.min(t, p[1] + o[1]); r = Math.max(r, p[0] + o[2]); b = Math.max(b, p[1] + o[3]);
       });
-      var pairs = AKG.overlaps(boxes);
-      if (!pairs.length) break;
-      pairs.forEach(function (pr) {
-        var a = boxes[pr[0]], b = boxes[pr[1]], pa = xy[pr[0]], pb = xy[pr[1]];
-        var ox = Math.min(a[2] - b[0], b[2] - a[0]), oy = Math.min(a[3] - b[1], b[3] - a[1]);
-        var dx = (a[0] + a[2]) / 2 - (b[0] + b[2]) / 2;
-        var dy = (a[1] + a[3]) / 2 - (b[1] + b[3]) / 2;
-        if (oy <= ox) {
-          var sy = (dy > 0 || (dy === 0 && pr[0] < pr[1]) ? 1 : -1) * (oy / 2 + 0.5);
-          pa[1] += sy; pb[1] -= sy;
-        } else {
-          var sx = (dx > 0 || (dx === 0 && pr[0] < pr[1]) ? 1 : -1) * (ox / 2 + 0.5);
-          pa[0] += sx; pb[0] -= sx;
-        }
-      });
+      return Math.max((r - l) / want, b - t);  // what fitting into the box's shape has to show
+    }
+    function copy() { var c = {}; ids.forEach(function (id) { c[id] = xy[id].slice(); }); return c; }
+    var pass = resolve(passes || 400) ? 1 : 0;
+    /* compact: draw the network closer and push apart again, while that makes it smaller */
+    for (var round = 0; pass && round < (passes ? 0 : 10); round++) {
+      var before = copy(), size0 = extent(), mx = 0, my = 0;
+      ids.forEach(function (id) { mx += xy[id][0]; my += xy[id][1]; });
+      mx /= ids.length; my /= ids.length;
+      ids.forEach(function (id) { xy[id] = [mx + 0.85 * (xy[id][0] - mx), my + 0.85 * (xy[id][1] - my)]; });
+      if (!resolve(200) || extent() >= size0 * 0.98) { xy = before; break; }
     }
     ids.forEach(function (id) { place(network, id, xy[id][0], xy[id][1]); });
-    AKG.lastSpread = { passes: pass, ms: Date.now() - started, k: k, kx: kx };
+    AKG.lastSpread = { resolved: pass, ms: Date.now() - started, k: k, kx: kx };
   }
 
   AKG.spread = spread;
@@ -176,8 +197,10 @@
   AKG.legible = function (network, done, round, focus) {
     round = round || 0;
     var ids = shownIds(network);
-    spread(network, ids);
-    afterDraw(network, function () {
+    // vis-network updates the box of a node it draws: fit first, so that every node is drawn
+    network.fit({ animation: false, maxZoomLevel: 1.6 });
+    afterDraw(network, function () { spread(network, ids); afterDraw(network, fitted); });
+    function fitted() {
       if (focus) {  // an opened cluster: zoom on its members (labels keep their size)
         network.fit({ nodes: focus, animation: false, maxZoomLevel: 1.6 });
         done();
@@ -186,8 +209,14 @@
       network.fit({ animation: false, maxZoomLevel: 1.6 });
       var scale = network.getScale();
       var smallest = Math.min.apply(null, ids.map(function (id) { return fontOf(network, id); }).concat([99]));
-      if (smallest * scale >= MIN_LABEL_PX || round >= 4 || ids.length > DECLUTTER_MAX ||
-          smallest >= MAX_FONT) { done(); return; }
+      if (round >= 6 || ids.length > DECLUTTER_MAX) { done(); return; }
+      var readable = smallest * scale >= MIN_LABEL_PX || smallest >= MAX_FONT;
+      if (readable) {
+        // boxes measured before a node was first drawn can be off: check with the drawn ones
+        if (AKG.overlaps(AKG.labelBoxes(network, ids)).length) AKG.legible(network, done, round + 1);
+        else done();
+        return;
+      }
       var grow = (MIN_LABEL_PX + 1.5) / (smallest * scale);
       var update = [];
       ids.forEach(function (id) {
@@ -197,7 +226,7 @@
       });
       if (update.length) network.body.data.nodes.update(update);
       afterDraw(network, function () { AKG.legible(network, done, round + 1); });
-    });
+    }
   };
 
   /* Large views open clustered: one node per community (meta.clusters), labelled with its best
@@ -476,6 +505,8 @@
         window.akgReady = true;
         return;
       }
+      var wrap = box.closest(".net"), many = (data.nodes || []).length;
+      if (wrap && many > 30 && !(data.meta && data.meta.clusters)) wrap.style.height = Math.min(960, 520 + 12 * (many - 30)) + "px";
       var drawn = AKG.draw(box, data, { status: status });
       if (legendBox && legendBox.parentNode) AKG.sidePanel(legendBox.parentNode, drawn.network);
       var after = status || box;
