@@ -76,22 +76,26 @@
         box.setAttribute("data-nodes", String(nodes.length));
         refreshControls();
         if (!fresh.length) return;
-        network.setOptions({ physics: { enabled: true } });
-        network.stabilize(80);
-        network.once("stabilized", function () {
-          network.setOptions({ physics: { enabled: false } });
-          AKG.legible(network, function () { box.setAttribute("data-laid-out", String(nodes.length)); });
-        });
+        function layout() {  // restyled first (whole names wrapped), then laid out and made legible
+          network.setOptions({ physics: { enabled: true } });
+          network.stabilize(80);
+          network.once("stabilized", function () {
+            network.setOptions({ physics: { enabled: false } });
+            AKG.legible(network, function () { box.setAttribute("data-laid-out", String(nodes.length)); });
+          });
+        }
         var q = "ids=" + fresh.map(function (n) { return encodeURIComponent(n.id); }).join(",");
-        return fetch("/viz/data/nodes?" + q).then(function (r) { return r.ok ? r.json() : []; }).then(function (styled) {
-          nodes.update(styled.map(function (n) {
-            var known = nodes.get(n.id);
-            delete n.x; delete n.y; delete n.size; delete n.font;  // keep the size the layout gave the label
-            if (known && n.name === n.id) { n.name = known.name; n.label = known.label; }
-            return n;
-          }));
-          refreshLegend();
-        });
+        return fetch("/viz/data/nodes?" + q).then(function (r) { return r.ok ? r.json() : []; })
+          .catch(function () { return []; }).then(function (styled) {
+            nodes.update(styled.map(function (n) {
+              var known = nodes.get(n.id);
+              delete n.x; delete n.y; delete n.size; delete n.font;  // the layout sizes the labels
+              if (known && n.name === n.id) { n.name = known.name; n.label = known.label; }
+              return n;
+            }));
+            refreshLegend();
+            layout();
+          });
       })
       .catch(function (err) { say("Could not expand: " + err.message); });
   }
