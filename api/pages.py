@@ -47,7 +47,7 @@ from viz.planner import plan, plan_markdown
 from viz.provenance import country_provenance, datasets_shown, score_datasets
 from viz.provenance_pages import briefing_markdown, label_view, network_provenance, plan_provenance
 from viz.results import cell_text, node_names, result_graph
-from viz.style import class_styles, confidence_levels, relationship_styles, role_styles
+from viz.style import class_styles, confidence_levels, edge_style, relationship_styles, role_styles
 from viz.subgraphs import (
     UnknownNode,
     actor_network,
@@ -411,4 +411,6 @@ def _style_tables() -> dict[str, Any]:
     return {"classes": {k: {"colour": s.colour, "shape": s.shape, "label": s.label} for k, s in class_styles().items()},
             "roles": {k: {"colour": s.colour, "shape": s.shape, "label": s.label} for k, s in role_styles().items()},
             "relationships": {k: {"colour": s.colour, "label": s.label} for k, s in relationship_styles().items()},
-            "confidence": list(confidence_levels()), "prefixes": prefixes}
+            "confidence": list(confidence_levels()), "prefixes": prefixes,
+            "confidence_styles": {c: {"dashes": edge_style("", c).dashes, "width": edge_style("", c).width}
+                                  for c in confidence_levels()}}

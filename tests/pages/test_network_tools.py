@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import networkx as nx
 import pytest
+from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 
 from tests.pages.conftest import assert_offline_and_clean, load, screenshot, wait_ready
@@ -26,6 +27,7 @@ var c = arguments[0], r = c.getBoundingClientRect(), x = r.left + arguments[1], 
   c.dispatchEvent(new E(t, {clientX: x, clientY: y, bubbles: true, isPrimary: true, button: 0}));
 });
 """
+TOOLTIP = "return Array.from(document.querySelectorAll('div.vis-tooltip')).map(function (t) { return t.style.visibility; })"
 # Shown nodes (other than the centre) without a shown relationship: the filters must leave none.
 ORPHANS = """
 var x = window.akgExplorer, shown = {};
@@ -71,12 +73,19 @@ def downloads(driver: Any, tmp_path: Path) -> Path:
 def test_explorer_panel_collapse_back_hide_filters_and_exports(driver: Any, base_url: str, downloads: Path) -> None:
     load(driver, base_url + "/explorer?actor=actor/far")
     first = driver.execute_script("return window.akgExplorer.nodes.length")
-    # hover shows a tooltip; a click hides it, expands the actor and opens the side panel
-    click_node(driver, "explorer-net", "actor/interahamwe")
+    # hovering shows a tooltip; a click hides it, expands the actor and opens the side panel
+    pos = driver.execute_script("var n = window.akgNetwork; return n.canvasToDOM(n.getPositions("
+                                "['actor/interahamwe'])['actor/interahamwe']);")
+    canvas = driver.find_element(By.CSS_SELECTOR, "#explorer-net canvas")
+    size = canvas.rect
+    ActionChains(driver).move_to_element_with_offset(
+        canvas, int(pos["x"] - size["width"] / 2), int(pos["y"] - size["height"] / 2)) \
+        .pause(0.4).move_by_offset(1, 0).pause(0.5).perform()
+    assert driver.execute_script(TOOLTIP) == ["visible"]
+    ActionChains(driver).click().perform()
     until(driver, "return window.akgExplorer.nodes.length > arguments[0]", first)
     grown = driver.execute_script("return window.akgExplorer.nodes.length")
-    assert not driver.execute_script("return Array.from(document.querySelectorAll('div.vis-tooltip'))"
-                                     ".some(function (t) { return t.style.visibility === 'visible'; })")
+    assert driver.execute_script(TOOLTIP) == ["hidden"]
     until(driver, "return document.querySelector('#panel-body [data-action=collapse]')")  # expanded: collapse
     until(driver, "return document.getElementById('panel-body').dataset.ready === 'true'")
     panel = driver.find_element(By.ID, "explorer-panel").text

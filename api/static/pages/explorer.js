@@ -26,9 +26,8 @@
 
   function edgeFor(r) {
     var st = styles.relationships[r.type] || { colour: "#888", label: r.type };
-    var i = confRank[r.confidence];
-    var dashes = i === undefined ? false : [false, [10, 6], [2, 5]][Math.min(i, 2)];
-    var width = i === undefined ? 1.6 : [3, 2, 1.4][Math.min(i, 2)];
+    var cs = (styles.confidence_styles || {})[r.confidence];  // from viz/style.py, like the first drawing
+    var dashes = cs ? cs.dashes : false, width = cs ? cs.width : 1.6;
     var title = (r.source_name || r.source) + " — " + st.label + " → " + (r.target_name || r.target);
     if (r.confidence) title += "\nconfidence: " + r.confidence;
     if (r.lever) title += "\nlever: " + r.lever;
