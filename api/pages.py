@@ -198,7 +198,8 @@ def country(code: str) -> str:
     return render_template("pages/country.html", d=data, view=view, active="country",
                            prov=country_provenance(store, data), slider=span,
                            slider_action=url_for("pages.country", code=code) + "#network", slider_keep={},
-                           slider_note="Relationships valid on that day, assessments and events up to it.")
+                           slider_note="Relationships valid on that day, assessments up to it, "
+                                       "events in the year up to it.")
 
 
 @bp.get("/explorer")
