@@ -189,17 +189,11 @@ def countries() -> WerkzeugResponse | tuple[str, int]:
 def country(code: str) -> str:
     """Country dashboard."""
     store = _store()
-    as_of = _date("as_of")
-    data = country_dashboard(store, code, as_of=as_of)
+    data = country_dashboard(store, code, as_of=_date("as_of"))
     data["signals"] = country_signals(store, data["country"])
     data["coverage"] = coverage(store, data["country"].split("/", 1)[1])
-    view = data["view"].as_dict()
-    span = slider(view, as_of or (data["latest"] or {}).get("date"), also=[a.get("date") for a in data["assessments"]])
-    return render_template("pages/country.html", d=data, view=view, active="country",
-                           prov=country_provenance(store, data), slider=span,
-                           slider_action=url_for("pages.country", code=code) + "#network", slider_keep={},
-                           slider_note="Relationships valid on that day, assessments up to it, "
-                                       "events in the year up to it.")
+    return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country",
+                           prov=country_provenance(store, data))
 
 
 @bp.get("/explorer")

@@ -15,6 +15,7 @@ from viz.charts import bar_chart, by_month, by_perpetrator, hbar_chart, risk_lin
 from viz.network import View, build_view
 from viz.style import role_property
 from viz.subgraphs import UnknownNode, country_network, event_rows
+from viz.timeline import slider
 from viz.vocab import categories, risk_factors, stages
 
 __all__ = ["ASSESSED_ONLY", "MONITORED_ELSEWHERE", "country_dashboard", "country_id", "watchlist"]
@@ -159,5 +160,8 @@ def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = N
                    "perpetrators": hbar_chart(by_perpetrator(events, actors),
                                               title=f"Fatalities by perpetrator, {info['name']}")},
         "continuum": _continuum(options),
-        "view": view, "perpetrator_role": next((r for r in role_property()[1] if "perpetrator" in r), ""),
+        "view": view,
+        "slider": slider(view.as_dict(), until or (latest["date"] if latest else None),
+                         also=[a.get("date") for a in assessments]),
+        "perpetrator_role": next((r for r in role_property()[1] if "perpetrator" in r), ""),
     }
