@@ -5,6 +5,7 @@ the browser downloads are parsed: GraphML and GEXF with networkx, SVG as XML, PN
 
 from __future__ import annotations
 
+import re
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -86,6 +87,9 @@ def test_explorer_panel_collapse_back_hide_filters_and_exports(driver: Any, base
     until(driver, "return window.akgExplorer.nodes.length > arguments[0]", first)
     grown = driver.execute_script("return window.akgExplorer.nodes.length")
     assert driver.execute_script(TOOLTIP) == ["hidden"]
+    added = driver.execute_script("var x = window.akgExplorer; return x.history()[0].edges.map(function (id) {"
+                                  " return x.edges.get(id).title; });")
+    assert any(re.search(r"\nsources: .+ \([A-F][1-6]\)", t) for t in added), added  # tooltips cite sources
     until(driver, "return document.querySelector('#panel-body [data-action=collapse]')")  # expanded: collapse
     until(driver, "return document.getElementById('panel-body').dataset.ready === 'true'")
     panel = driver.find_element(By.ID, "explorer-panel").text

@@ -31,6 +31,12 @@
     var title = (r.source_name || r.source) + " — " + st.label + " → " + (r.target_name || r.target);
     if (r.confidence) title += "\nconfidence: " + r.confidence;
     if (r.lever) title += "\nlever: " + r.lever;
+    var cited = (r.sources || []).filter(function (x) { return x && typeof x === "object"; });
+    if (cited.length) title += "\nsources: " + cited.map(function (x) {
+      var grade = x.grade || (x.reliability || x.credibility !== undefined && x.credibility !== null
+        ? (x.reliability || "?") + (x.credibility === undefined || x.credibility === null ? "?" : x.credibility) : "ungraded");
+      return (x.title || x.id) + " (" + grade + ")";
+    }).join("; ");
     return { id: r.source + "|" + r.type + "|" + r.target, from: r.source, to: r.target, rtype: r.type,
              confidence: r.confidence || "", title: title, arrows: "to", dashes: dashes, width: width,
              sources: r.sources || [],
