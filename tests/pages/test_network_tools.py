@@ -90,6 +90,11 @@ def test_explorer_panel_collapse_back_hide_filters_and_exports(driver: Any, base
     added = driver.execute_script("var x = window.akgExplorer; return x.history()[0].edges.map(function (id) {"
                                   " return x.edges.get(id).title; });")
     assert any(re.search(r"\nsources: .+ \([A-F][1-6]\)", t) for t in added), added  # tooltips cite sources
+    # after the re-layout the labels of the grown network do not collide and stay >= 11 px
+    until(driver, "return document.getElementById('explorer-net').getAttribute('data-laid-out')")
+    assert driver.execute_script("var n = window.akgNetwork; return AKG.overlaps(AKG.labelBoxes(n)).length") == 0
+    assert driver.execute_script("var n = window.akgNetwork; return Math.min.apply(null, AKG.shownIds(n).map("
+                                 "function (id) { return n.body.nodes[id].options.font.size; })) * n.getScale()") >= 11
     until(driver, "return document.querySelector('#panel-body [data-action=collapse]')")  # expanded: collapse
     until(driver, "return document.getElementById('panel-body').dataset.ready === 'true'")
     panel = driver.find_element(By.ID, "explorer-panel").text
