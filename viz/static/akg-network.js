@@ -246,7 +246,10 @@
           id: c.id, label: c.label, shape: "box", x: c.x, y: c.y, cgroup: c.group, name: c.name, title: c.title,
           font: { size: 14, multi: false }, borderWidth: 1.5, margin: 6,
           color: { background: c.colour, border: "#333333", highlight: { background: c.colour, border: "#000000" } }
-        }
+        },
+        // relationships between clusters: thin, light, undirected (one per relationship they stand for)
+        clusterEdgeProperties: { color: { color: "#8a8f96", opacity: 0.25 }, width: 0.6, dashes: false,
+                                 arrows: { to: { enabled: false } } }
       });
     });
   }
