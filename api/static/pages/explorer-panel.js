@@ -136,6 +136,7 @@
   }
   network.on("click", function (p) {
     AKG.hideTooltip(document.getElementById("explorer-net"));
+    if (p.nodes.length === 1 && network.isCluster(p.nodes[0])) return;  // it opens; nothing to show yet
     if (p.nodes.length === 1) showNode(p.nodes[0]);
     else if (p.edges.length === 1) showEdge(p.edges[0]);
   });

@@ -104,7 +104,9 @@
       })
       .catch(function (err) { say("Could not expand: " + err.message); });
   }
-  network.on("click", function (p) { if (p.nodes.length === 1) expand(p.nodes[0]); });
+  network.on("click", function (p) {  // a cluster opens (drawing script); an actor expands
+    if (p.nodes.length === 1 && !network.isCluster(p.nodes[0])) expand(p.nodes[0]);
+  });
   network.on("doubleClick", function (p) {
     if (p.nodes.length === 1 && classOf(p.nodes[0]) === "Actor")
       window.location.href = "/explorer?actor=" + encodeURIComponent(p.nodes[0]);
