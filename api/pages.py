@@ -37,6 +37,7 @@ from ontology.errors import AkgError
 from ontology.model import load_model
 from queries import catalogue, execute
 from queries.analytics import centrality, communities
+from queries.citations import role_sources
 from queries.isolated import QueryBusy
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
 from viz.dashboard import country_dashboard, country_id, watchlist
@@ -45,8 +46,8 @@ from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
 from viz.planner import plan, plan_markdown
 from viz.provenance import country_provenance, datasets_shown, score_datasets
 from viz.provenance_pages import briefing_markdown, label_view, network_provenance, plan_provenance
-from viz.results import cell_text, result_graph
-from viz.style import class_styles, confidence_levels, relationship_styles, role_styles
+from viz.results import cell_text, node_names, result_graph
+from viz.style import class_styles, confidence_levels, edge_style, relationship_styles, role_styles
 from viz.subgraphs import (
     UnknownNode,
     actor_network,
@@ -57,6 +58,7 @@ from viz.subgraphs import (
     leverage_network,
     paths_network,
 )
+from viz.timeline import slider
 from viz.vocab import stages
 
 __all__ = ["bp"]
@@ -205,8 +207,12 @@ def explorer() -> str:
         actor = found[0]["actor"]
     view = None
     prov = None
+    span = None
     if actor:
-        date_from, date_to = _date("from"), _date("to")
+        date_from, date_to, as_of = _date("from"), _date("to"), _date("as_of")
+        if as_of:  # replay: events in the year up to that day (unless a window is given)
+            date_to = date_to or as_of
+            date_from = date_from or as_of - dt.timedelta(days=365)
         graph = actor_network(store, _full("actor", actor), depth=_int("depth", 1, 1, 3), date_from=date_from,
                               date_to=date_to)
         view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
@@ -216,8 +222,13 @@ def explorer() -> str:
         view["meta"]["brokers"] = {r["id"]: r["betweenness"] for r in centrality(graph)[:BROKERS]
                                    if r["betweenness"] > 0}
         prov = network_provenance(store, graph, actor=_full("actor", actor), date_from=date_from, date_to=date_to)
+        claims = role_sources(store, [n for n in graph if class_of(str(n)) == "Actor"])
+        span = slider(view, as_of or date_to, also=[date_from, date_to, *(c.get("date") for c in claims)])
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
-                           styles=_style_tables(), active="explorer", prov=prov)
+                           styles=_style_tables(), active="explorer", prov=prov, slider=span,
+                           slider_action=url_for("pages.explorer"),
+                           slider_keep={"actor": actor, "depth": request.args.get("depth", "")},
+                           slider_note="Events in the year up to that day.")
 
 
 def _stage() -> str:
@@ -311,7 +322,8 @@ def console() -> Response | str:
 def _result(columns: list[str], rows: list[list[Any]], truncated: bool) -> dict[str, Any]:
     graph = result_graph(rows)
     view = build_view(graph, title="Result network").as_dict() if graph.number_of_edges() else None
-    return {"columns": columns, "rows": [[cell_text(c) for c in row] for row in rows], "truncated": truncated,
+    names = node_names(graph)
+    return {"columns": columns, "rows": [[cell_text(c, names) for c in row] for row in rows], "truncated": truncated,
             "view": view}
 
 
@@ -394,4 +406,6 @@ def _style_tables() -> dict[str, Any]:
     return {"classes": {k: {"colour": s.colour, "shape": s.shape, "label": s.label} for k, s in class_styles().items()},
             "roles": {k: {"colour": s.colour, "shape": s.shape, "label": s.label} for k, s in role_styles().items()},
             "relationships": {k: {"colour": s.colour, "label": s.label} for k, s in relationship_styles().items()},
-            "confidence": list(confidence_levels()), "prefixes": prefixes}
+            "confidence": list(confidence_levels()), "prefixes": prefixes,
+            "confidence_styles": {c: {"dashes": edge_style("", c).dashes, "width": edge_style("", c).width}
+                                  for c in confidence_levels()}}

@@ -15,6 +15,7 @@ from viz.charts import bar_chart, by_month, by_perpetrator, hbar_chart, risk_lin
 from viz.network import View, build_view
 from viz.style import role_property
 from viz.subgraphs import UnknownNode, country_network, event_rows
+from viz.timeline import slider
 from viz.vocab import categories, risk_factors, stages
 
 __all__ = ["ASSESSED_ONLY", "MONITORED_ELSEWHERE", "country_dashboard", "country_id", "watchlist"]
@@ -131,13 +132,17 @@ def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = N
     options = _rows(store, "response_options_for_country", country=country, as_of=as_of) if published else []
     events, cut = event_rows(store, country=country, date_to=until)
     actors = {r["actor"]: r["name"] for r in _rows(store, "actor_search")}
-    graph = country_network(store, country, as_of=as_of)
+    # the day asked for (events in the year up to it), else the latest assessment (events up to it)
+    graph = country_network(store, country, as_of=until or as_of,
+                            events_from=until - dt.timedelta(days=365) if until else None)
     operating = _rows(store, "actor_search", country=country)
     empty = (f"No relationships between actors operating in {info['name']} are recorded "
              "(the actors are listed above)." if operating else
              "No actors or victim groups are recorded for this country yet.")
     view: View = build_view(graph, title=f"{info['name']}: actors and victim groups",
-                            subtitle=f"As of {as_of.isoformat()}" if latest else "", empty_message=empty)
+                            subtitle=(f"As of {until.isoformat()}; events in the year up to it" if until
+                                      else f"As of {as_of.isoformat()}" if latest else ""),
+                            empty_message=empty)
     line = risk_line([(a["date"], a["overall_risk"], a["name"] or a["assessment"])
                       for a in sorted(assessments, key=lambda a: a["date"])],
                      title=f"Overall risk across assessments, {info['name']}")
@@ -155,5 +160,8 @@ def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = N
                    "perpetrators": hbar_chart(by_perpetrator(events, actors),
                                               title=f"Fatalities by perpetrator, {info['name']}")},
         "continuum": _continuum(options),
-        "view": view, "perpetrator_role": next((r for r in role_property()[1] if "perpetrator" in r), ""),
+        "view": view,
+        "slider": slider(view.as_dict(), until or (latest["date"] if latest else None),
+                         also=[a.get("date") for a in assessments]),
+        "perpetrator_role": next((r for r in role_property()[1] if "perpetrator" in r), ""),
     }

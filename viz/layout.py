@@ -16,7 +16,7 @@ import networkx as nx
 
 from queries.analytics import centrality
 
-__all__ = ["BETWEENNESS_MAX_NODES", "node_scores", "spiral_layout"]
+__all__ = ["BETWEENNESS_MAX_NODES", "grouped_layout", "node_scores", "spiral_layout"]
 
 # Above this many nodes only degree centrality is computed (betweenness is O(n·m)).
 BETWEENNESS_MAX_NODES = 400
@@ -52,7 +52,18 @@ def spiral_layout(graph: nx.Graph | nx.MultiDiGraph, *, spacing: float = 38.0) -
     the graph is too large for the browser to lay out with physics.
     """
     simple = nx.Graph(graph.to_undirected()) if graph.is_directed() else graph
-    components = sorted((sorted(c, key=str) for c in nx.connected_components(simple)), key=len, reverse=True)
+    return _pack(simple, [list(c) for c in nx.connected_components(simple)], spacing)
+
+
+def grouped_layout(graph: nx.Graph | nx.MultiDiGraph, groups: list[list[Hashable]], *,
+                   spacing: float = 38.0) -> dict[Hashable, tuple[float, float]]:
+    """Like :func:`spiral_layout`, one sunflower per group (a community) instead of per component."""
+    simple = nx.Graph(graph.to_undirected()) if graph.is_directed() else graph
+    return _pack(simple, groups, spacing)
+
+
+def _pack(simple: nx.Graph, groups: list[list[Hashable]], spacing: float) -> dict[Hashable, tuple[float, float]]:
+    components = sorted((sorted(c, key=str) for c in groups), key=len, reverse=True)
     positions: dict[Hashable, tuple[float, float]] = {}
     radii = [spacing * math.sqrt(len(c)) + spacing for c in components]
     row_width = max(2 * radii[0] if radii else 0.0, spacing * math.sqrt(simple.number_of_nodes()) * 3)
@@ -72,7 +83,13 @@ def spiral_layout(graph: nx.Graph | nx.MultiDiGraph, *, spacing: float = 38.0) -
 
 
 def _bfs_order(graph: nx.Graph, component: list[Hashable]) -> list[Hashable]:
-    degree: Mapping[Hashable, int] = dict(graph.degree(component))
-    start = max(component, key=lambda n: (degree[n], str(n)))
-    order = [start] + [v for _, v in nx.bfs_edges(graph, start)]
+    sub = graph.subgraph(component)
+    degree: Mapping[Hashable, int] = dict(sub.degree())
+    order: list[Hashable] = []
+    seen: set[Hashable] = set()
+    for start in sorted(component, key=lambda n: (-degree[n], str(n))):
+        if start not in seen:
+            part = [start] + [v for _, v in nx.bfs_edges(sub, start)]
+            seen.update(part)
+            order += part
     return order

@@ -36,7 +36,7 @@ import networkx as nx
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from pyvis.network import Network
 
-from viz.layout import node_scores, spiral_layout
+from viz.layout import grouped_layout, node_scores, spiral_layout
 from viz.style import edge_style, legend, node_style, role_property
 
 __all__ = [
@@ -59,11 +59,17 @@ STATIC_DIR = HERE / "static"
 TEMPLATES = HERE / "templates"
 # Views are cut to this many nodes (best connected first) unless told otherwise.
 MAX_NODES = 2000
-# Above this many nodes the browser's physics is off and positions come from the server.
-PHYSICS_MAX_NODES = 700
+# Above this many nodes the browser's physics is off, positions come from the server and the
+# view opens clustered (by community): a cluster expands on click.
+PHYSICS_MAX_NODES = 300
 _SMALL = 150
+_CLUSTER_COLOURS = ["#F3E0B5", "#CFE3F2", "#D5EBD8", "#EFD3E3", "#E4E4E4", "#F5D5C5", "#E0DCF0", "#DCEFEA"]
 _HIDDEN_ATTRS = {"label", "name", "role", "perpetrator", "x", "y"}
-_LABEL_CHARS = 32
+# Labels are whole names wrapped on words at this many characters (never cut).
+_LABEL_CHARS = 22
+# Label size in canvas units; the page keeps it at >= 11 px on screen at the default zoom.
+FONT_SIZE = 14
+CLUSTER_ABOVE = PHYSICS_MAX_NODES
 
 
 @dataclass
@@ -113,6 +119,15 @@ def _wrap(key: str, value: Any) -> list[str]:
     return textwrap.wrap(f"{key}: {text}", 72, subsequent_indent="   ", max_lines=6, placeholder=" …")
 
 
+def wrap_label(name: str, width: int = _LABEL_CHARS) -> str:
+    """A node's whole name on lines of about ``width`` characters (a long word stays whole).
+
+    >>> wrap_label("Interim Government of Rwanda (Abatabazi)")
+    'Interim Government of\\nRwanda (Abatabazi)'
+    """
+    return "\n".join(textwrap.wrap(name, width, break_long_words=False, break_on_hyphens=False)) or name
+
+
 def _perpetrator_role() -> str | None:
     return next((r for r in role_property()[1] if "perpetrator" in r), None)
 
@@ -140,7 +155,7 @@ def _node(node_id: str, attrs: Mapping[str, Any], score: float, measure: str) ->
         if key not in _HIDDEN_ATTRS and attrs[key] not in (None, "", [], ()):
             lines += _wrap(key.replace("_", " "), attrs[key])
     lines += [f"{measure} centrality: {score:.2f}", f"id: {node_id}"]
-    label = name if len(name) <= _LABEL_CHARS else name[: _LABEL_CHARS - 1] + "…"
+    label = wrap_label(name)
     size = 12 + 26 * score ** 0.5
     return {
         "id": node_id, "label": label, "title": "\n".join(lines), "shape": style.shape,
@@ -149,7 +164,7 @@ def _node(node_id: str, attrs: Mapping[str, Any], score: float, measure: str) ->
                   "highlight": {"background": style.colour, "border": "#000000"},
                   "hover": {"background": style.colour, "border": "#000000"}},
         "borderWidth": 3 if role == _perpetrator_role() else 1.5,
-        "font": {"size": 14 if score > 0.5 else 12, "strokeWidth": 3, "strokeColor": "#FFFFFF"},
+        "font": {"size": FONT_SIZE, "strokeWidth": 3, "strokeColor": "#FFFFFF"},
         "cls": cls or "", "role": role or "", "name": name,
     }
 
@@ -195,8 +210,12 @@ def _cap(graph: nx.MultiDiGraph, max_nodes: int, focus: Iterable[str]) -> nx.Mul
     return sub
 
 
-def options_for(n: int) -> dict[str, Any]:
-    """vis-network options sized to ``n`` nodes: physics bounded, or off above the threshold."""
+def options_for(n: int, label_chars: float = 12.0) -> dict[str, Any]:
+    """vis-network options sized to ``n`` nodes: physics bounded, or off above the threshold.
+
+    Springs are as long as the average label (``label_chars`` characters) is wide, and small
+    graphs avoid overlaps; the page then pushes overlapping labels apart.
+    """
     interaction = {"hover": True, "tooltipDelay": 120, "navigationButtons": False, "keyboard": False,
                    "multiselect": True, "hideEdgesOnDrag": n > _SMALL}
     edges = {"smooth": {"enabled": n <= _SMALL, "type": "continuous"}, "selectionWidth": 2,
@@ -210,9 +229,9 @@ def options_for(n: int) -> dict[str, Any]:
         "physics": {
             "enabled": True, "solver": "barnesHut",
             "barnesHut": {"gravitationalConstant": -4000 if n <= _SMALL else -3000, "centralGravity": 0.4,
-                          "springLength": 120 if n <= _SMALL else 90, "springConstant": 0.03,
-                          "damping": 0.45, "avoidOverlap": 0.25 if n <= _SMALL else 0.0},
-            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": True},
+                          "springLength": round(60 + 6 * label_chars) if n <= _SMALL else 90,
+                          "springConstant": 0.03, "damping": 0.45, "avoidOverlap": 0.6 if n <= _SMALL else 0.1},
+            "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25, "fit": False},
             "minVelocity": 1.0, "maxVelocity": 40, "timestep": 0.5,
         },
         "layout": {"improvedLayout": n <= _SMALL, "randomSeed": 7},
@@ -260,9 +279,16 @@ def build_view(graph: nx.MultiDiGraph, *, title: str = "", subtitle: str = "", m
         rank = seen.get(pair, 0)
         seen[pair] = rank + 1
         edges.append(_edge(str(u), str(v), str(key), attrs, names, rank))
-    options = options_for(len(nodes))
+    options = options_for(len(nodes), label_chars=sum(min(len(n["name"]), _LABEL_CHARS) for n in nodes)
+                          / max(len(nodes), 1))
+    meta: dict[str, Any] = {}
+    groups: list[list[str]] = []
+    if len(nodes) > CLUSTER_ABOVE:
+        groups = _communities(graph)
+        meta["clusters"] = _clusters(groups, nodes, scores)
     if not options["physics"]["enabled"]:
-        positions = {str(k): xy for k, xy in spiral_layout(graph).items()}
+        layout = grouped_layout(graph, groups) if groups else spiral_layout(graph)  # type: ignore[arg-type]
+        positions = {str(k): xy for k, xy in layout.items()}
         for n in nodes:
             n["x"], n["y"] = positions.get(n["id"], (0.0, 0.0))
     classes = {str(n["cls"]) for n in nodes if not n["role"]}
@@ -270,7 +296,36 @@ def build_view(graph: nx.MultiDiGraph, *, title: str = "", subtitle: str = "", m
     types = {str(e["rtype"]) for e in edges}
     return View(title=title, subtitle=subtitle, nodes=nodes, edges=edges, legend=legend(classes, roles, types),
                 options=options, notice=notice, empty_message=empty_message or "Nothing to show.",
-                total_nodes=total_nodes, total_edges=total_edges, measure=measure)
+                total_nodes=total_nodes, total_edges=total_edges, measure=measure, meta=meta)
+
+
+def _communities(graph: nx.MultiDiGraph) -> list[list[str]]:
+    """Communities of a large graph (Louvain, seeded: the same graph clusters the same way)."""
+    simple = nx.Graph(graph.to_undirected())
+    found = nx.community.louvain_communities(simple, seed=7, resolution=1.0)
+    return [sorted(str(n) for n in c) for c in sorted(found, key=lambda c: (-len(c), min(map(str, c))))]
+
+
+def _clusters(groups: list[list[str]], nodes: list[dict[str, Any]], scores: Mapping[str, float]) -> list[
+        dict[str, Any]]:
+    """One cluster per community: labelled by its best-connected member and its size; sets ``cgroup``."""
+    by_id = {n["id"]: n for n in nodes}
+    out = []
+    for i, members in enumerate(groups):
+        for m in members:
+            by_id[m]["cgroup"] = i
+        top = max(members, key=lambda m: (scores.get(m, 0.0), m))
+        name = str(by_id[top]["name"])
+        names = sorted(members, key=lambda m: (-scores.get(m, 0.0), m))[:8]
+        out.append({
+            "id": f"cluster:{i}", "group": i, "count": len(members), "name": f"{name} and {len(members) - 1} more",
+            "label": f"{wrap_label(name)}\n+{len(members) - 1} more ({len(members)})" if len(members) > 1
+            else wrap_label(name),
+            "colour": _CLUSTER_COLOURS[i % len(_CLUSTER_COLOURS)],
+            "title": f"{len(members)} nodes, among them: " + ", ".join(str(by_id[m]["name"]) for m in names)
+            + ("…" if len(members) > len(names) else "") + "\nClick to open the cluster.",
+        })
+    return out
 
 
 def empty_view(title: str, message: str) -> View:

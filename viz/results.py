@@ -8,20 +8,23 @@ Example:
     (['actor/a', 'actor/b'], [('actor/a', 'actor/b', 'ARMS')])
     >>> cell_text({"id": "actor/a", "label": "Actor", "name": "A"})
     'A (Actor actor/a)'
+    >>> cell_text(rows[0][1], names=node_names(g))
+    'A — arms → actor/b (confidence: low)'
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import networkx as nx
 
+from viz.style import relationship_styles
 from viz.subgraphs import class_of
 
-__all__ = ["cell_text", "result_graph"]
+__all__ = ["cell_text", "node_names", "result_graph"]
 
 
 def _is_node(v: Any) -> bool:
@@ -36,16 +39,30 @@ def _is_path(v: Any) -> bool:
     return isinstance(v, dict) and "nodes" in v and "relationships" in v
 
 
-def cell_text(value: Any) -> str:
-    """One result cell as short text (nodes, relationships and paths summarised)."""
+def node_names(graph: nx.MultiDiGraph) -> dict[str, str]:
+    """Each node's name (its id when the result gave none)."""
+    return {str(n): str(a.get("name") or n) for n, a in graph.nodes(data=True)}
+
+
+def cell_text(value: Any, names: Mapping[str, str] | None = None) -> str:
+    """One result cell as short text (nodes, relationships and paths summarised).
+
+    Relationships read as "source name — type → target name"; ``names`` gives the names of the
+    nodes in the result (an end not among them shows its id).
+    """
+    names = names or {}
     if value is None:
         return ""
     if _is_node(value):
         return f"{value.get('name') or value['id']} ({value['label']} {value['id']})"
     if _is_rel(value):
-        return f"{value['source']} -[{value['type']}]-> {value['target']}"
+        style = relationship_styles().get(str(value["type"]))
+        kind = style.label if style else str(value["type"])
+        source, target = str(value["source"]), str(value["target"])
+        confidence = f" (confidence: {value['confidence']})" if value.get("confidence") else ""
+        return f"{names.get(source, source)} — {kind} → {names.get(target, target)}{confidence}"
     if _is_path(value):
-        return " · ".join(cell_text(n) for n in value["nodes"])
+        return " · ".join(cell_text(n, names) for n in value["nodes"])
     if isinstance(value, (dt.date, dt.datetime)):
         return value.isoformat()
     if isinstance(value, (list, dict)):

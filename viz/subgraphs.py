@@ -176,8 +176,12 @@ def actor_network(store: GraphStore, actor: str, *, depth: int = 1, date_from: d
 
 
 def country_network(store: GraphStore, country: str, *, as_of: dt.date | None = None,
-                    events: bool = True) -> nx.MultiDiGraph:
-    """A country's actors and victim groups, potential perpetrators marked, with event clusters."""
+                    events: bool = True, events_from: dt.date | None = None) -> nx.MultiDiGraph:
+    """A country's actors and victim groups, potential perpetrators marked, with event clusters.
+
+    Relationships are those valid on ``as_of``; event clusters hold the events up to ``as_of``
+    (from ``events_from`` when given: a window).
+    """
     overview = _rows(store, "country_overview", country=country)
     if not overview:
         raise UnknownNode(f"no country with id {country}", {"id": country})
@@ -187,7 +191,7 @@ def country_network(store: GraphStore, country: str, *, as_of: dt.date | None = 
         if row["victim_group"] not in graph:
             graph.add_node(row["victim_group"], label=class_of(row["victim_group"]), name=row["name"])
     if events:
-        rows, _ = event_rows(store, country=country, date_to=as_of)
+        rows, _ = event_rows(store, country=country, date_from=events_from, date_to=as_of)
         add_event_clusters(graph, rows)
     describe_actors(store, graph, country=country)
     describe_groups(store, graph, as_of)

@@ -85,7 +85,8 @@ def test_explorer_expands_a_node_on_click(driver: Any, base_url: str) -> None:
     roles = driver.execute_script("return window.akgExplorer.nodes.get().map(n => n.role).filter(Boolean).length")
     assert roles >= 2
     assert_offline_and_clean(driver, base_url)
-    time.sleep(1.0)  # let the re-layout settle for the picture
+    WebDriverWait(driver, 10).until(  # the re-layout has settled and made the labels legible
+        lambda d: d.find_element(By.ID, "explorer-net").get_attribute("data-laid-out"))
     screenshot(driver, "explorer-expanded", full=True)
 
 

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+import networkx as nx
 import pytest
 
 from graph.base import GraphStore
@@ -41,6 +44,17 @@ def test_country_network_marks_perpetrators(demo: GraphStore) -> None:
     view = build_view(g)
     roles = {n["id"]: n["role"] for n in view.nodes}
     assert roles["actor/far"] == role_property()[1][0]
+
+
+def test_country_network_events_in_a_window(demo: GraphStore) -> None:
+    def events(g: nx.MultiDiGraph) -> int:
+        return sum(int(d["events"]) for _, d in g.nodes(data=True) if d.get("label") == CLUSTER)
+
+    day = dt.date(1994, 7, 1)
+    upto = country_network(demo, "country/RWA", as_of=day)
+    window = country_network(demo, "country/RWA", as_of=day, events_from=dt.date(1994, 4, 14))
+    assert 0 < events(window) < events(upto)
+    assert set(window) - {n for n, d in window.nodes(data=True) if d.get("label") == CLUSTER} <= set(upto)
 
 
 def test_paths_and_leverage(demo: GraphStore) -> None:

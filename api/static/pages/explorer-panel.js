@@ -1,4 +1,5 @@
-/* Explorer side panel: for the selected relationship, the sources cited for it (title, publisher,
+/* Explorer side panel: for a selected node, actions (expand, collapse, hide, pin) and its
+ * properties; for the selected relationship, the sources cited for it (title, publisher,
  * date, link, Admiralty grade); for a selected actor, the roles assessments give it and their
  * sources (from /api/v1/actors/{id}); for a victim group, the threats and their sources (from
  * /api/v1/victim-groups/{id}/threats); for an event cluster, the datasets behind it.
@@ -47,6 +48,7 @@
   function local(id) { return encodeURIComponent(id.split("/").slice(1).join("/")); }
 
   function showEdge(id) {
+    current = null;
     var e = explorer.edges.get(id);
     if (!e) return;
     var from = (explorer.nodes.get(e.from) || {}).name || e.from, to = (explorer.nodes.get(e.to) || {}).name || e.to;
@@ -57,13 +59,49 @@
     } else {
       parts.push(sourceList(e.sources));
     }
+    parts.push(properties(e));
     show("Relationship", parts);
   }
+  /* Expand / collapse / hide / pin for the selected node, and its properties (the tooltip's lines). */
+  function actions(id) {
+    var bar = el("p", { "class": "panel-actions" });
+    function button(label, act, fn) {
+      var b = el("button", { type: "button", "data-action": act }, label);
+      b.addEventListener("click", function () { fn(); showNode(id, true); });
+      bar.appendChild(b); bar.appendChild(document.createTextNode(" "));
+    }
+    if (id.split("/")[0] === "actor" && !explorer.isExpanded(id)) button("Expand", "expand", function () { explorer.expand(id); });
+    if (explorer.isExpanded(id)) button("Collapse", "collapse", function () { explorer.collapse(id); });
+    button("Hide", "hide", function () { explorer.hide(id); });
+    button(explorer.isPinned(id) ? "Unpin" : "Pin", "pin", function () { explorer.pin(id); });
+    return bar;
+  }
+  function properties(n) {
+    var lines = String(n.title || "").split("\n").slice(1).filter(function (l) { return l.trim(); });
+    var d = el("details", { "class": "panel-props" });
+    d.appendChild(el("summary", {}, "Properties"));
+    var ul = el("ul", {});
+    lines.forEach(function (l) { ul.appendChild(el("li", {}, l)); });
+    d.appendChild(ul);
+    return d;
+  }
+  function withNode(id, parts) {
+    var n = explorer.nodes.get(id);
+    return n ? [actions(id), properties(n)].concat(parts) : parts;
+  }
+
+  var current = null;
+  document.getElementById("explorer-net").addEventListener("akg-expanded", function (ev) {
+    if (current === ev.detail) showNode(ev.detail);  // its actions change: collapse instead of expand
+  });
+
   function showNode(id) {
+    current = id;
     var n = explorer.nodes.get(id) || {};
     var name = n.name || id, kind = id.split("/")[0];
+    if (!explorer.nodes.get(id)) { show(name, [el("p", { "class": "muted" }, "No longer shown (collapsed).")]); return; }
     if (kind === "actor") {
-      show(name, [el("p", { "class": "muted" }, "Loading the roles assessments give it…")], true);
+      show(name, withNode(id, [el("p", { "class": "muted" }, "Loading the roles assessments give it…")]), true);
       fetchJson("/api/v1/actors/" + local(id)).then(function (a) {
         var parts = [];
         (a.role_claims || []).forEach(function (c) {
@@ -71,10 +109,10 @@
           parts.push(sourceList(c.sources));
         });
         if (!parts.length) parts.push(el("p", { "class": "empty" }, "No assessment gives this actor a role."));
-        show(name, parts);
+        show(name, withNode(id, parts));
       }).catch(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); });
     } else if (kind === "group") {
-      show(name, [el("p", { "class": "muted" }, "Loading the threats against it…")], true);
+      show(name, withNode(id, [el("p", { "class": "muted" }, "Loading the threats against it…")]), true);
       fetchJson("/api/v1/victim-groups/" + local(id) + "/threats").then(function (g) {
         var parts = [];
         (g.items || []).forEach(function (t) {
@@ -82,7 +120,7 @@
           parts.push(sourceList(t.sources));
         });
         if (!parts.length) parts.push(el("p", { "class": "empty" }, "No recorded threat."));
-        show(name, parts);
+        show(name, withNode(id, parts));
       }).catch(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); });
     } else {
       var parts = [el("p", {}, name)];
@@ -93,10 +131,12 @@
         parts.push(ul);
       }
       if (prov.illustrative) parts.push(el("p", { "class": "badge unverified" }, "Illustrative data"));
-      show(name, parts);
+      show(name, withNode(id, parts));
     }
   }
   network.on("click", function (p) {
+    AKG.hideTooltip(document.getElementById("explorer-net"));
+    if (p.nodes.length === 1 && network.isCluster(p.nodes[0])) return;  // it opens; nothing to show yet
     if (p.nodes.length === 1) showNode(p.nodes[0]);
     else if (p.edges.length === 1) showEdge(p.edges[0]);
   });

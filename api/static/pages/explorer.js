@@ -1,6 +1,7 @@
-/* Network explorer: click an actor to expand its neighbours through the API, filter by
- * relationship type and confidence, show a path, export PNG and GraphML (the time window for
- * events is a server-side filter of the search form).
+/* Network explorer: click an actor to expand its neighbours through the API; collapse, hide, pin
+ * and back (undo the last expansion); filter by relationship type and confidence (nodes left
+ * without a shown relationship are hidden too); show a path; export PNG, SVG, GraphML and GEXF.
+ * The time slider reloads the page with ?as_of= (events in the year up to that day).
  * Requests go to this server only (/api/v1 and /viz/data). Data text is set as text. */
 (function () {
   "use strict";
@@ -14,7 +15,8 @@
   if (!(data.nodes || []).length) { box.textContent = data.empty_message; window.akgReady = true; return; }
   var drawn = AKG.draw(box, data, { status: status, onReady: refreshControls });
   var nodes = drawn.nodes, edges = drawn.edges, network = drawn.network;
-  var expanded = {};
+  var expanded = {}, history = [], userHidden = {}, pinned = {};
+  var backButton = document.getElementById("history-back"), showHidden = document.getElementById("show-hidden");
   var centre = data.nodes.filter(function (n) { return n.borderWidth === 4; }).map(function (n) { return n.id; })[0];
   expanded[centre] = true;
   var confRank = {}; styles.confidence.forEach(function (c, i) { confRank[c] = i; });
@@ -24,12 +26,17 @@
 
   function edgeFor(r) {
     var st = styles.relationships[r.type] || { colour: "#888", label: r.type };
-    var i = confRank[r.confidence];
-    var dashes = i === undefined ? false : [false, [10, 6], [2, 5]][Math.min(i, 2)];
-    var width = i === undefined ? 1.6 : [3, 2, 1.4][Math.min(i, 2)];
+    var cs = (styles.confidence_styles || {})[r.confidence];  // from viz/style.py, like the first drawing
+    var dashes = cs ? cs.dashes : false, width = cs ? cs.width : 1.6;
     var title = (r.source_name || r.source) + " — " + st.label + " → " + (r.target_name || r.target);
     if (r.confidence) title += "\nconfidence: " + r.confidence;
     if (r.lever) title += "\nlever: " + r.lever;
+    var cited = (r.sources || []).filter(function (x) { return x && typeof x === "object"; });
+    if (cited.length) title += "\nsources: " + cited.map(function (x) {
+      var grade = x.grade || (x.reliability || x.credibility !== undefined && x.credibility !== null
+        ? (x.reliability || "?") + (x.credibility === undefined || x.credibility === null ? "?" : x.credibility) : "ungraded");
+      return (x.title || x.id) + " (" + grade + ")";
+    }).join("; ");
     return { id: r.source + "|" + r.type + "|" + r.target, from: r.source, to: r.target, rtype: r.type,
              confidence: r.confidence || "", title: title, arrows: "to", dashes: dashes, width: width,
              sources: r.sources || [],
@@ -61,35 +68,45 @@
           node.x = at.x + 170 * Math.cos(angle); node.y = at.y + 170 * Math.sin(angle);
           return node;
         }));
+        var newEdges = [];
         (net.relationships || []).forEach(function (r) {
           r.source_name = names[r.source]; r.target_name = names[r.target];
-          var e = edgeFor(r); if (!edges.get(e.id)) edges.add(e);
+          var e = edgeFor(r); if (!edges.get(e.id)) { edges.add(e); newEdges.push(e.id); }
         });
         var added = nodes.length - before;
+        history.push({ id: id, nodes: fresh.map(function (n) { return n.id; }), edges: newEdges });
+        backButton.disabled = false;
+        box.dispatchEvent(new CustomEvent("akg-expanded", { detail: id }));
         say("Added " + added + " node(s) around " + (names[id] || id) + ". " + nodes.length + " nodes, " + edges.length + " relationships.");
         box.setAttribute("data-nodes", String(nodes.length));
         refreshControls();
         if (!fresh.length) return;
-        network.setOptions({ physics: { enabled: true } });
-        network.stabilize(80);
-        network.once("stabilized", function () {
-          network.setOptions({ physics: { enabled: false } });
-          network.fit({ animation: false });
-        });
+        function layout() {  // restyled first (whole names wrapped), then laid out and made legible
+          network.setOptions({ physics: { enabled: true } });
+          network.stabilize(80);
+          network.once("stabilized", function () {
+            network.setOptions({ physics: { enabled: false } });
+            AKG.legible(network, function () { box.setAttribute("data-laid-out", String(nodes.length)); });
+          });
+        }
         var q = "ids=" + fresh.map(function (n) { return encodeURIComponent(n.id); }).join(",");
-        return fetch("/viz/data/nodes?" + q).then(function (r) { return r.ok ? r.json() : []; }).then(function (styled) {
-          nodes.update(styled.map(function (n) {
-            var known = nodes.get(n.id);
-            delete n.x; delete n.y; delete n.size;
-            if (known && n.name === n.id) { n.name = known.name; n.label = known.label; }
-            return n;
-          }));
-          refreshLegend();
-        });
+        return fetch("/viz/data/nodes?" + q).then(function (r) { return r.ok ? r.json() : []; })
+          .catch(function () { return []; }).then(function (styled) {
+            nodes.update(styled.map(function (n) {
+              var known = nodes.get(n.id);
+              delete n.x; delete n.y; delete n.size; delete n.font;  // the layout sizes the labels
+              if (known && n.name === n.id) { n.name = known.name; n.label = known.label; }
+              return n;
+            }));
+            refreshLegend();
+            layout();
+          });
       })
       .catch(function (err) { say("Could not expand: " + err.message); });
   }
-  network.on("click", function (p) { if (p.nodes.length === 1) expand(p.nodes[0]); });
+  network.on("click", function (p) {  // a cluster opens (drawing script); an actor expands
+    if (p.nodes.length === 1 && !network.isCluster(p.nodes[0])) expand(p.nodes[0]);
+  });
   network.on("doubleClick", function (p) {
     if (p.nodes.length === 1 && classOf(p.nodes[0]) === "Actor")
       window.location.href = "/explorer?actor=" + encodeURIComponent(p.nodes[0]);
@@ -179,9 +196,61 @@
     if (minConf.value && (confRank[e.confidence] === undefined || confRank[e.confidence] > confRank[minConf.value])) return false;
     return true;
   }
+  /* Relationships hidden by the filters, or touching a hidden node, are hidden; so is every node
+   * left without a shown relationship (except the actor at the centre). */
   function applyFilters() {
-    edges.update(edges.get().map(function (e) { return { id: e.id, hidden: !visible(e) }; }));
+    var touched = {};
+    edges.update(edges.get().map(function (e) {
+      var shown = visible(e) && !userHidden[e.from] && !userHidden[e.to];
+      if (shown) { touched[e.from] = true; touched[e.to] = true; }
+      return { id: e.id, hidden: !shown };
+    }));
+    var orphans = 0;
+    nodes.update(nodes.get().map(function (n) {
+      var orphan = !touched[n.id] && n.id !== centre && !userHidden[n.id];
+      if (orphan) orphans += 1;
+      return { id: n.id, hidden: !!userHidden[n.id] || orphan };
+    }));
+    var hiddenCount = Object.keys(userHidden).length;
+    box.setAttribute("data-orphans", String(orphans));
+    box.setAttribute("data-hidden", String(hiddenCount));
+    showHidden.disabled = !hiddenCount;
+    showHidden.textContent = "Show hidden" + (hiddenCount ? " (" + hiddenCount + ")" : "");
   }
+
+  /* Actions of the side panel, and back (undo the last expansion). */
+  function collapse(id) {
+    var mine = history.filter(function (h) { return h.id === id; });
+    if (!mine.length) { say("Nothing to collapse: " + ((nodes.get(id) || {}).name || id) + " was not expanded here."); return false; }
+    mine.forEach(function (h) {
+      h.nodes.forEach(function (n) { if (expanded[n]) collapse(n); });
+      edges.remove(h.edges.filter(function (e) { return edges.get(e); }));
+      var gone = h.nodes.filter(function (n) { return n !== centre && nodes.get(n); });
+      edges.remove(edges.get({ filter: function (e) { return gone.indexOf(e.from) >= 0 || gone.indexOf(e.to) >= 0; } }).map(function (e) { return e.id; }));
+      nodes.remove(gone);
+    });
+    history = history.filter(function (h) { return h.id !== id; });
+    delete expanded[id];
+    backButton.disabled = !history.length;
+    box.setAttribute("data-nodes", String(nodes.length));
+    say("Collapsed " + ((nodes.get(id) || {}).name || id) + ". " + nodes.length + " nodes, " + edges.length + " relationships.");
+    refreshControls();
+    return true;
+  }
+  function back() { if (history.length) collapse(history[history.length - 1].id); }
+  function hide(id) {
+    if (id === centre) { say("The actor at the centre stays shown."); return; }
+    userHidden[id] = true; applyFilters();
+    say("Hid " + ((nodes.get(id) || {}).name || id) + ". “Show hidden” brings it back.");
+  }
+  function pin(id) {
+    pinned[id] = !pinned[id];
+    nodes.update({ id: id, fixed: pinned[id], shapeProperties: { borderDashes: pinned[id] ? [4, 3] : false } });
+    say((pinned[id] ? "Pinned " : "Unpinned ") + ((nodes.get(id) || {}).name || id) + (pinned[id] ? ": it stays where it is." : "."));
+    return pinned[id];
+  }
+  backButton.addEventListener("click", back);
+  showHidden.addEventListener("click", function () { userHidden = {}; applyFilters(); });
   minConf.addEventListener("change", applyFilters);
 
   /* Path: breadth-first over visible relationships, either direction */
@@ -205,37 +274,15 @@
     say("Path of " + pathEdges.length + " step(s): " + pathNodes.reverse().map(function (id) { return (nodes.get(id) || {}).name || id; }).join(" → "));
   });
 
-  /* Export */
-  function download(name, href) {
-    var a = el("a", { href: href, download: name }); document.body.appendChild(a); a.click(); a.remove();
-  }
-  document.getElementById("export-png").addEventListener("click", function () {
-    download("network.png", box.querySelector("canvas").toDataURL("image/png"));
+  /* Export: the shared exporters of the drawing script */
+  [["export-png", function () { AKG.download("network.png", box.querySelector("canvas").toDataURL("image/png"), "png"); }],
+   ["export-svg", function () { AKG.download("network.svg", AKG.svg(network), "image/svg+xml"); }],
+   ["export-graphml", function () { AKG.download("network.graphml", AKG.graphmlOf(network), "application/xml"); }],
+   ["export-gexf", function () { AKG.download("network.gexf", AKG.gexfOf(network), "application/xml"); }]].forEach(function (b) {
+    document.getElementById(b[0]).addEventListener("click", b[1]);
   });
-  function xml(s) { return String(s === undefined || s === null ? "" : s).replace(/[<>&"']/g, function (c) {
-    return { "<": "&lt;", ">": "&gt;", "&": "&amp;", '"': "&quot;", "'": "&apos;" }[c]; }); }
-  AKG.graphml = function () {
-    var out = ['<?xml version="1.0" encoding="UTF-8"?>',
-      '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">',
-      '<key id="name" for="node" attr.name="name" attr.type="string"/>',
-      '<key id="class" for="node" attr.name="class" attr.type="string"/>',
-      '<key id="role" for="node" attr.name="role" attr.type="string"/>',
-      '<key id="type" for="edge" attr.name="type" attr.type="string"/>',
-      '<key id="confidence" for="edge" attr.name="confidence" attr.type="string"/>',
-      '<graph id="G" edgedefault="directed">'];
-    nodes.forEach(function (n) {
-      out.push('<node id="' + xml(n.id) + '"><data key="name">' + xml(n.name) + '</data><data key="class">' +
-               xml(n.cls) + '</data><data key="role">' + xml(n.role) + "</data></node>");
-    });
-    edges.get().filter(function (e) { return !e.hidden; }).forEach(function (e) {
-      out.push('<edge id="' + xml(e.id) + '" source="' + xml(e.from) + '" target="' + xml(e.to) + '"><data key="type">' +
-               xml(e.rtype) + '</data><data key="confidence">' + xml(e.confidence) + "</data></edge>");
-    });
-    out.push("</graph>", "</graphml>");
-    return out.join("\n");
-  };
-  document.getElementById("export-graphml").addEventListener("click", function () {
-    download("network.graphml", URL.createObjectURL(new Blob([AKG.graphml()], { type: "application/xml" })));
-  });
-  window.akgExplorer = { nodes: nodes, edges: edges, expand: expand };
+  AKG.graphml = function () { return AKG.graphmlOf(network); };
+  window.akgExplorer = { nodes: nodes, edges: edges, expand: expand, collapse: collapse, back: back, hide: hide,
+                         pin: pin, isExpanded: function (id) { return !!expanded[id]; },
+                         isPinned: function (id) { return !!pinned[id]; }, history: function () { return history.slice(); } };
 })();
