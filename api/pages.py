@@ -120,7 +120,8 @@ def _int(name: str, default: int, low: int, high: int) -> int:
 
 
 def _not_found(message: str, **search: Any) -> tuple[str, int]:
-    return render_template("pages/not_found.html", message=message, **search), 404
+    sentence = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    return render_template("pages/not_found.html", message=sentence, **search), 404
 
 
 def _view_response(view: View) -> Response:
