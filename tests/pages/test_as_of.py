@@ -65,8 +65,7 @@ def test_watchlist_headings_the_api_and_the_due_box_agree(client: FlaskClient) -
     box = re.search(r'<section class="region" id="due">(.*?)</section>', page, re.S).group(1)  # type: ignore[union-attr]
     assert due
     for iso in due:
-        row = re.search(rf"/countries/{iso}[^<]*#early-warning\">[^<]*</a>\s*<span class=\"muted heading\">([^<]*)",
-                        box)
+        row = re.search(rf"/countries/{iso}[^<]*#early-warning\">[^<]*</a></th>\s*<td class=\"heading\">([^<]*)", box)
         assert row, iso
         expected = next(k for k, v in sections.items() if iso in v)
         assert html.unescape(row.group(1)) == expected, iso
