@@ -115,12 +115,13 @@ def test_planner_as_of(client: FlaskClient, path: str, expected: str) -> None:
 @pytest.mark.parametrize("path", ["/", "/countries/RWA", "/countries/FRA", "/planner?country=RWA",
                                   "/planner/print?country=RWA", "/planner/briefing.md?country=RWA",
                                   "/viz/country/RWA"])
-@pytest.mark.parametrize("bad", ["1994-13-45", "yesterday", "1066-10-14", "2999-01-01"])
-def test_a_bad_as_of_is_named_on_a_page_that_still_shows_data(client: FlaskClient, path: str, bad: str) -> None:
+def test_a_bad_as_of_is_named_on_a_page_that_still_shows_data(client: FlaskClient, path: str) -> None:
     sep = "&" if "?" in path else "?"
-    page = _get(client, f"{path}{sep}as_of={bad}", status=400)
-    text = _text(page)
-    assert f"as_of={bad}" in text or f"as_of='{bad}'" in text
-    assert "so it was ignored: showing the latest data" in text
-    assert _text(_get(client, path)).count(" ") - text.count(" ") < 60  # the same page, not a blank one
-    assert not re.search(rf'(href|value)="[^"]*{re.escape(bad)}', page)  # no link or field carries it on
+    words = _text(_get(client, path)).count(" ")
+    for bad in ("1994-13-45", "yesterday", "1066-10-14", "2999-01-01"):
+        page = _get(client, f"{path}{sep}as_of={bad}", status=400)
+        text = _text(page)
+        assert f"as_of={bad}" in text or f"as_of='{bad}'" in text, (path, bad)
+        assert "so it was ignored: showing the latest data" in text
+        assert words - text.count(" ") < 60  # the same page, not a blank one
+        assert not re.search(rf'(href|value)="[^"]*{re.escape(bad)}', page)  # no link or field carries it on
