@@ -26,9 +26,10 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from api.errors import ApiError
+from api.errors import ApiError, error_response
 from api.models import day_problem
 from api.queries import query_pool, rate_limit
 from api.state import state
@@ -149,6 +150,14 @@ def _bad_dates_are_bad_requests(response: Response) -> Response:
     return response
 
 
+@bp.app_errorhandler(404)
+def _no_such_page(exc: HTTPException) -> Response | tuple[str, int]:
+    """A URL that names no page: the 404 page with its search boxes (the API's paths keep their JSON)."""
+    if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
+        return error_response(404, "not_found", exc.description or "not found")
+    return _not_found(f"there is no page at {request.path}")
+
+
 @bp.errorhandler(UnknownNode)
 def _unknown(exc: UnknownNode) -> tuple[str, int]:
     """An unknown country or actor in a page URL: a 404 page with search boxes, the id in them."""
@@ -235,10 +244,14 @@ def explorer() -> str:
 
 
 def _stage() -> str:
-    """The ``stage`` filter: a stage code of the continuum, or empty."""
+    """The ``stage`` filter: a stage code of the continuum, or empty (an unknown one is ignored and the
+    page says so, status 400)."""
     value = request.args.get("stage", "").strip().upper()
-    if value and value not in {s.code for s in stages()}:
-        abort(400, description=f"stage must be one of {', '.join(s.code for s in stages())}")
+    codes = [s.code for s in stages()]
+    if value and value not in codes:
+        _notices().append(f"stage={value!r} is not one of {', '.join(codes)}, so it was ignored: "
+                          "showing every stage.")
+        return ""
     return value
 
 
