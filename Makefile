@@ -51,9 +51,10 @@ neo4j: install
 neo4j-stop: install
 	$(NEO4J) stop
 
+# DEMO_NO_SERVE=1 builds the store and stops (for a check of the first run)
 demo: $(VENV)/.runtime
-	@echo "== building the demo store ($(AKG_DB)) and serving it on http://$(HOST):$(PORT) =="
-	@$(VENV)/bin/akg demo --host $(HOST) --port $(PORT)
+	@echo "== building the demo store ($(AKG_DB))$(if $(DEMO_NO_SERVE),, and serving it on http://$(HOST):$(PORT)) =="
+	@$(VENV)/bin/akg demo --host $(HOST) --port $(PORT)$(if $(DEMO_NO_SERVE), --no-serve)
 
 test: install tools browser
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks

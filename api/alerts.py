@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from api.common import api_blueprint, not_found, rows, this_url
 from api.errors import ApiError, ErrorBody
-from api.models import OptionalId, PageFields, Paging, country_ref, page
+from api.models import AsOf, OptionalId, PageFields, Paging, country_ref, page
 from api.state import state
 from loaders.early_warning import AlertNotFound, set_status
 
@@ -29,7 +29,7 @@ _ID = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$"
 
 class AlertQuery(Paging):
     country: OptionalId = Field(None, description="ISO3 code or country id, e.g. SYR")
-    since: dt.date | None = Field(None, description="Only alerts whose period starts on or after this day")
+    since: AsOf = Field(None, description="Only alerts whose period starts on or after this day")
     status: AlertStatus | None = None
     kind: AlertKind | None = None
 

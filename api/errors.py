@@ -124,7 +124,7 @@ def validation_error_response(exc: ValidationError) -> Response:
     """400 naming the parameter(s) a request got wrong (flask-openapi3's validation callback)."""
     by_parameter: dict[str, list[str]] = {}
     for err in exc.errors(include_url=False, include_context=False, include_input=False):
-        text = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"]
+        text = "unknown parameter" if err["type"] == "extra_forbidden" else err["msg"].removeprefix("Value error, ")
         by_parameter.setdefault(_parameter(tuple(err["loc"])), []).append(text)
     errors = [{"parameter": name, "message": texts[0] if len(texts) == 1 else "none of the accepted types"}
               for name, texts in by_parameter.items()]

@@ -8,6 +8,12 @@ Example:
     ('actor/interahamwe', 'actor/interahamwe')
     >>> page([1, 2, 3], Paging(limit=2, offset=0), "/api/v1/x?limit=2")["next"]
     '/api/v1/x?limit=2&offset=2'
+
+Dates in a query (``as_of``, ``since``) must lie between :data:`EARLIEST` and today, for the API
+(400 naming the parameter) and the pages (a notice naming it) alike:
+
+    >>> day_problem(dt.date(1994, 4, 6)), day_problem(dt.date(1066, 10, 14))[:31]
+    ('', 'is outside 1900-01-01 … today (')
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ from ontology.model import load_model
 __all__ = [
     "ActorKind",
     "AssessmentStatus",
+    "EARLIEST",
     "AsOf",
     "LocalId",
     "OptionalId",
@@ -32,6 +39,7 @@ __all__ = [
     "QueryModel",
     "RecommendationStatus",
     "country_ref",
+    "day_problem",
     "full_id",
     "page",
 ]
@@ -76,8 +84,25 @@ ActorKind = Annotated[str | None, AfterValidator(_one_of(_ACTOR_KIND)),
 LocalId = Annotated[str, Field(pattern=LOCAL_ID, description="Id without its class prefix, e.g. interahamwe")]
 OptionalId = Annotated[str | None, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$"),
                        WithJsonSchema({"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,199}$"})]
-AsOf = Annotated[dt.date | None, WithJsonSchema({"type": "string", "format": "date",
-                                                 "description": "ISO date (YYYY-MM-DD); default today"})]
+EARLIEST = dt.date(1900, 1, 1)
+
+
+def day_problem(day: dt.date) -> str:
+    """Why ``day`` is no date to show data as of ('' when it is one): before :data:`EARLIEST` or after today."""
+    today = dt.date.today()
+    return "" if EARLIEST <= day <= today else f"is outside {EARLIEST} … today ({today})"
+
+
+def _in_range(day: dt.date | None) -> dt.date | None:
+    problem = day_problem(day) if day is not None else ""
+    if problem:
+        raise ValueError(f"{day} {problem}")
+    return day
+
+
+AsOf = Annotated[dt.date | None, AfterValidator(_in_range),
+                 WithJsonSchema({"type": "string", "format": "date",
+                                 "description": f"ISO date (YYYY-MM-DD) from {EARLIEST} to today; default today"})]
 
 
 def _plain_parameters(schema: dict[str, Any]) -> None:

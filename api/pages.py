@@ -26,9 +26,11 @@ from flask import (
     send_from_directory,
     url_for,
 )
+from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from api.errors import ApiError
+from api.errors import ApiError, error_response
+from api.models import day_problem
 from api.queries import query_pool, rate_limit
 from api.state import state
 from graph.base import GraphStore
@@ -41,7 +43,7 @@ from queries.citations import role_sources
 from queries.isolated import QueryBusy
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
 from viz.dashboard import country_dashboard, country_id, watchlist
-from viz.early_warning import country_signals, review_status
+from viz.early_warning import country_signals, review_status, shown_until
 from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
 from viz.planner import plan, plan_markdown
 from viz.provenance import country_provenance, datasets_shown, score_datasets
@@ -83,11 +85,11 @@ def _full(prefix: str, ident: str) -> str:
     return ident if ident.startswith(f"{prefix}/") else f"{prefix}/{ident}"
 
 
-EARLIEST = dt.date(1900, 1, 1)
-
-
 def _date(name: str) -> dt.date | None:
-    """A date parameter; a malformed or out-of-range one is ignored and the page says so (``_notices``)."""
+    """A date parameter; a malformed or out-of-range one is ignored and the page says so (``_notices``).
+
+    A valid ``as_of`` is kept in ``g.as_of``: the pages' links carry it on (``keep`` in the templates).
+    """
     raw = request.args.get(name, "").strip()
     if not raw:
         return None
@@ -96,10 +98,12 @@ def _date(name: str) -> dt.date | None:
     except ValueError:
         _notices().append(f"{name}={raw!r} is not a date like 1994-04-06, so it was ignored: showing the latest data.")
         return None
-    if not EARLIEST <= day <= dt.date.today():
-        _notices().append(f"{name}={raw} is outside {EARLIEST} … {dt.date.today()}, so it was ignored: "
-                          "showing the latest data.")
+    problem = day_problem(day)
+    if problem:
+        _notices().append(f"{name}={raw} {problem}, so it was ignored: showing the latest data.")
         return None
+    if name == "as_of":
+        g.as_of = day
     return day
 
 
@@ -119,7 +123,8 @@ def _int(name: str, default: int, low: int, high: int) -> int:
 
 
 def _not_found(message: str, **search: Any) -> tuple[str, int]:
-    return render_template("pages/not_found.html", message=message, **search), 404
+    sentence = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+    return render_template("pages/not_found.html", message=sentence, **search), 404
 
 
 def _view_response(view: View) -> Response:
@@ -131,12 +136,28 @@ def _view_response(view: View) -> Response:
     return response
 
 
+@bp.app_context_processor
+def _keep_as_of() -> dict[str, Any]:
+    """``keep``: the query arguments a page's links carry on (a valid ``as_of``), e.g.
+    ``url_for('pages.country', code='RWA', **keep)``."""
+    as_of = g.get("as_of")
+    return {"keep": {"as_of": as_of.isoformat()} if as_of else {}}
+
+
 @bp.after_request
 def _bad_dates_are_bad_requests(response: Response) -> Response:
     """A page that ignored a bad date still shows (with the notice) but answers 400."""
     if response.status_code == 200 and g.get("date_notices"):
         response.status_code = 400
     return response
+
+
+@bp.app_errorhandler(404)
+def _no_such_page(exc: HTTPException) -> Response | tuple[str, int]:
+    """A URL that names no page: the 404 page with its search boxes (the API's paths keep their JSON)."""
+    if request.path.startswith("/api/") or not request.accept_mimetypes.accept_html:
+        return error_response(404, "not_found", exc.description or "not found")
+    return _not_found(f"there is no page at {request.path}")
 
 
 @bp.errorhandler(UnknownNode)
@@ -155,15 +176,16 @@ def home() -> str:
     store = _store()
     as_of = _date("as_of")
     data = watchlist(store, today=as_of)
-    review = review_status(store)
+    review = review_status(store, today=as_of)
     for _, members in data["regions"]:
         for r in members:
             r["review"] = review.get(r["country"])
         # due for review first, then by the strongest alert, keeping the risk order among the rest
         members.sort(key=lambda r: (not (r["review"] or {}).get("due_for_review"),
                                     -((r["review"] or {}).get("max_strength") or 0.0)))
-    due = sorted((r for r in review.values() if r["due_for_review"]),
-                 key=lambda r: (-(r["max_strength"] or 0.0), r["country"]))
+    # the due box lists every country with alerts newer than its assessment, saying which are not watched
+    due = sorted(({**r, "heading": data["headings"].get(r["country"])} for r in review.values()
+                  if r["due_for_review"]), key=lambda r: (-(r["max_strength"] or 0.0), r["country"]))
     shown = [(r["country"], r["scored_on"]) for _, members in data["regions"] for r in members
              if r["score_risk"] is not None]
     return render_template("pages/home.html", data=data, due=due, as_of=as_of, active="home",
@@ -189,9 +211,10 @@ def countries() -> WerkzeugResponse | tuple[str, int]:
 def country(code: str) -> str:
     """Country dashboard."""
     store = _store()
-    data = country_dashboard(store, code, as_of=_date("as_of"))
-    data["signals"] = country_signals(store, data["country"])
-    data["coverage"] = coverage(store, data["country"].split("/", 1)[1])
+    as_of = _date("as_of")
+    data = country_dashboard(store, code, as_of=as_of)
+    data["signals"] = country_signals(store, data["country"], as_of=as_of)
+    data["coverage"] = shown_until(coverage(store, data["country"].split("/", 1)[1]), as_of)
     return render_template("pages/country.html", d=data, view=data["view"].as_dict(), active="country",
                            prov=country_provenance(store, data))
 
@@ -232,17 +255,29 @@ def explorer() -> str:
 
 
 def _stage() -> str:
-    """The ``stage`` filter: a stage code of the continuum, or empty."""
+    """The ``stage`` filter: a stage code of the continuum, or empty (an unknown one is ignored and the
+    page says so, status 400)."""
     value = request.args.get("stage", "").strip().upper()
-    if value and value not in {s.code for s in stages()}:
-        abort(400, description=f"stage must be one of {', '.join(s.code for s in stages())}")
+    codes = [s.code for s in stages()]
+    if value and value not in codes:
+        _notices().append(f"stage={value!r} is not one of {', '.join(codes)}, so it was ignored: "
+                          "showing every stage.")
+        return ""
     return value
 
 
 def _plan_args() -> dict[str, Any]:
     code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
     return {"country": code, "victim_group": _full("group", group) if group else "",
-            "min_level": _int("min_level", 2, 0, 3), "stage": _stage()}
+            "min_level": _int("min_level", 2, 0, 3), "stage": _stage(), "as_of": _date("as_of")}
+
+
+def _good_args() -> dict[str, str]:
+    """The request's query arguments less the dates that were ignored (so links do not carry them on)."""
+    args = request.args.to_dict()
+    if "as_of" in args and not g.get("as_of"):
+        del args["as_of"]
+    return args
 
 
 @bp.get("/planner")
@@ -250,15 +285,17 @@ def planner() -> str:
     """Response planner for a country or a victim group."""
     store = _store()
     code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
-    countries = [r for r in execute(store, "country_overview", {}).dicts() if r["assessment"]]
+    args = _plan_args()
+    day = {"as_of": args["as_of"]} if args["as_of"] else {}
+    countries = [r for r in execute(store, "country_overview", day).dicts() if r["assessment"]]
     groups: dict[str, str] = {}
     for c in countries:
-        for r in execute(store, "victim_groups_at_risk", {"country": c["country"]}).dicts():
+        for r in execute(store, "victim_groups_at_risk", {"country": c["country"], **day}).dicts():
             groups.setdefault(r["victim_group"], f"{r['name']} ({c['name']})")
-    data = plan(store, **_plan_args()) if code or group else None
+    data = plan(store, **args) if code or group else None
     return render_template("pages/planner.html", p=data, countries=countries, groups=sorted(groups.items(),
                            key=lambda kv: kv[1]), country=code, stage_list=stages(),
-                           group=group, active="planner", args=request.args.to_dict(),
+                           group=group, active="planner", args=_good_args(),
                            prov=plan_provenance(store, data) if data else None)
 
 
@@ -266,8 +303,10 @@ def planner() -> str:
 def planner_markdown() -> Response:
     """The plan as a Markdown briefing (download)."""
     data = plan(_store(), **_plan_args())
-    response = Response(briefing_markdown(plan_markdown(data), data, plan_provenance(_store(), data)),
-                        mimetype="text/markdown")
+    text = briefing_markdown(plan_markdown(data), data, plan_provenance(_store(), data))
+    if _notices():
+        text = "".join(f"> {n}\n" for n in _notices()) + "\n" + text
+    response = Response(text, mimetype="text/markdown")
     response.headers["Content-Disposition"] = 'attachment; filename="briefing.md"'
     return response
 

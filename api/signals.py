@@ -9,7 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.common import api_blueprint, rows, store
 from api.countries import CountryPath, country_id, require_country
-from api.models import QueryModel
+from api.models import AsOf, QueryModel
 from loaders.early_warning import coverage
 
 __all__ = ["bp"]
@@ -21,7 +21,7 @@ class SignalQuery(QueryModel):
     granularity: Literal["month", "week"] = "month"
     dimension: Literal["all", "admin1", "actor", "group", "category", "indicator"] = "all"
     slice: str | None = Field(None, max_length=200, description="One slice (area, actor/group/indicator id, category)")
-    since: dt.date | None = Field(None, description="First period start (default: every stored period)")
+    since: AsOf = Field(None, description="First period start (default: every stored period)")
 
 
 class Point(BaseModel):

@@ -18,7 +18,7 @@ from viz.subgraphs import UnknownNode, country_network, event_rows
 from viz.timeline import slider
 from viz.vocab import categories, risk_factors, stages
 
-__all__ = ["ASSESSED_ONLY", "MONITORED_ELSEWHERE", "country_dashboard", "country_id", "watchlist"]
+__all__ = ["ASSESSED_ONLY", "MONITORED_ELSEWHERE", "country_dashboard", "country_id", "heading", "watchlist"]
 
 MONITORED_ELSEWHERE = "Monitored, outside the four regions"
 ASSESSED_ONLY = "Assessed, not on the monitored list"
@@ -45,6 +45,25 @@ def _next_trigger(store: GraphStore, country: str, assessed_on: dt.date | None,
     return None
 
 
+def heading(row: dict[str, Any]) -> str | None:
+    """The watch-list heading of a ``country_overview`` row, or None when the country is not on it.
+
+    The one definition of "monitored" is the country's own ``monitored`` flag, the field the API
+    returns (``/api/v1/countries?monitored=true``, the maps); a region only groups: a monitored
+    country outside the four regions (Myanmar) is still monitored.
+
+    >>> heading({"monitored": True, "region_name": None, "assessment": "assessment/MMR-2017-09"})
+    'Monitored, outside the four regions'
+    >>> heading({"monitored": False, "region_name": "Western Balkans", "assessment": "assessment/X"})
+    'Assessed, not on the monitored list'
+    >>> heading({"monitored": False, "region_name": None, "assessment": None}) is None
+    True
+    """
+    if row["monitored"]:
+        return str(row["region_name"] or MONITORED_ELSEWHERE)
+    return ASSESSED_ONLY if row["assessment"] else None
+
+
 def watchlist(store: GraphStore, *, today: dt.date | None = None) -> dict[str, Any]:
     """Monitored countries by region (and assessed ones outside the monitored list).
 
@@ -56,13 +75,12 @@ def watchlist(store: GraphStore, *, today: dt.date | None = None) -> dict[str, A
     rising = {r["country"]: r for r in _rows(store, "risk_watchlist", as_of=today)}
     regions: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for r in rows:
-        if not (r["monitored"] or r["assessment"]):
+        region = heading(r)
+        if region is None:
             continue
         r = dict(r)
         r["rising"] = rising.get(r["country"])
         r["next_trigger"] = _next_trigger(store, r["country"], r["assessed_on"], today) if r["assessment"] else None
-        # a monitored country outside the four regions (e.g. Myanmar) is still monitored
-        region = (r["region_name"] or MONITORED_ELSEWHERE) if r["monitored"] else ASSESSED_ONLY
         regions[region].append(r)
     for members in regions.values():
         members.sort(key=lambda r: (-(r["overall_risk"] if r["overall_risk"] is not None else -1),
@@ -70,7 +88,7 @@ def watchlist(store: GraphStore, *, today: dt.date | None = None) -> dict[str, A
     last = {MONITORED_ELSEWHERE: 1, ASSESSED_ONLY: 2}
     ordered = sorted(regions.items(), key=lambda kv: (last.get(kv[0], 0), kv[0]))
     assessed = sum(1 for r in rows if r["assessment"])
-    return {"regions": ordered, "assessed": assessed,
+    return {"regions": ordered, "assessed": assessed, "headings": {r["country"]: heading(r) for r in rows},
             "elsewhere": MONITORED_ELSEWHERE, "assessed_only": ASSESSED_ONLY,
             "monitored": sum(1 for r in rows if r["monitored"]),
             "overdue": _rows(store, "monitoring_cadence", today=today, include_never=False)}
@@ -126,7 +144,8 @@ def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = N
         if r["actor"]:
             g["threats"].append({"actor": r["actor"], "name": r["actor_name"], "confidence": r["confidence"]})
     triggers = [r for r in _rows(store, "upcoming_triggers", today=as_of, months=36) if r["country"] == country]
-    recommendations = _rows(store, "recommendations_by_addressee_status", country=country)
+    recommendations = [r for r in _rows(store, "recommendations_by_addressee_status", country=country)
+                       if r["date"] is None or r["date"] <= today]
     if latest:
         recommendations = [r for r in recommendations if r["assessment"] == latest["assessment"]] or recommendations
     options = _rows(store, "response_options_for_country", country=country, as_of=as_of) if published else []
@@ -147,7 +166,8 @@ def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = N
                       for a in sorted(assessments, key=lambda a: a["date"])],
                      title=f"Overall risk across assessments, {info['name']}")
     return {
-        "country": country, "info": info, "latest": latest, "overall": overall, "assessments": assessments,
+        "country": country, "as_of": until, "info": info, "latest": latest, "overall": overall,
+        "assessments": assessments,
         "matrix": _matrix(store, country, assessments),
         "indicators": [r for r in profile if r["section"] == "indicator"],
         "perpetrators": perpetrators, "groups": list(groups.values()), "triggers": triggers,

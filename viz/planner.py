@@ -4,7 +4,7 @@ a Markdown briefing.
 
 The ordering, matching and scores come from :func:`queries.planning.plan_responses` (see its
 docstring and docs/pages.md); the plan is made as of the country's latest published
-assessment, so the situation is the one that assessment faced.
+assessment (on or before ``as_of`` when given), so the situation is the one that assessment faced.
 
 Example:
     >>> md = plan_markdown({"title": "Plan for <X>", "subject": "x", "as_of": None, "risks": [],
@@ -33,21 +33,23 @@ def _rows(store: GraphStore, name: str, **params: Any) -> list[dict[str, Any]]:
     return execute(store, name, {k: v for k, v in params.items() if v is not None}).dicts()
 
 
-def _latest(store: GraphStore, country: str) -> dict[str, Any] | None:
-    found = [a for a in _rows(store, "assessment_list", country=country) if a["status"] == "published"]
+def _latest(store: GraphStore, country: str, as_of: dt.date | None) -> dict[str, Any] | None:
+    found = [a for a in _rows(store, "assessment_list", country=country)
+             if a["status"] == "published" and (as_of is None or a["date"] <= as_of)]
     return found[0] if found else None
 
 
 def plan(store: GraphStore, *, country: str = "", victim_group: str = "", min_level: int = 2,
-         stage: str = "") -> dict[str, Any]:
-    """A response plan for a country, or for a victim group (through the countries it lives in).
+         stage: str = "", as_of: dt.date | None = None) -> dict[str, Any]:
+    """A response plan for a country, or for a victim group (through the countries it lives in),
+    from the latest published assessment (on or before ``as_of`` when given).
 
     Raises:
         UnknownNode: the country or victim group does not exist.
     """
     threatening: set[str] | None = None
     if victim_group:
-        threats = _rows(store, "victim_group_threats", victim_group=victim_group)
+        threats = _rows(store, "victim_group_threats", victim_group=victim_group, as_of=as_of)
         if not threats:
             raise UnknownNode(f"no victim group with id {victim_group}", {"id": victim_group})
         group = threats[0]
@@ -59,13 +61,14 @@ def plan(store: GraphStore, *, country: str = "", victim_group: str = "", min_le
     if not country:
         raise UnknownNode("no country to plan for", {"id": victim_group or country})
     country = country_id(country)
-    overview = _rows(store, "country_overview", country=country)
+    overview = _rows(store, "country_overview", country=country, as_of=as_of)
     if not overview:
         raise UnknownNode(f"no country with id {country}", {"id": country})
     if not victim_group:
         subject = str(overview[0]["name"])
-    latest = _latest(store, country)
-    as_of = latest["date"] if latest else dt.date.today()
+    requested = as_of
+    latest = _latest(store, country, requested)
+    as_of = latest["date"] if latest else (requested or dt.date.today())
     profile = _rows(store, "country_risk_profile", country=country, as_of=as_of)
     risks = [r for r in profile if r["section"] == "risk-factor" and (r["level"] or 0) >= min_level]
     planned = plan_responses(store, country, as_of=as_of, min_level=min_level, stage=stage) if latest else None
@@ -82,7 +85,7 @@ def plan(store: GraphStore, *, country: str = "", victim_group: str = "", min_le
     stage_names = {s.code: s.label for s in stages()}
     return {"title": f"Response plan: {subject}", "subject": subject, "country": country,
             "country_name": overview[0]["name"], "victim_group": victim_group, "assessment": latest,
-            "as_of": as_of if latest else None, "risks": risks, "options": options,
+            "as_of": as_of if latest else None, "requested_as_of": requested, "risks": risks, "options": options,
             "situation": planned["situation"] if planned else None, "order": planned["order"] if planned else "",
             "perpetrators": perpetrators, "min_level": min_level, "stage": stage, "stage_names": stage_names}
 
@@ -96,7 +99,8 @@ def plan_markdown(p: dict[str, Any]) -> str:
     """The plan as a Markdown briefing."""
     out = [f"# {p['title']}", ""]
     if p.get("as_of"):
-        out += [f"Based on the latest published assessment, {p['as_of']}.", ""]
+        before = f" on or before {p['requested_as_of']}" if p.get("requested_as_of") else ""
+        out += [f"Based on the latest published assessment{before}, {p['as_of']}.", ""]
     sit = p.get("situation")
     if sit:
         out += [f"**Situation: {sit['kind']}.** " + " ".join(f"{r}." for r in sit["reasons"]), ""]

@@ -93,13 +93,19 @@ def score_datasets(store: GraphStore, shown: Iterable[tuple[str, dt.date]]) -> l
     return list(resolve_versions(store, (v for p in pairs for v in found.get(p, []))).values())
 
 
-def country_sources(store: GraphStore, country: str, assessment: str | None) -> dict[str, Any]:
-    """Numbered sources of the country's assessments (the latest one's first) and its indicators."""
+def country_sources(store: GraphStore, country: str, assessment: str | None,
+                    shown: Iterable[str] | None = None) -> dict[str, Any]:
+    """Numbered sources of the country's assessments (the latest one's first) and its indicators;
+    with ``shown`` (assessment ids), only the sources those assessments cite."""
     bib = Bibliography()
     cited = statement_sources(store, assessment)
     for key in sorted(cited):  # numbered in statement order, never in the order a backend returns rows
         bib.cite(sorted(cited[key]))
     listed = assessment_sources(store, country)
+    if shown is not None:
+        keep = set(shown)
+        listed = [{**s, "assessments": [a for a in s["assessments"] if a in keep]} for s in listed
+                  if keep.intersection(s["assessments"])]
     bib.cite(s["id"] for s in listed)
     by_id = {s["id"]: s for s in listed}
     entries = [{**e, "assessments": by_id.get(e["id"], {}).get("assessments", [])} for e in bib.entries(store)]
@@ -109,11 +115,12 @@ def country_sources(store: GraphStore, country: str, assessment: str | None) -> 
 def country_provenance(store: GraphStore, d: Mapping[str, Any]) -> dict[str, Any]:
     """What the country dashboard adds to ``d`` (from :func:`viz.dashboard.country_dashboard`)."""
     info = d["info"]
-    versions = event_datasets(store, country=d["country"]) if d["events"] else []
+    versions = event_datasets(store, country=d["country"], date_to=d.get("as_of")) if d["events"] else []
     if info.get("scored_on") is not None:
         versions += score_datasets(store, [(d["country"], info["scored_on"])])
     latest = d["latest"]["assessment"] if d.get("latest") else None
-    sources = country_sources(store, d["country"], latest)
+    shown = [a["assessment"] for a in d["assessments"]] if d.get("as_of") else None
+    sources = country_sources(store, d["country"], latest, shown)
     verified = indicators_verified(store, (r["item"] for r in d["indicators"]))
     indicators = [{**r, "verified": verified.get(r["item"], False),
                    "refs": sources["cited"].get(f"indicator:{r['item']}", [])} for r in d["indicators"]]

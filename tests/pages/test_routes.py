@@ -117,3 +117,21 @@ def test_country_search(client: FlaskClient) -> None:
     none = client.get("/countries?q=atlantis")
     assert none.status_code == 404 and "No country matches" in none.get_data(as_text=True)
     assert 'id="nf-country"' in client.get("/countries/ZZZ").get_data(as_text=True)
+
+
+def test_a_url_that_names_no_page_gets_the_404_page_and_the_api_keeps_json(client: FlaskClient) -> None:
+    for path in ("/viz/nothing", "/countries/RWA/extra", "/no-such-page"):
+        response = client.get(path, headers={"Accept": "text/html"})
+        assert response.status_code == 404 and response.mimetype == "text/html", path
+        page = response.get_data(as_text=True)
+        assert f"There is no page at {path}." in page and 'id="nf-country"' in page and 'id="nf-actor"' in page
+    api = client.get("/api/v1/no-such-thing", headers={"Accept": "text/html"})
+    assert api.status_code == 404 and api.get_json()["error"]["code"] == "not_found"
+
+
+def test_an_unknown_stage_is_named_on_the_planner_page(client: FlaskClient) -> None:
+    response = client.get("/planner?country=RWA&stage=XX")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and response.mimetype == "text/html"
+    assert "stage=&#39;XX&#39; is not one of UP, EW, CR, PR, AR, so it was ignored: showing every stage." in page
+    assert "Response plan: Rwanda" in page

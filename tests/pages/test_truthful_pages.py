@@ -5,10 +5,11 @@ heading, a legend for levels, trends and changes, a useful page for a country wi
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlparse
 
 from selenium.webdriver.common.by import By
 
-from tests.pages.conftest import assert_offline_and_clean, load, screenshot
+from tests.pages.conftest import assert_offline_and_clean, load, requested_urls, screenshot, wait_ready
 
 
 def _body(drv: Any) -> str:
@@ -47,7 +48,9 @@ def test_country_without_assessment_is_useful(driver: Any, base_url: str) -> Non
     assert "No actors" not in body
     assert "no score for France in the loaded editions" in body  # the demo EWP files do not score France
     assert "No events loaded for this country" in body
-    for absent in ("Risk factors across assessments", "Potential perpetrators", "Anticipated triggers"):
+    assert "No events loaded for this country, so it has no monthly series and no alerts" in body
+    for absent in ("Risk factors across assessments", "Potential perpetrators", "Anticipated triggers",
+                   "Early warning: monthly", "No indicator recorded", "No source cited yet"):
         assert absent not in body, absent
     link = driver.find_element(By.LINK_TEXT, "Government of France").get_attribute("href")
     assert link.endswith("/explorer?actor=actor/france-government")
@@ -95,3 +98,33 @@ def test_bad_dates_are_named_on_the_page(driver: Any, base_url: str) -> None:
     assert len(columns) == 1 and columns[0].startswith("1994-01"), columns
     load(driver, base_url + "/countries/RWA")
     assert len(driver.find_elements(By.CSS_SELECTOR, "table.matrix thead th.date")) == 2
+
+
+def test_the_as_of_field_reloads_the_page_as_of_a_day_and_links_carry_it(driver: Any, base_url: str) -> None:
+    load(driver, base_url + "/")
+    field = driver.find_element(By.CSS_SELECTOR, "form.asof input[name=as_of]")
+    driver.execute_script("arguments[0].value = '2017-01-01'", field)  # a date input takes no typed text headless
+    field.submit()
+    wait_ready(driver)
+    assert driver.current_url.endswith("/?as_of=2017-01-01")
+    assert "as of 2017-01-01" in driver.find_element(By.TAG_NAME, "h1").text
+    driver.find_element(By.CSS_SELECTOR, 'section.region table.watch a[href="/countries/SYR?as_of=2017-01-01"]').click()
+    wait_ready(driver)
+    assert driver.current_url.endswith("/countries/SYR?as_of=2017-01-01")
+    body = _body(driver)
+    assert "Shown as of 2017-01-01" in body and "Loading…" not in body
+    assert driver.find_element(By.CSS_SELECTOR, "form.asof input[name=as_of]").get_attribute("value") == "2017-01-01"
+    assert_offline_and_clean(driver, base_url)
+    screenshot(driver, "country-as-of")
+    driver.find_element(By.LINK_TEXT, "latest data").click()
+    wait_ready(driver)
+    assert driver.current_url.endswith("/countries/SYR") and "Shown as of" not in _body(driver)
+
+
+def test_not_found_page_screenshot(driver: Any, base_url: str) -> None:
+    load(driver, base_url + "/countries/ZZZ")
+    assert driver.find_element(By.ID, "nf-country").is_displayed()
+    assert driver.find_element(By.ID, "nf-actor").is_displayed()
+    host = urlparse(base_url).hostname
+    assert all(urlparse(u).hostname == host for u in requested_urls(driver) if u.startswith("http"))
+    screenshot(driver, "not-found")
