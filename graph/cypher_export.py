@@ -5,9 +5,9 @@ The script has one statement per line, each ending in ``;``, and no parameters:
 1. ``//`` comment lines: what the file is, the datasets' attributions;
 2. the ontology's uniqueness constraints and indexes (``CREATE … IF NOT EXISTS``), each in its own
    transaction (Neo4j does not mix schema and data changes in one);
-3. ``:begin``, then the nodes, label by label, as ``UNWIND [{…}, …] AS r CREATE (n:Label) SET n = r``
+3. ``:begin``, then the nodes, label by label, as ``UNWIND [{…}, …] AS r CREATE (n:<label>) SET n = r``
    batches of :data:`BATCH` rows; the relationships, type by type, as ``UNWIND [{s, t, p}, …] AS r
-   MATCH (a:Source {id: r.s}) MATCH (b:Target {id: r.t}) CREATE (a)-[e:TYPE]->(b) SET e = r.p``;
+   MATCH (a:<source> {id: r.s}) MATCH (b:<target> {id: r.t}) CREATE (a)-[e:<type>]->(b) SET e = r.p``;
    then ``:commit``: a replay that fails leaves nothing.
 
 ``cypher-shell -f graph.cypher`` replays it as it is; :func:`replay` does the same through the

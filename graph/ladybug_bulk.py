@@ -339,6 +339,7 @@ def _unchanged(w: LadybugWriter, chunk: Bulk, state: _Written,
             if label in skipped:
                 keep = pc.and_(keep, pc.invert(pc.is_in(et.table.column(end), skipped[label])))
         table = et.table.filter(keep)
+        summary.edges_unchanged += et.table.num_rows - table.num_rows  # links of unchanged rows
         edges.append(EdgeTable(et.type, et.source_label, et.target_label, table))
         named[et.source_label].append(table.column("from").combine_chunks())
         named[et.target_label].append(table.column("to").combine_chunks())
@@ -350,12 +351,15 @@ def _unchanged(w: LadybugWriter, chunk: Bulk, state: _Written,
         names = pa.concat_arrays(named[label]) if named[label] else pa.array([], pa.string())
         tables[label] = table.filter(pc.is_in(table.column("id"), names))
         kept[label] = tables[label].column("id").combine_chunks()
+        summary.nodes_unchanged += table.num_rows - tables[label].num_rows  # named by unchanged rows only
     for et in rest:
         keep = pa.array(np.zeros(et.table.num_rows, dtype=bool))
         for end, label in (("from", et.source_label), ("to", et.target_label)):
             if label in kept:
                 keep = pc.or_(keep, pc.is_in(et.table.column(end), kept[label]))
-        edges.append(EdgeTable(et.type, et.source_label, et.target_label, et.table.filter(keep)))
+        kept_rows = et.table.filter(keep)
+        summary.edges_unchanged += et.table.num_rows - kept_rows.num_rows
+        edges.append(EdgeTable(et.type, et.source_label, et.target_label, kept_rows))
     return Bulk(chunk.nodes, chunk.edges, tables, edges, chunk.absent), skipped
 
 
