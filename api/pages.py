@@ -237,7 +237,7 @@ def explorer() -> str:
             date_to = date_to or as_of
             date_from = date_from or as_of - dt.timedelta(days=365)
         graph = actor_network(store, _full("actor", actor), depth=_int("depth", 1, 1, 3), date_from=date_from,
-                              date_to=date_to)
+                              date_to=date_to, as_of=as_of)
         view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
                           focus=[_full("actor", actor)],
                           empty_message="This actor has no recorded relationships yet.").as_dict()
@@ -251,7 +251,7 @@ def explorer() -> str:
                            styles=_style_tables(), active="explorer", prov=prov, slider=span,
                            slider_action=url_for("pages.explorer"),
                            slider_keep={"actor": actor, "depth": request.args.get("depth", "")},
-                           slider_note="Events in the year up to that day.")
+                           slider_note="Relationships valid on that day, and events in the year up to it.")
 
 
 def _stage() -> str:

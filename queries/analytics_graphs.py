@@ -91,13 +91,37 @@ def country_graph(store: GraphStore, country: str, *, as_of: dt.date | None = No
     return graph
 
 
-def ego_graph(store: GraphStore, actor: str, *, depth: int = 2) -> nx.MultiDiGraph:
-    """An actor's neighbourhood to ``depth`` steps (named query ``actor_ego_network``)."""
+def ego_graph(store: GraphStore, actor: str, *, depth: int = 2, as_of: dt.date | None = None) -> nx.MultiDiGraph:
+    """An actor's neighbourhood to ``depth`` steps (named query ``actor_ego_network``).
+
+    With ``as_of``, only relationships valid on that day (no ``valid_from`` after it, no
+    ``valid_to`` before it) and the actors and groups within ``depth`` steps over them.
+    """
     graph = to_graph(execute(store, "actor_ego_network", {"actor": actor, "depth": depth}).dicts())
     if actor not in graph:
         graph.add_node(actor, label=_label(actor), name=actor)
-    graph.graph.update(centre=actor, depth=depth)
+    if as_of is not None:
+        graph = valid_on(graph, actor, depth, as_of)
+    graph.graph.update(centre=actor, depth=depth, as_of=as_of)
     return graph
+
+
+def valid_on(graph: nx.MultiDiGraph, centre: str, depth: int, day: dt.date) -> nx.MultiDiGraph:
+    """The part of an ego network that holds on ``day``: its relationships valid then, and the
+    nodes within ``depth`` steps of ``centre`` over those (either direction).
+
+    >>> G = to_graph([{"source": "actor/a", "type": "ARMS", "target": "actor/b",
+    ...                "valid_to": dt.date(1994, 7, 18)},
+    ...               {"source": "actor/b", "type": "ARMS", "target": "actor/c"}])
+    >>> sorted(valid_on(G, "actor/a", 2, dt.date(1994, 5, 1))), sorted(valid_on(G, "actor/a", 2, dt.date(2000, 1, 1)))
+    (['actor/a', 'actor/b', 'actor/c'], ['actor/a'])
+    """
+    held = graph.copy()
+    held.remove_edges_from([(u, v, k) for u, v, k, d in graph.edges(keys=True, data=True)
+                            if (d.get("valid_from") is not None and d["valid_from"] > day)
+                            or (d.get("valid_to") is not None and d["valid_to"] < day)])
+    near = nx.single_source_shortest_path_length(held.to_undirected(as_view=True), centre, cutoff=depth)
+    return held.subgraph(near).copy()
 
 
 def window_graph(store: GraphStore, date_from: dt.date, date_to: dt.date, *, country: str = "",

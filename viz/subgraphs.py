@@ -160,11 +160,13 @@ def add_event_clusters(graph: nx.MultiDiGraph, events: Iterable[Mapping[str, Any
 
 
 def actor_network(store: GraphStore, actor: str, *, depth: int = 1, date_from: dt.date | None = None,
-                  date_to: dt.date | None = None, events: bool = True) -> nx.MultiDiGraph:
-    """An actor's ego network to ``depth`` steps, described, with its event clusters in a window."""
+                  date_to: dt.date | None = None, events: bool = True,
+                  as_of: dt.date | None = None) -> nx.MultiDiGraph:
+    """An actor's ego network to ``depth`` steps, described, with its event clusters in a window;
+    with ``as_of``, the relationships valid that day and who they reach (:func:`valid_on`)."""
     if not _rows(store, "actor_search", actor=actor):
         raise UnknownNode(f"no actor with id {actor}", {"id": actor})
-    graph = ego_graph(store, actor, depth=depth)
+    graph = ego_graph(store, actor, depth=depth, as_of=as_of)
     if events:
         rows, _ = event_rows(store, actor=actor, date_from=date_from, date_to=date_to)
         add_event_clusters(graph, rows, {actor})

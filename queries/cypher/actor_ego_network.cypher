@@ -5,7 +5,7 @@
 // users: analysts
 // param actor: str | actor id at the centre
 // param depth: int = 1 in 1..3 | steps from the actor
-// returns: source, source_name, type, target, target_name, hops, confidence, lever, sources
+// returns: source, source_name, type, target, target_name, hops, confidence, lever, sources, valid_from, valid_to
 // example: actor=actor/qz-night-riders depth=2
 MATCH p = (ego:Actor {id: $actor})-[:SUPPORTS|ARMS|COMMANDS|FUNDS|ALLIED_WITH|MEMBER_OF|OPPOSES|HAS_LEVERAGE_OVER|THREATENS*1..3]-(n)
 WHERE length(p) <= $depth AND n.id <> ego.id
@@ -18,5 +18,6 @@ WITH s, t, x, r, y
 WHERE y.id = t.id
 RETURN x.id AS source, x.name AS source_name, type(r) AS type, y.id AS target,
        y.name AS target_name, CASE WHEN s.hops > t.hops THEN s.hops ELSE t.hops END AS hops,
-       r.confidence AS confidence, r.lever AS lever, r.sources AS sources
+       r.confidence AS confidence, r.lever AS lever, r.sources AS sources,
+       r.valid_from AS valid_from, r.valid_to AS valid_to
 ORDER BY hops, source, type, target

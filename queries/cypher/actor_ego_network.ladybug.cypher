@@ -11,5 +11,6 @@ WITH s, t, x, r, y
 WHERE y.id = t.id
 RETURN x.id AS source, x.name AS source_name, label(r) AS type, y.id AS target,
        y.name AS target_name, CASE WHEN s.hops > t.hops THEN s.hops ELSE t.hops END AS hops,
-       r.confidence AS confidence, r.lever AS lever, r.sources AS sources
+       r.confidence AS confidence, r.lever AS lever, r.sources AS sources,
+       r.valid_from AS valid_from, r.valid_to AS valid_to
 ORDER BY hops, source, type, target

@@ -125,3 +125,12 @@ def test_a_bad_as_of_is_named_on_a_page_that_still_shows_data(client: FlaskClien
         assert "so it was ignored: showing the latest data" in text
         assert words - text.count(" ") < 60  # the same page, not a blank one
         assert not re.search(rf'(href|value)="[^"]*{re.escape(bad)}', page)  # no link or field carries it on
+
+
+def test_the_explorer_replays_relationships_valid_on_the_day(client: FlaskClient) -> None:
+    # the demo's interim government commands the Interahamwe from 7 April to 18 July 1994 only
+    during = _get(client, "/explorer?actor=actor/rwa-interim-government&as_of=1994-05-01")
+    after = _get(client, "/explorer?actor=actor/rwa-interim-government&as_of=2000-01-01")
+    assert "actor/interahamwe" in during and "actor/far" in during
+    assert "actor/interahamwe" not in after and "actor/far" not in after
+    assert "Relationships valid on that day" in after

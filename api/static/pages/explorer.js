@@ -1,7 +1,7 @@
 /* Network explorer: click an actor to expand its neighbours through the API; collapse, hide, pin
  * and back (undo the last expansion); filter by relationship type and confidence (nodes left
  * without a shown relationship are hidden too); show a path; export PNG, SVG, GraphML and GEXF.
- * The time slider reloads the page with ?as_of= (events in the year up to that day).
+ * The time slider reloads the page with ?as_of= (relationships valid that day, events in the year up to it).
  * Requests go to this server only (/api/v1 and /viz/data). Data text is set as text. */
 (function () {
   "use strict";
