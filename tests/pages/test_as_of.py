@@ -134,3 +134,14 @@ def test_the_explorer_replays_relationships_valid_on_the_day(client: FlaskClient
     assert "actor/interahamwe" in during and "actor/far" in during
     assert "actor/interahamwe" not in after and "actor/far" not in after
     assert "Relationships valid on that day" in after
+
+
+def test_the_slider_says_whether_a_day_is_replayed(client: FlaskClient) -> None:
+    for url in ("/explorer?actor=actor/far", "/countries/RWA"):
+        everything = _get(client, url)
+        assert 'data-replaying="false"' in everything
+        assert "No day chosen: every recorded relationship is shown" in everything
+        replayed = _get(client, url + ("&" if "?" in url else "?") + "as_of=1994-05-01")
+        assert 'data-replaying="true"' in replayed and "Shown as of 1994-05-01:" in replayed
+    bad = _get(client, "/countries/RWA?as_of=1994-13-40", status=400)
+    assert 'data-replaying="false"' in bad  # a refused date replays nothing and says so

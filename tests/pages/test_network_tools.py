@@ -74,10 +74,12 @@ def downloads(driver: Any, tmp_path: Path) -> Path:
 def test_explorer_panel_collapse_back_hide_filters_and_exports(driver: Any, base_url: str, downloads: Path) -> None:
     load(driver, base_url + "/explorer?actor=actor/far")
     first = driver.execute_script("return window.akgExplorer.nodes.length")
-    # hovering shows a tooltip; a click hides it, expands the actor and opens the side panel
+    # hovering shows a tooltip; a click hides it, expands the actor and opens the side panel.
+    # The pointer's offsets count from the centre of the canvas's visible part: show all of it first.
+    canvas = driver.find_element(By.CSS_SELECTOR, "#explorer-net canvas")
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", canvas)
     pos = driver.execute_script("var n = window.akgNetwork; return n.canvasToDOM(n.getPositions("
                                 "['actor/interahamwe'])['actor/interahamwe']);")
-    canvas = driver.find_element(By.CSS_SELECTOR, "#explorer-net canvas")
     size = canvas.rect
     ActionChains(driver).move_to_element_with_offset(
         canvas, int(pos["x"] - size["width"] / 2), int(pos["y"] - size["height"] / 2)) \
