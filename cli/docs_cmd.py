@@ -9,7 +9,7 @@ import click
 
 from loaders.assessment_schema import SCHEMA_FILE, schema_json
 from ontology.docgen import ontology_markdown
-from queries.registry import queries_markdown
+from queries.docs import queries_markdown
 
 __all__ = ["COMMANDS", "GENERATED"]
 

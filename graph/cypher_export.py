@@ -36,6 +36,7 @@ import neo4j
 
 from graph.attribution import attribution_lines
 from graph.base import GraphStore
+from graph.dump import iter_nodes, iter_rels
 from graph.schema import neo4j_ddl, quote
 from ontology.model import Model, load_model
 
@@ -100,8 +101,6 @@ def _batches(items: list[str]) -> Iterator[str]:
 
 def script_lines(store: GraphStore, model: Model | None = None) -> Iterator[str]:
     """The script, line by line (without line ends)."""
-    from graph.export import iter_nodes, iter_rels
-
     m = model or load_model()
     yield "// atrocity-kg graph export: Cypher for an empty Neo4j 5 database (cypher-shell -f FILE)"
     for text in attribution_lines(store):

@@ -20,29 +20,14 @@ import networkx as nx
 
 from graph.attribution import attribution_lines, comment_block
 from graph.base import GraphStore
+from graph.cypher_export import write_cypher
+from graph.dump import iter_nodes, iter_rels
 from graph.rdf import to_rdf
-from graph.schema import quote
-from ontology.model import load_model
 
 __all__ = ["FORMATS", "csv_cell", "export", "graph_to_networkx", "iter_nodes", "iter_rels"]
 
 FORMATS = ("ttl", "jsonld", "nt", "graphml", "csv", "cypher")
 _RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
-
-
-def iter_nodes(store: GraphStore) -> Iterator[dict[str, Any]]:
-    """Every node as a plain dict, label by label (no ordering: sorting a million events would
-    need the whole table in the buffer pool)."""
-    for label in load_model().classes:
-        yield from (row[0] for row in store.run_read(f"MATCH (n:{quote(label)}) RETURN n").rows)
-
-
-def iter_rels(store: GraphStore) -> Iterator[dict[str, Any]]:
-    """Every relationship as a plain dict (type, source, target, props), type by type."""
-    for rel in load_model().relationships:
-        q = f"MATCH (a)-[r:{quote(rel)}]->(b) RETURN a.id AS s, b.id AS t, r"
-        for s, t, r in store.run_read(q).rows:
-            yield {**r, "type": rel, "source": s, "target": t}
 
 
 def graph_to_networkx(store: GraphStore) -> nx.MultiDiGraph:
@@ -84,8 +69,6 @@ def export(store: GraphStore, fmt: str, out: Path) -> list[Path]:
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "cypher":
-        from graph.cypher_export import write_cypher
-
         return [write_cypher(store, out)]
     if fmt in _RDF_FORMATS:
         g = to_rdf(iter_nodes(store), iter_rels(store))

@@ -14,8 +14,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+# The Python queries register themselves with the catalogue when imported; importing any module
+# of this package runs this file first, so the catalogue is whole wherever it is read, and the
+# registry imports none of the modules that import it.
+import queries.analytics_queries  # noqa: F401 - country_brokers, country_communities, country_bridges
+import queries.builtin  # noqa: F401
+import queries.capabilities  # noqa: F401 - capability_gaps
+import queries.evidence  # noqa: F401 - response_evidence_for_country
+import queries.lessons  # noqa: F401 - lessons_learnt
+import queries.leverage  # noqa: F401 - leverage_chains
 from graph.base import GraphStore
-from queries.registry import NamedQuery, QueryParameterError, catalogue, execute, get, queries_markdown
+from queries.docs import queries_markdown
+from queries.registry import NamedQuery, QueryParameterError, catalogue, execute, get
 from queries.safe import QueryError, check, run_safe
 
 if TYPE_CHECKING:

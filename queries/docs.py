@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from queries.registry import USERS, NamedQuery
+from queries.registry import USERS, NamedQuery, catalogue
 
-__all__ = ["markdown"]
+__all__ = ["markdown", "queries_markdown"]
 
 
 def _example(query: NamedQuery) -> str:
@@ -23,7 +23,7 @@ def markdown(queries: Mapping[str, NamedQuery]) -> str:
         "# Named queries",
         "",
         "Generated from the headers of `queries/cypher/*.cypher` and of the Python queries in",
-        "`queries/builtin.py` by `queries.registry.queries_markdown()`: do not edit by hand.",
+        "`queries/builtin.py` by `queries.docs.queries_markdown()`: do not edit by hand.",
         "",
         "Run one with `akg query run NAME --param key=value`, or from Python with",
         '`queries.run(store, "NAME", key=value)` (rows as dicts; `as_frame=True` for a pandas',
@@ -53,3 +53,8 @@ def markdown(queries: Mapping[str, NamedQuery]) -> str:
             out += [f"- **Returns:** {', '.join(f'`{c}`' for c in q.returns)}", "",
                     "```", _example(q), "```", ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def queries_markdown() -> str:
+    """docs/queries.md: every named query of :func:`queries.registry.catalogue`."""
+    return markdown(catalogue())

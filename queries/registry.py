@@ -56,7 +56,6 @@ __all__ = [
     "get",
     "parse_header",
     "python_query",
-    "queries_markdown",
 ]
 
 CYPHER_DIR = Path(__file__).resolve().parent / "cypher"
@@ -272,13 +271,6 @@ def _cypher_queries() -> dict[str, NamedQuery]:
 
 def catalogue() -> dict[str, NamedQuery]:
     """Every named query by name, sorted by name."""
-    import queries.analytics_queries  # noqa: F401 - registers country_brokers, _communities, _bridges
-    import queries.builtin  # noqa: F401 - registers the Python queries
-    import queries.capabilities  # noqa: F401 - registers capability_gaps
-    import queries.evidence  # noqa: F401 - registers response_evidence_for_country
-    import queries.lessons  # noqa: F401 - registers lessons_learnt
-    import queries.leverage  # noqa: F401 - registers leverage_chains
-
     merged = {**_cypher_queries(), **_PYTHON}
     clash = set(_cypher_queries()) & set(_PYTHON)
     if clash:
@@ -315,10 +307,3 @@ def execute(
         return ReadResult(result.columns, plain(rows[:limit] if truncated else rows), truncated)
     result = store.run_read(query.text_for(store.backend), bound, timeout=timeout, limit=limit)
     return ReadResult(result.columns, plain(result.rows), result.truncated)
-
-
-def queries_markdown() -> str:
-    """docs/queries.md, generated from the query headers."""
-    from queries.docs import markdown
-
-    return markdown(catalogue())

@@ -9,6 +9,7 @@ import re
 import tokenize
 from pathlib import Path
 
+import networkx as nx
 import pytest
 
 from ontology.model import load_model
@@ -46,6 +47,42 @@ def test_imports_point_inward(package: str) -> None:
                 if top in PACKAGES and top != package and top not in ALLOWED[package]:
                     bad.append(f"{path.relative_to(ROOT)} imports {name}")
     assert not bad, "\n".join(bad)
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _runtime_imports(tree: ast.Module) -> list[str]:
+    """Modules a file imports when it runs, lazy imports in functions included and the
+    ``if TYPE_CHECKING:`` blocks (read by type checkers only) left out."""
+    skipped = {id(n) for block in ast.walk(tree) if isinstance(block, ast.If)
+               and isinstance(block.test, ast.Name) and block.test.id == "TYPE_CHECKING"
+               for stmt in block.body for n in ast.walk(stmt)}
+    names: list[str] = []
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            names += [a.name for a in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names += [node.module, *(f"{node.module}.{a.name}" for a in node.names)]
+    return names
+
+
+def test_no_module_imports_one_that_imports_it_back() -> None:
+    # A package's __init__ may import its own modules (it runs first whichever is imported);
+    # otherwise a cycle, even through a lazy import, means two modules that are really one.
+    modules = {_module_name(p): p for package in PACKAGES for p in python_files(package)}
+    graph = nx.DiGraph()
+    for name, path in modules.items():
+        for target in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if target in modules and target != name and not (path.name == "__init__.py"
+                                                                and target.startswith(name + ".")):
+                graph.add_edge(name, target)
+    cycles = sorted(" -> ".join([*c, c[0]]) for c in nx.simple_cycles(graph, length_bound=4))
+    assert not cycles, "\n".join(cycles)
 
 
 CYPHER_NAME = re.compile(r"[(\[]\s*\w*\s*:\s*`?([A-Za-z_][A-Za-z0-9_]*)`?")

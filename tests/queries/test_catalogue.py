@@ -12,6 +12,7 @@ import queries
 from ontology.errors import OntologyError, QueryNotFound
 from ontology.model import load_model
 from queries import builtin, capabilities, lessons, leverage, params, planning, registry
+from queries.docs import queries_markdown
 from queries.registry import (
     BACKENDS,
     CYPHER_DIR,
@@ -20,7 +21,6 @@ from queries.registry import (
     catalogue,
     get,
     parameters_used,
-    queries_markdown,
 )
 from queries.safe import strip
 from tests.graph.test_neo4j_cypher_lint import require_linter
@@ -152,7 +152,7 @@ def test_malformed_headers_are_rejected(tmp_path: Path, header: str, message: st
 def test_docs_are_generated_and_fresh() -> None:
     text = (ROOT / "docs" / "queries.md").read_text(encoding="utf-8")
     assert text == queries_markdown(), "docs/queries.md is stale: regenerate it from " \
-        "queries.registry.queries_markdown()"
+        "queries.docs.queries_markdown()"
     for name in catalogue():
         assert f"### {name}\n" in text and f"akg query run {name}" in text
 
