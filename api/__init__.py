@@ -20,8 +20,6 @@ at ``/api/v1/docs``. If a module ``api.pages`` exists, its ``bp`` blueprint is r
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import importlib.util
 import logging
 import math
 from collections.abc import Mapping, Sequence
@@ -45,6 +43,7 @@ from api import (
     groups,
     maps,
     meta,
+    pages,
     provenance,
     queries,
     recommendations,
@@ -206,8 +205,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> OpenAPI:
     app.register_api(meta.bp)
     app.register_blueprint(meta.docs_bp)
     app.register_blueprint(maps.vendor_bp)
-    if importlib.util.find_spec("api.pages") is not None:
-        app.register_blueprint(importlib.import_module("api.pages").bp)
+    app.register_blueprint(pages.bp)
 
     app.before_request(_fresh)
     app.before_request(_guard)
