@@ -30,7 +30,7 @@ from pathlib import Path
 
 from graph.records import Edge, Node
 from loaders.crosswalk import crosswalk
-from loaders.mapped_csv import read_table
+from loaders.csv_table import read_table
 from ontology.errors import InvalidRecord, SourceFormatError
 from ontology.model import load_model
 

@@ -52,7 +52,7 @@ from typing import Any
 
 from graph.records import Edge, Node
 from loaders import vocabularies
-from loaders.mapped_csv import read_table, slug
+from loaders.csv_table import read_table, slug
 from ontology.errors import InvalidRecord, SourceFormatError
 
 __all__ = ["LAYOUTS", "PUBLISHER", "REPOSITORY", "Layout", "UshmmFile", "direction_of", "orient",

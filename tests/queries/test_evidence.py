@@ -16,7 +16,7 @@ from graph.base import GraphStore
 from graph.records import Edge, Node
 from graph.registry import open_store
 from loaders import ushmm
-from loaders.mapped_csv import slug
+from loaders.csv_table import slug
 from ontology.errors import OntologyError
 from ontology.model import load_model
 from queries import evidence
