@@ -31,7 +31,6 @@ Example:
 
 from __future__ import annotations
 
-import errno
 import logging
 import math
 import os
@@ -44,11 +43,11 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
 from typing import Any
 
 import click
 
+from cli.listening import bind, serve_until_stopped, stop_once
 from graph.settings import Settings
 
 __all__ = ["listen", "run_workers", "share"]
@@ -71,21 +70,7 @@ def listen(host: str, port: int) -> socket.socket:
     Raises:
         click.ClickException: the address cannot be bound (one line).
     """
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
-    except socket.gaierror as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    sock = socket.socket(family, kind, proto)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    try:
-        sock.bind(address)
-        sock.listen(1024)
-    except OSError as exc:
-        sock.close()
-        why = ("the port is in use (another server running? stop it or choose another with --port)"
-               if exc.errno == errno.EADDRINUSE else exc.strerror or str(exc))
-        raise click.ClickException(f"cannot listen on {host}:{port}: {why}") from None
-    return sock
+    return bind(host, port, backlog=1024)
 
 
 def _say(fd: int, line: str) -> None:
@@ -94,14 +79,6 @@ def _say(fd: int, line: str) -> None:
         os.write(fd, line.encode() + b"\n")
     except OSError:
         pass
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    """Stop once: Ctrl+C and ``timeout`` signal the whole process group, and the supervisor
-    signals its children again; a second signal must not interrupt the shutdown."""
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    raise KeyboardInterrupt
 
 
 @dataclass
@@ -125,8 +102,8 @@ class _Child:
 
 def _serve_child(plan: _Plan, role: str, ready: int) -> int:
     """Body of a forked child: build the app, say ready (or why not) on the pipe ``ready``, serve."""
-    signal.signal(signal.SIGTERM, _stop)
-    signal.signal(signal.SIGINT, _stop)
+    signal.signal(signal.SIGTERM, stop_once)
+    signal.signal(signal.SIGINT, stop_once)
     from waitress.server import create_server
 
     from api import CACHE_SIZE, SETTINGS, WRITABLE, create_app
@@ -163,17 +140,7 @@ def _serve_child(plan: _Plan, role: str, ready: int) -> int:
         server = create_server(wsgi, sockets=[plan.sock], threads=plan.threads, ident="atrocity-kg")
     _say(ready, f"{role}: ready")
     os.close(ready)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        if pool is not None:
-            pool.close()
-        state.close()
-        sys.stdout.flush()
-        sys.stderr.flush()
+    serve_until_stopped(server, *([pool.close] if pool is not None else []), state.close)
     return 0
 
 
@@ -301,7 +268,7 @@ def run_workers(settings: Settings, *, host: str, port: int, threads: int, cache
                      secret=secret or secrets.token_bytes(32),
                      writer_socket=str(Path(private) / "writer.sock") if writable else None, workers=workers)
         supervisor = _Supervisor(plan)
-        previous = signal.signal(signal.SIGTERM, _stop), signal.signal(signal.SIGINT, _stop)
+        previous = signal.signal(signal.SIGTERM, stop_once), signal.signal(signal.SIGINT, stop_once)
         try:
             supervisor.start((["writer"] if writable else []) + ["worker"] * workers)
             where = f"http://{host}:{sock.getsockname()[1]}"

@@ -5,12 +5,8 @@ Also runnable on its own: ``python -m cli.serve --port 8000`` (settings from the
 
 from __future__ import annotations
 
-import errno
 import logging
-import signal
-import socket
 import sys
-from types import FrameType
 
 import click
 from waitress.server import create_server
@@ -18,23 +14,12 @@ from waitress.server import create_server
 from api import CACHE_SIZE, SETTINGS, create_app
 from api.queries import query_pool
 from api.security import load_tokens
+from cli.listening import bind, cannot_listen, serve_until_stopped
 from cli.prefork import run_workers
 from graph.settings import Settings
 from ontology.errors import AkgError
 
 __all__ = ["COMMANDS", "check_port", "run_server", "serve_cmd"]
-
-
-def _stop(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
-def _cannot_listen(host: str, port: int, exc: OSError) -> click.ClickException:
-    if exc.errno == errno.EADDRINUSE:
-        why = "the port is in use (another server running? stop it or choose another with --port)"
-    else:
-        why = exc.strerror or str(exc)
-    return click.ClickException(f"cannot listen on {host}:{port}: {why}")
 
 
 def check_port(host: str, port: int) -> None:
@@ -43,17 +28,7 @@ def check_port(host: str, port: int) -> None:
     Raises:
         click.ClickException: the address cannot be bound.
     """
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    family, kind, proto, _, address = infos[0]
-    with socket.socket(family, kind, proto) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server will
-        try:
-            probe.bind(address)
-        except OSError as exc:
-            raise _cannot_listen(host, port, exc) from None
+    bind(host, port).close()
 
 
 def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000, threads: int = 8,
@@ -78,23 +53,14 @@ def run_server(settings: Settings, *, host: str = "127.0.0.1", port: int = 8000,
         server = create_server(app, host=host, port=port, threads=threads, ident="atrocity-kg")
     except OSError as exc:
         state.close()
-        raise _cannot_listen(host, port, exc) from None
+        raise cannot_listen(host, port, exc) from None
     where = f"http://{host}:{server.effective_port}"  # type: ignore[union-attr]
     mode = "read-write" if state.writable else "read-only"
     click.echo(f"serving {store.backend} store ({mode}) on {where}/api/v1/ (docs: {where}/api/v1/docs)")
     click.echo(f"pages (watch-list, dashboards, explorer, planner, console): {where}/")
     click.echo("press Ctrl+C to stop")
     sys.stdout.flush()
-    signal.signal(signal.SIGTERM, _stop)
-    try:
-        server.run()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.close()
-        pool.close()
-        state.close()
-        click.echo("stopped")
+    serve_until_stopped(server, pool.close, state.close, lambda: click.echo("stopped"))
 
 
 @click.command("serve")
