@@ -6,23 +6,21 @@ from __future__ import annotations
 
 import http.client
 import os
-import select
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from cli.admin import init_store
 from graph.ingest import load_files
 from graph.ladybug_store import LadybugStore
 from graph.settings import Settings
 from loaders import assessment
 from ontology.errors import StoreLocked
+from tests.api.served import empty_store, serve_env, start_serve, stop_serve
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "workers-test-token"  # noqa: S105 - a test value
@@ -112,43 +110,18 @@ def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[in
 
 
 def start(db: Path, **extra: str) -> Workers:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AKG_")}
-    env.update(AKG_DB=str(db), AKG_BUFFER_POOL_MB="128", AKG_QUERY_WORKERS="2", **extra)
-    process = subprocess.Popen([sys.executable, "-m", "cli.serve", "--port", "0", "--workers", "2",  # noqa: S603
-                                "--threads", "4"], env=env, cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    port = 0
-    deadline = time.monotonic() + 60
-    while not port and time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1.0)
-        line = process.stdout.readline() if ready else ""
-        if " on http://127.0.0.1:" in line:
-            port = int(line.split("127.0.0.1:", 1)[1].split("/", 1)[0])
-        elif ready and not line:
-            break
-    assert port, f"the server did not start (exit {process.poll()})"
+    env = serve_env(db, **extra)
+    process, port = start_serve(env, "--workers", "2", "--threads", "4")
     return Workers(process, port, db, env)
 
 
 def stop(server: Workers) -> None:
-    server.process.send_signal(signal.SIGTERM)
-    try:
-        server.process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.process.kill()
-        server.process.wait()
-    assert server.process.stdout is not None
-    server.process.stdout.close()
+    stop_serve(server.process)
 
 
 @pytest.fixture(scope="module")
 def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("workers") / "akg.lbug"
-    store = LadybugStore(Settings(db_path=path, buffer_pool_mb=128, threads=2))
-    init_store(store)
-    store.close()
-    return path
+    return empty_store(tmp_path_factory.mktemp("workers") / "akg.lbug")
 
 
 @pytest.fixture

@@ -6,10 +6,8 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import select
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,9 +16,7 @@ from typing import Any
 
 import pytest
 
-from cli.admin import init_store
-from graph.ladybug_store import LadybugStore
-from graph.settings import Settings
+from tests.api.served import empty_store, serve_env, start_serve, stop_serve
 
 HEAVY = ("UNWIND range(1, 20000) AS x UNWIND range(1, 20000) AS y "
          "WITH x, y WHERE (x * y) % 7 = 3 RETURN count(*) AS n")
@@ -57,35 +53,14 @@ class Server:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    db = tmp_path_factory.mktemp("serve") / "akg.lbug"
-    store = LadybugStore(Settings(db_path=db, buffer_pool_mb=128, threads=2))
-    init_store(store)
-    store.close()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AKG_")}
-    env.update(AKG_DB=str(db), AKG_BUFFER_POOL_MB="128", AKG_QUERY_TIMEOUT="4", AKG_QUERY_WORKERS="2",
-               AKG_QUERY_MEMORY_MB="512", AKG_API_QUERY_RATE="1000")
-    process = subprocess.Popen([sys.executable, "-m", "cli.serve", "--port", "0"], env=env,  # noqa: S603
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    assert process.stdout is not None
-    port = 0
-    deadline = time.monotonic() + 60
-    while not port and time.monotonic() < deadline:
-        ready, _, _ = select.select([process.stdout], [], [], 1.0)
-        line = process.stdout.readline() if ready else ""
-        if " on http://127.0.0.1:" in line:
-            port = int(line.split("127.0.0.1:", 1)[1].split("/", 1)[0])
-    assert port, "the server did not start"
+    db = empty_store(tmp_path_factory.mktemp("serve") / "akg.lbug")
+    env = serve_env(db, AKG_QUERY_TIMEOUT="4", AKG_QUERY_MEMORY_MB="512", AKG_API_QUERY_RATE="1000")
+    process, port = start_serve(env)
     time.sleep(1.0)  # the workers start in the background
     try:
         yield Server(process, port)
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        process.stdout.close()
+        stop_serve(process)
 
 
 def test_crash_queries_are_answered_and_the_server_stays_up(server: Server) -> None:

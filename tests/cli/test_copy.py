@@ -3,53 +3,23 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from cli.demo import build_demo
 from graph.base import GraphStore
-from graph.export import graph_to_networkx
 from graph.registry import open_store
 from graph.settings import Settings
-from tests.conftest import NEO4J_SKIP, _wipe_neo4j
+from tests.cli.conftest import ROOT, akg, graph
+from tests.conftest import NEO4J_SKIP
 
 pytestmark = [pytest.mark.neo4j,
               pytest.mark.skipif(not os.environ.get("NEO4J_URI"), reason=NEO4J_SKIP)]
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def ladybug(path: Path) -> Settings:
     return Settings(db_path=path, buffer_pool_mb=512, threads=2)
-
-
-@pytest.fixture
-def neo4j_store() -> Iterator[GraphStore]:
-    store = open_store(Settings.from_env().with_overrides(backend="neo4j"))
-    store.init_schema()
-    _wipe_neo4j(store)
-    try:
-        yield store
-    finally:
-        _wipe_neo4j(store)
-        store.close()
-
-
-def akg(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from cli import main; main()", *args], cwd=ROOT,
-                          env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
-                          check=False)
-
-
-def graph(store: GraphStore) -> tuple[dict[str, Any], Counter[tuple[Any, ...]]]:
-    g = graph_to_networkx(store)
-    edges = Counter((s, t, k, repr(sorted(a.items()))) for s, t, k, a in g.edges(keys=True, data=True))
-    return dict(g.nodes(data=True)), edges
 
 
 def test_copy_to_neo4j_and_back(tmp_path: Path, neo4j_store: GraphStore) -> None:

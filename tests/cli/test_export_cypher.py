@@ -13,26 +13,20 @@ import datetime as dt
 import itertools
 import os
 import shutil
-import subprocess
-import sys
-from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from cli.demo import build_demo
 from graph.base import GraphStore
 from graph.cypher_export import cypher_literal, replay, script_lines, statements
-from graph.export import export, graph_to_networkx
+from graph.export import export
 from graph.records import Edge, Node
 from graph.registry import open_store
 from graph.settings import Settings
-from tests.conftest import NEO4J_SKIP, _wipe_neo4j
+from tests.cli.conftest import ROOT, akg, graph
+from tests.conftest import NEO4J_SKIP
 from tests.neo4j_lint.check import available, lint
-
-ROOT = Path(__file__).resolve().parents[2]
 
 HOSTILE = [
     "it's \"quoted\" \\ back\\slash \\u0041 \\n not a newline",
@@ -82,28 +76,6 @@ def test_neo4j_parser_accepts_every_statement_of_a_hostile_export(tmp_path: Path
     assert len(data) == 2 and len(found) > 40
     failures = [(q[:200], e) for q, e in lint(data + found[:1]) if e]
     assert not failures, failures
-
-
-@pytest.fixture
-def neo4j_store() -> Iterator[GraphStore]:
-    store = open_store(Settings.from_env().with_overrides(backend="neo4j"))
-    _wipe_neo4j(store)
-    try:
-        yield store
-    finally:
-        _wipe_neo4j(store)
-        store.close()
-
-
-def graph(store: GraphStore) -> tuple[dict[str, Any], Counter[tuple[Any, ...]]]:
-    g = graph_to_networkx(store)
-    edges = Counter((s, t, k, repr(sorted(a.items()))) for s, t, k, a in g.edges(keys=True, data=True))
-    return dict(g.nodes(data=True)), edges
-
-
-def akg(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-c", "from cli import main; main()", *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300, check=False)
 
 
 def small_examples(target: Path, rows: int = 20) -> Path:
