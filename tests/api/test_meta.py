@@ -19,9 +19,9 @@ from tests.api.shape import assert_error_shape
 SPEC = "/api/v1/openapi.json"
 
 
-def test_health_and_readiness(client: FlaskClient) -> None:
+def test_health_and_readiness(client: FlaskClient, backend: str) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    assert client.get("/readyz").get_json() == {"status": "ok", "backend": "ladybug"}
+    assert client.get("/readyz").get_json() == {"status": "ok", "backend": backend}
 
 
 def test_not_ready_without_a_store(tmp_path: Path) -> None:
