@@ -42,7 +42,8 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "assessments"
 TOKEN = "test-token-0123456789"
 SCORE = "score/test-ewp-RWA-1994"
-COUNTS = "MATCH (n) WITH count(n) AS nodes MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
+NODES = "MATCH (n) RETURN count(n) AS n"
+RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS n"
 
 
 def api_settings(db: Path) -> Settings:
@@ -87,8 +88,7 @@ class Neo4jGraph:
         self.counts = self._counts()
 
     def _counts(self) -> tuple[int, int]:
-        row = self.store.run_read(COUNTS).rows[0]
-        return int(row[0]), int(row[1])
+        return int(self.store.run_read(NODES).scalar()), int(self.store.run_read(RELATIONSHIPS).scalar())
 
     def ensure(self) -> None:
         """Write the graph back unless the database holds as many nodes and relationships as it
