@@ -101,6 +101,23 @@ def neo4j_test_store() -> Iterator[GraphStore]:
         s.close()
 
 
+@contextmanager
+def backend_store(backend: str, tmp_path: Path, **overrides: object) -> Iterator[GraphStore]:
+    """A store of ``backend`` with the schema, for a module's own fixture graph: a new Ladybug
+    database in ``tmp_path`` (``overrides`` on its settings), or the Neo4j test server's
+    database, wiped before and after."""
+    if backend == "neo4j":
+        with neo4j_test_store() as s:
+            yield s
+        return
+    s = open_store(settings_for(backend, tmp_path).with_overrides(**overrides))
+    s.init_schema()
+    try:
+        yield s
+    finally:
+        s.close()
+
+
 @pytest.fixture(params=backend_params())
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore]:
     """An empty store with the schema created, on each backend."""

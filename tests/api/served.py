@@ -28,10 +28,12 @@ def empty_store(path: Path) -> Path:
     return path
 
 
-def serve_env(db: Path, **extra: str) -> dict[str, str]:
-    """This process's environment without its ``AKG_`` settings, serving ``db`` with a small pool."""
+def serve_env(db: Path | None, **extra: str) -> dict[str, str]:
+    """This process's environment without its ``AKG_`` settings, serving the Ladybug store at
+    ``db`` with a small pool, or (``None``) the Neo4j database that ``NEO4J_*`` name."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AKG_")}
-    env.update(AKG_DB=str(db), AKG_BUFFER_POOL_MB="128", AKG_QUERY_WORKERS="2", **extra)
+    env.update(AKG_BACKEND="neo4j") if db is None else env.update(AKG_DB=str(db), AKG_BUFFER_POOL_MB="128")
+    env.update(AKG_QUERY_WORKERS="2", **extra)
     return env
 
 

@@ -1,9 +1,10 @@
-"""/api/v1/alerts and /api/v1/countries/{iso3}/signals over real UCDP GED events (Syria 2016-2019)."""
+"""/api/v1/alerts and /api/v1/countries/{iso3}/signals over real UCDP GED events (Syria 2016-2019),
+on each backend."""
 
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,22 +13,46 @@ from flask.testing import FlaskClient
 from flask_openapi3.openapi import OpenAPI
 
 from api import create_app
+from graph.settings import Settings
 from tests.api.conftest import TOKEN, api_settings, auth
-from tests.early_warning import build_syria
+from tests.conftest import _wipe_neo4j, backend_params, neo4j_test_store
+from tests.early_warning import build_syria, build_syria_into
+
+# An alert whose status someone changed (all start without one).
+CHANGED = "MATCH (a:Alert) WHERE a.status_changed IS NOT NULL RETURN count(a) AS n"
 
 
-@pytest.fixture(scope="module")
-def ew_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    db = tmp_path_factory.mktemp("ew-api") / "akg.lbug"
-    build_syria(db)
-    return db
+@pytest.fixture(scope="module", params=backend_params())
+def ew_settings(request: pytest.FixtureRequest,
+                tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], Settings]]:
+    """Settings of the Syria store as each test must find it: a copy of the module's Ladybug file;
+    on Neo4j the module's database (building it takes as long as a dozen of these tests), built
+    again before a test when an earlier one changed an alert's status."""
+    if request.param == "ladybug":
+        built = tmp_path_factory.mktemp("ew-api") / "akg.lbug"
+        build_syria(built)
+
+        def copy(tmp: Path) -> Settings:
+            shutil.copyfile(built, tmp / "akg.lbug")
+            return api_settings(tmp / "akg.lbug")
+
+        yield copy
+        return
+    with neo4j_test_store() as store:
+        build_syria_into(store)
+
+        def unchanged(tmp: Path) -> Settings:
+            if store.run_read(CHANGED).scalar():
+                _wipe_neo4j(store)
+                build_syria_into(store)
+            return store.settings
+
+        yield unchanged
 
 
 @pytest.fixture
-def ew(ew_db: Path, tmp_path: Path) -> Iterator[FlaskClient]:
-    db = tmp_path / "akg.lbug"
-    shutil.copyfile(ew_db, db)
-    app: OpenAPI = create_app({"SETTINGS": api_settings(db), "TESTING": True, "API_TOKENS": TOKEN})
+def ew(ew_settings: Callable[[Path], Settings], tmp_path: Path) -> Iterator[FlaskClient]:
+    app: OpenAPI = create_app({"SETTINGS": ew_settings(tmp_path), "TESTING": True, "API_TOKENS": TOKEN})
     yield app.test_client()
     app.extensions["akg"].close()
 
@@ -63,6 +88,20 @@ def test_one_alert_has_its_evidence(ew: FlaskClient) -> None:
     assert ew.get("/api/v1/alerts/SYR-surge-1999-01-0000000000").status_code == 404
 
 
+def test_country_signals(ew: FlaskClient) -> None:
+    r = ew.get("/api/v1/countries/SYR/signals?dimension=category&slice=civilian-targeting")
+    assert r.status_code == 200
+    body = r.get_json()
+    assert body["coverage"]["events"] == 16566 and body["coverage"]["months"] == 47
+    assert len(body["series"]) == 47 and body["series"][0]["period_start"] == "2016-01-01"
+    assert body["alerts"]
+    quiet = ew.get("/api/v1/countries/RWA/signals").get_json()
+    assert quiet["series"] == [] and quiet["alerts"] == [] and "No events of RWA" in quiet["coverage"]["message"]
+    assert ew.get("/api/v1/countries/ZZZ/signals").status_code == 404
+    assert ew.get("/api/v1/countries/SYR/signals?dimension=planet").status_code == 400
+
+
+# Last: the one test that writes (on Neo4j a later test would wait for the store to be built again).
 def test_status_workflow(ew: FlaskClient) -> None:
     alert = items(ew, "/api/v1/alerts?country=SYR&kind=surge&limit=1")[0]
     url = "/api/v1/alerts/" + alert["id"].split("/", 1)[1] + "/status"
@@ -77,16 +116,3 @@ def test_status_workflow(ew: FlaskClient) -> None:
     missing = ew.post("/api/v1/alerts/SYR-surge-1999-01-0000000000/status", json={"status": "acknowledged"},
                       headers=auth())
     assert missing.status_code == 404 and missing.get_json()["error"]["code"] == "not_found"
-
-
-def test_country_signals(ew: FlaskClient) -> None:
-    r = ew.get("/api/v1/countries/SYR/signals?dimension=category&slice=civilian-targeting")
-    assert r.status_code == 200
-    body = r.get_json()
-    assert body["coverage"]["events"] == 16566 and body["coverage"]["months"] == 47
-    assert len(body["series"]) == 47 and body["series"][0]["period_start"] == "2016-01-01"
-    assert body["alerts"]
-    quiet = ew.get("/api/v1/countries/RWA/signals").get_json()
-    assert quiet["series"] == [] and quiet["alerts"] == [] and "No events of RWA" in quiet["coverage"]["message"]
-    assert ew.get("/api/v1/countries/ZZZ/signals").status_code == 404
-    assert ew.get("/api/v1/countries/SYR/signals?dimension=planet").status_code == 400

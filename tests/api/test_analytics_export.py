@@ -10,6 +10,7 @@ import networkx as nx
 import rdflib
 from flask.testing import FlaskClient
 
+from tests.api.conftest import hit
 from tests.api.shape import assert_error_shape
 
 
@@ -50,7 +51,7 @@ def test_export_graphml_and_csv(client: FlaskClient) -> None:
     header = rels.get_data(as_text=True).splitlines()[0]
     assert header.startswith("type,source,target")
     again = client.get("/api/v1/export?format=csv&table=relationships")
-    assert again.headers.get("X-Cache") == "hit" and again.headers["Content-Disposition"] == \
+    assert again.headers.get("X-Cache") == hit(client.application) and again.headers["Content-Disposition"] == \
         rels.headers["Content-Disposition"] and again.mimetype == "text/csv"
     err = assert_error_shape(client.get("/api/v1/export?format=xlsx"), 400, "invalid_parameter")
     assert err["details"]["parameter"] == "format"

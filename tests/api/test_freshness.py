@@ -1,24 +1,24 @@
 """A running ``akg serve`` sees what another process commits, within two seconds: two real
-processes, the server holding the store read-only, ``akg load assessment`` writing beside it."""
+processes, the server holding the store read-only, ``akg load assessment`` writing beside it; on each
+backend (Neo4j: the server and the loader are two clients of the test server)."""
 
 from __future__ import annotations
 
 import json
-import os
-import re
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cli.admin import init_store
-from graph.registry import open_store
-from graph.settings import Settings
+from tests.api.served import empty_store, serve_env, start_serve, stop_serve
+from tests.conftest import backend_params, neo4j_test_store
 
 ROOT = Path(__file__).resolve().parents[2]
 AKG = str(Path(sys.executable).with_name("akg"))   # the console script next to this interpreter
@@ -56,30 +56,19 @@ def post(url: str, body: dict[str, Any]) -> Any:
         return json.loads(r.read())
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    db = tmp_path / "akg.lbug"
-    store = open_store(Settings(db_path=db, buffer_pool_mb=128, threads=2))
-    init_store(store)
-    store.close()
-    env = {**os.environ, "AKG_DB": str(db), "AKG_BACKEND": "ladybug", "AKG_API_TOKENS": "",
-           "AKG_API_TOKEN_FILE": "", "AKG_BUFFER_POOL_MB": "128"}
-    proc = subprocess.Popen([AKG, "serve", "--port", "0", "--threads", "4"],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, cwd=ROOT)
-    assert proc.stdout is not None
-    base = ""
-    deadline = time.monotonic() + 60
-    while not base and time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        found = re.search(r"http://127\.0\.0\.1:\d+", line)
-        base = found.group(0) if found else ""
-    assert base, "the server did not start"
-    try:
-        yield base, env
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        proc.stdout.close()
+@pytest.fixture(params=backend_params())
+def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    with ExitStack() as stack:
+        if request.param == "neo4j":  # the test server's database (NEO4J_* in the environment), wiped
+            init_store(stack.enter_context(neo4j_test_store()))
+            env = serve_env(None)
+        else:
+            env = serve_env(empty_store(tmp_path / "akg.lbug"))
+        process, port = start_serve(env, "--threads", "4")
+        try:
+            yield f"http://127.0.0.1:{port}", env
+        finally:
+            stop_serve(process)
 
 
 def test_a_load_by_another_process_is_served_within_two_seconds(server: tuple[str, dict[str, str]],

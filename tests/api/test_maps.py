@@ -1,5 +1,5 @@
 """``/api/v1/maps``: the watch-list map's countries and a country's map of events, on the query
-fixture graph (real Ladybug): shape keys, fills, counts, grid aggregation above the cap, alerts,
+fixture graph on each backend: shape keys, fills, counts, grid aggregation above the cap, alerts,
 404 for an unknown country, 400 naming a bad date, the OpenAPI document, the vendored files."""
 
 from __future__ import annotations
@@ -14,20 +14,16 @@ from flask.testing import FlaskClient
 
 import api.maps
 from api import create_app
-from graph.registry import open_store
-from tests.conftest import settings_for
+from tests.conftest import backend_params, backend_store
 from tests.queries.world import EVENT1, EVENT2, NEW_ACTOR, QZA, build_world
 from viz.charts import LEVEL_COLOURS
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
-    store = open_store(settings_for("ladybug", tmp_path_factory.mktemp("maps")).with_overrides(buffer_pool_mb=512))
-    build_world(store)
-    try:
+@pytest.fixture(scope="module", params=backend_params())
+def client(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskClient]:
+    with backend_store(request.param, tmp_path_factory.mktemp("maps"), buffer_pool_mb=512) as store:
+        build_world(store)
         yield create_app({"STORE": store, "TESTING": True}).test_client()
-    finally:
-        store.close()
 
 
 def get(client: FlaskClient, url: str, status: int = 200) -> Any:

@@ -13,19 +13,24 @@ from flask_openapi3.openapi import OpenAPI
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
 from api import create_app
+from graph.settings import Settings
 from tests.api.conftest import api_settings
 from tests.api.shape import assert_error_shape
+from tests.neo4j_server.server import free_port
 
 SPEC = "/api/v1/openapi.json"
 
 
-def test_health_and_readiness(client: FlaskClient) -> None:
+def test_health_and_readiness(client: FlaskClient, backend: str) -> None:
     assert client.get("/healthz").get_json() == {"status": "ok"}
-    assert client.get("/readyz").get_json() == {"status": "ok", "backend": "ladybug"}
+    assert client.get("/readyz").get_json() == {"status": "ok", "backend": backend}
 
 
-def test_not_ready_without_a_store(tmp_path: Path) -> None:
-    app = create_app({"SETTINGS": api_settings(tmp_path / "missing.lbug"), "TESTING": True})
+def test_not_ready_without_a_store(backend: str, tmp_path: Path) -> None:
+    """No database file (Ladybug), no server where the settings say (Neo4j: a port nothing listens on)."""
+    settings = (api_settings(tmp_path / "missing.lbug") if backend == "ladybug" else
+                Settings.from_env().with_overrides(backend="neo4j", neo4j_uri=f"neo4j://127.0.0.1:{free_port()}"))
+    app = create_app({"SETTINGS": settings, "TESTING": True})
     client = app.test_client()
     assert client.get("/healthz").status_code == 200
     assert_error_shape(client.get("/readyz"), 503, "not_ready")

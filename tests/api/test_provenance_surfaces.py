@@ -15,9 +15,8 @@ from flask.testing import FlaskClient
 
 from api import create_app
 from graph.base import GraphStore
-from graph.registry import open_store
-from graph.settings import Settings
 from queries.citations import SOURCES_CYPHER, VERSIONS_CYPHER
+from tests.conftest import backend_params, backend_store
 from tests.sourced import SOURCE, build
 
 MONITOR = {"id": SOURCE, "title": "Quarterly monitoring report, December 2023",
@@ -25,13 +24,12 @@ MONITOR = {"id": SOURCE, "title": "Quarterly monitoring report, December 2023",
            "url": "https://example.org/qz-monitor-2023-12", "reliability": "B", "credibility": 2}
 
 
-@pytest.fixture(scope="module")
-def sourced_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+@pytest.fixture(scope="module", params=backend_params())
+def sourced_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     tmp = tmp_path_factory.mktemp("sourced")
-    store = open_store(Settings(db_path=tmp / "akg.lbug", buffer_pool_mb=256, threads=2))
-    build(store, tmp)
-    yield store
-    store.close()
+    with backend_store(request.param, tmp) as store:
+        build(store, tmp)
+        yield store
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,7 @@
 """`akg serve --workers 2` as real processes: every worker sees loads made by another process (even
 one made before its first request), writes through the API go to the one writer and every worker
-reads them back, and a worker that dies is replaced."""
+reads them back, and a worker that dies is replaced; on each backend (the one writer process is
+Ladybug's)."""
 
 from __future__ import annotations
 
@@ -10,17 +11,20 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
+from cli.admin import init_store
 from graph.ingest import load_files
 from graph.ladybug_store import LadybugStore
+from graph.registry import open_store
 from graph.settings import Settings
 from loaders import assessment
 from ontology.errors import StoreLocked
 from tests.api.served import empty_store, serve_env, start_serve, stop_serve
+from tests.conftest import neo4j_test_store
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "workers-test-token"  # noqa: S105 - a test value
@@ -45,7 +49,7 @@ risk_factors:
 class Workers:
     """A running `akg serve --workers 2`, and which worker answers each connection."""
 
-    def __init__(self, process: subprocess.Popen[str], port: int, db: Path, env: dict[str, str]) -> None:
+    def __init__(self, process: subprocess.Popen[str], port: int, db: Path | None, env: dict[str, str]) -> None:
         self.process = process
         self.port = port
         self.db = db
@@ -109,7 +113,9 @@ def post(port: int, path: str, body: bytes, headers: dict[str, str]) -> tuple[in
         conn.close()
 
 
-def start(db: Path, **extra: str) -> Workers:
+def start(db: Path | None, **extra: str) -> Workers:
+    """`akg serve --workers 2` over the Ladybug store at ``db``, or the Neo4j test server's database
+    (``None``: NEO4J_* in the environment)."""
     env = serve_env(db, **extra)
     process, port = start_serve(env, "--workers", "2", "--threads", "4")
     return Workers(process, port, db, env)
@@ -141,9 +147,22 @@ def small(tmp_path: Path) -> Callable[[str], Path]:
     return make
 
 
-def load(db: Path, path: Path) -> None:
+@pytest.fixture
+def where(backend: str, request: pytest.FixtureRequest) -> Iterator[Path | None]:
+    """The initialised store the server reads: a fresh Ladybug copy, or the Neo4j test server's
+    database holding the vocabularies (``None``; wiped before and after)."""
+    if backend == "ladybug":
+        yield request.getfixturevalue("db")
+        return
+    with neo4j_test_store() as store:
+        init_store(store)
+        yield None
+
+
+def load(db: Path | None, path: Path) -> None:
     """``akg load assessment`` in this process: another process than the server's."""
-    store = LadybugStore(Settings(db_path=db, buffer_pool_mb=128, threads=2))
+    store = (LadybugStore(Settings(db_path=db, buffer_pool_mb=128, threads=2)) if db is not None
+             else open_store(Settings.from_env().with_overrides(backend="neo4j")))
     try:
         assert all(r.loaded for r in load_files(store, [path], assessment.read))
     finally:
@@ -151,7 +170,8 @@ def load(db: Path, path: Path) -> None:
 
 
 def test_loads_by_another_process_are_seen_by_every_worker_and_a_dead_one_is_replaced(
-        db: Path, small: Callable[[str], Path]) -> None:
+        where: Path | None, small: Callable[[str], Path]) -> None:
+    db = where
     server = start(db)
     conns: dict[int, http.client.HTTPConnection] = {}
     try:
@@ -185,6 +205,9 @@ def test_loads_by_another_process_are_seen_by_every_worker_and_a_dead_one_is_rep
         stop(server)
 
 
+# Ladybug only (``db`` is a Ladybug file): one process may write a Ladybug store, so the API's writes
+# go to a writer process beside the read-only workers; on Neo4j every worker writes through its own
+# driver.
 def test_api_writes_go_to_the_one_writer_and_every_worker_reads_them(db: Path, small: Callable[[str], Path]) -> None:
     server = start(db, AKG_API_TOKENS=TOKEN)
     conns: dict[int, http.client.HTTPConnection] = {}
