@@ -147,13 +147,15 @@ class Slices:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def periods(self, granularity: str) -> pd.DataFrame:
+    def periods(self, granularity: str, weekly_dimensions: Sequence[str] = WEEKLY) -> pd.DataFrame:
         """Per country, period (month number, or day number of the week's Monday) and slice key: events,
-        fatalities, civilian-targeting events, civilian deaths and political-violence events."""
+        fatalities, civilian-targeting events, civilian deaths and political-violence events.
+
+        Weeks are summed for the slices of ``weekly_dimensions`` only (months for every slice)."""
         rows_e, rows_k = self.row_event, self.row_key
         period = self.ym if granularity == "month" else self.week
         if granularity == "week":
-            weekly = np.isin(self.key_dimension, WEEKLY)[rows_k]
+            weekly = np.isin(self.key_dimension, list(weekly_dimensions))[rows_k]
             rows_e, rows_k = rows_e[weekly], rows_k[weekly]
         columns = ["country", "period", "key", "events", "fatalities", "civilian_events", "civilian_deaths",
                    "violent_events"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -90,3 +91,15 @@ def test_country_signals(ew: FlaskClient) -> None:
     assert quiet["series"] == [] and quiet["alerts"] == [] and "No events of RWA" in quiet["coverage"]["message"]
     assert ew.get("/api/v1/countries/ZZZ/signals").status_code == 404
     assert ew.get("/api/v1/countries/SYR/signals?dimension=planet").status_code == 400
+
+
+def test_weekly_category_series_from_the_events(ew: FlaskClient) -> None:
+    url = "/api/v1/countries/SYR/signals?dimension=category&slice=civilian-targeting"
+    monthly = ew.get(url).get_json()["series"]
+    weekly = ew.get(url + "&granularity=week").get_json()["series"]  # not stored: computed on request
+    assert len(weekly) > len(monthly) and {p["slice"] for p in weekly} == {"civilian-targeting"}
+    for count in ("events", "fatalities", "civilian_events", "civilian_deaths"):
+        assert sum(p[count] for p in weekly) == sum(p[count] for p in monthly) > 0
+    assert all(dt.date.fromisoformat(p["period_start"]).weekday() == 0 for p in weekly)
+    since = ew.get(url + "&granularity=week&since=2018-01-01").get_json()["series"]
+    assert since == [p for p in weekly if p["period_start"] >= "2018-01-01"]
