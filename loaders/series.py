@@ -137,16 +137,24 @@ def named(coded: Slices, month: pd.DataFrame, week: pd.DataFrame) -> pd.DataFram
     return pd.concat(parts, ignore_index=True)[list(POINT_COLUMNS)]
 
 
+def _text(column: pd.Series) -> pa.Array:
+    """A column as Arrow text: taken as it is when pandas holds it in Arrow (no Python string per value)."""
+    values = pa.array(column if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object
+                      else column.astype(str))
+    if isinstance(values, pa.ChunkedArray):  # what pandas holds: one array (a table builder would iterate it)
+        values = values.combine_chunks()
+    return values.cast(pa.string())
+
+
 def point_ids(points: pd.DataFrame) -> pd.Series:
     """Stable ids: ``series/<ISO3>/<granularity>/<dimension>/<slice hash>/<period start>``."""
-    codes, uniques = pd.factorize(points["slice"].to_numpy(dtype=object))
-    digests = np.asarray([hashlib.sha1(str(u).encode(), usedforsecurity=False).hexdigest()[:10] for u in uniques],
-                         dtype=object)
-    parts = [pa.array(points[c].to_numpy(dtype=object), pa.string()) for c in ("iso3", "granularity", "dimension")]
-    joined = pc.binary_join_element_wise("series", *parts, pa.array(digests[codes], pa.string()),
-                                         pa.array(points["period_start"].astype(str).to_numpy(dtype=object),
-                                                  pa.string()), "/")
-    return pd.Series(joined.to_numpy(zero_copy_only=False), index=points.index, dtype=object)
+    codes, uniques = pd.factorize(points["slice"])
+    digests = pa.array([hashlib.sha1(str(u).encode(), usedforsecurity=False).hexdigest()[:10] for u in uniques],
+                       pa.string())
+    parts = [_text(points[c]) for c in ("iso3", "granularity", "dimension")]
+    joined = pc.binary_join_element_wise("series", *parts, digests.take(pa.array(codes)), _text(points["period_start"]),
+                                         "/")
+    return pd.Series(joined.to_pandas().array, index=points.index)
 
 
 def to_bulk(points: pd.DataFrame, absent: bool = False) -> Bulk:
@@ -154,18 +162,15 @@ def to_bulk(points: pd.DataFrame, absent: bool = False) -> Bulk:
 
     ``absent``: the caller has checked that none of the points is stored yet (see :func:`changes`).
     """
-    given = points["id"] if "id" in points.columns else point_ids(points)
-    ids = pa.array(given.to_numpy(dtype=object), pa.string())
+    ids = _text(points["id"] if "id" in points.columns else point_ids(points))
     columns: dict[str, pa.Array] = {"id": ids}
     for name in POINT_COLUMNS:
-        if name == "period_start":  # a few hundred distinct days: converted once each
-            codes, days = pd.factorize(points[name].astype(str).to_numpy(dtype=object))
-            columns[name] = pa.array([dt.date.fromisoformat(str(d)) for d in days], pa.date32()).take(
-                pa.array(codes))
+        if name == "period_start":  # ISO days, parsed by Arrow
+            columns[name] = _text(points[name]).cast(pa.date32())
         elif name.endswith("_count"):
             columns[name] = pa.array(points[name].to_numpy().astype(np.int64), pa.int64())
         else:
-            columns[name] = pa.array(points[name].to_numpy(dtype=object), pa.string())
+            columns[name] = _text(points[name])
     countries = pc.binary_join_element_wise("country", columns["iso3"], "/")
     return Bulk(node_tables={"SeriesPoint": node_table("SeriesPoint", columns)},
                 edge_tables=[edge_table("SERIES_OF", "SeriesPoint", "Country", {"from": ids, "to": countries})],
@@ -190,8 +195,7 @@ def changes(store: GraphStore, points: pd.DataFrame, spans: Mapping[str, tuple[t
     The points come back with their ``id``; a point none of whose counts changed is left out; a
     stored point of the recomputed periods that the computation no longer has is deleted.
     """
-    points = points.assign(id=point_ids(points).to_numpy(dtype=object)) if len(points) else \
-        points.assign(id=pd.Series([], dtype=object))
+    points = points.assign(id=point_ids(points)) if len(points) else points.assign(id=pd.Series([], dtype=object))
     if not spans:
         return points, points.iloc[0:0], []
     epoch = dt.date(1970, 1, 1)
