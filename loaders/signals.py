@@ -177,7 +177,7 @@ def evaluate_series(monthly: Monthly, window: Slices, months: Mapping[str, tuple
     last evaluated month) and the events of the evaluated periods (``window``: the evidence)."""
     out: list[AlertDraft] = []
     rows_of = _groups(monthly.iso3)
-    events_of = _groups(window.iso3[window.country])
+    events_of = {window.iso3[c]: rows for c, rows in _groups(window.country).items()}
     slice_rows = _groups(window.country[window.row_event])
     window_codes = {str(c): i for i, c in enumerate(window.iso3)}
     slice_codes = {(str(d), str(s)): k for k, (d, s) in enumerate(zip(window.key_dimension, window.key_slice,
@@ -199,8 +199,10 @@ def _groups(values: npt.NDArray[Any]) -> dict[Any, Ints]:
     """Row positions per distinct value."""
     if not len(values):
         return {}
-    indices = pd.Series(np.arange(len(values), dtype=np.int64)).groupby(values).indices
-    return {k: np.asarray(v, dtype=np.int64) for k, v in indices.items()}
+    codes, uniques = pd.factorize(values)
+    order = np.argsort(codes, kind="stable").astype(np.int64)  # positions, ascending within each value
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
+    return dict(zip(uniques, np.split(order, bounds), strict=True))
 
 
 class _Matrix:
