@@ -24,7 +24,7 @@ from graph.bulk import Bulk, edge_table, node_table
 from graph.columns import read_table
 from graph.records import Node
 from loaders import series
-from loaders.event_frame import EventFrames, first_dates, of_events, stored_counts, undated, within
+from loaders.event_frame import EventFrames, first_dates, inside, of_events, stored_counts, undated, within
 from loaders.event_slices import Slices, read_slices, week_day, ym_of
 from loaders.signals import AlertDraft, Monthly, evaluate_series
 from loaders.thresholds import Thresholds
@@ -226,10 +226,7 @@ def baseline_months(store: GraphStore, spans: Mapping[str, tuple[dt.date, dt.dat
                                            "date_to": max(v[1] for v in spans.values())})
     points = table.to_pandas()
     if len(points):
-        start = pd.to_datetime(points["period_start"])
-        lo = pd.to_datetime(points["iso3"].map({k: v[0] for k, v in spans.items()}))
-        hi = pd.to_datetime(points["iso3"].map({k: v[1] for k, v in spans.items()}))
-        points = points[(start >= lo) & (start <= hi)]
+        points = points[inside(points.rename(columns={"period_start": "date"}), spans)]
     old = set(points.loc[points["political_violence_count"].isna(), "iso3"]) if len(points) else set()
     parts = [Monthly.of_points(points[~points["iso3"].isin(old)] if old else points)]
     if old:
