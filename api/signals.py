@@ -11,6 +11,7 @@ from api.common import api_blueprint, rows, store
 from api.countries import CountryPath, country_id, require_country
 from api.models import AsOf, QueryModel
 from loaders.early_warning import coverage
+from loaders.series import weekly_points
 
 __all__ = ["bp"]
 
@@ -52,11 +53,14 @@ class Signals(BaseModel):
 
 @bp.get("/<iso3>/signals", summary="Event series and alerts of a country", responses={200: Signals})
 def country_signals(path: CountryPath, query: SignalQuery) -> dict[str, Any]:
-    """Stored series points of one dimension, the country's alerts, and its event coverage."""
+    """Stored series points of one dimension, the country's alerts, and its event coverage. Weekly
+    series of a dimension other than ``all`` that are not stored are computed from the events."""
     cid = country_id(path.iso3)
     require_country(cid)
     series = rows("country_signals", country=cid, granularity=query.granularity, dimension=query.dimension,
                   slice=query.slice or "", date_from=query.since)
+    if not series and query.granularity == "week" and query.dimension != "all":
+        series = weekly_points(store(), path.iso3.upper(), query.dimension, query.slice or "", query.since)
     alerts = rows("alerts_list", country=cid, since=query.since)
     return {"country": cid, "granularity": query.granularity, "dimension": query.dimension,
             "coverage": coverage(store(), path.iso3.upper()),

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from cli.common import store_from
+from cli.common import settings_of, store_from
 from cli.load import load_group
 from cli.signals import echo_refresh
 from graph.bulk import Bulk
@@ -100,7 +100,8 @@ def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
         loaded = time.perf_counter()
         # events the new version no longer has may sit in other months: then every month is recomputed
         signals = refresh(store, None if summary.nodes_removed else touched, limits,
-                          loaded=None if summary.nodes_removed else collected.frames())
+                          loaded=None if summary.nodes_removed else collected.frames(),
+                          weekly_categories=settings_of(ctx).weekly_category_points)
     seconds = loaded - started
     click.echo(f"{path.name}: {total:,} rows in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} rows/s); "
                f"{summary.nodes_created:,} nodes and {summary.edges_created:,} relationships created, "

@@ -10,9 +10,10 @@ from typing import Any
 import click
 
 import queries
-from cli.common import echo_table, store_from
+from cli.common import echo_table, settings_of, store_from
 from loaders.early_warning import AlertNotFound, Refresh, refresh, set_status
 from loaders.event_frame import first_dates
+from loaders.series import weekly_points
 from loaders.thresholds import load_thresholds
 
 __all__ = ["COMMANDS", "echo_refresh"]
@@ -50,7 +51,7 @@ def compute(ctx: click.Context, countries: tuple[str, ...], thresholds: Path | N
         if unknown:
             raise click.ClickException(f"no stored events for {', '.join(unknown)}: nothing to compute there")
         windows = {k: (v[0], v[1]) for k, v in known.items() if not codes or k in codes}
-        result = refresh(store, windows, limits)
+        result = refresh(store, windows, limits, weekly_categories=settings_of(ctx).weekly_category_points)
     echo_refresh(result, (dt.datetime.now() - started).total_seconds())
 
 
@@ -67,6 +68,8 @@ def show(ctx: click.Context, iso3: str, dimension: str, slice_: str, granularity
     with store_from(ctx, read_only=True) as store:
         rows = queries.run(store, "country_signals", country=f"country/{iso3.upper()}", dimension=dimension,
                            slice=slice_, granularity=granularity)
+        if not rows and granularity == "week" and dimension != "all":  # not stored: from the events
+            rows = weekly_points(store, iso3.upper(), dimension, slice_)
         if not rows:
             has = first_dates(store, iso3.upper())
             raise click.ClickException(f"{iso3.upper()}: no stored series"

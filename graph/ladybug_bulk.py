@@ -127,8 +127,8 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, state: _Written, summa
             stored = table.slice(0, 0)
     else:
         stored = _stored_table(w, label, table)
-    is_new = pc.invert(pc.is_in(ids, stored.column("id")))
-    new = table.filter(is_new)
+    is_new = pc.invert(pc.is_in(ids, stored.column("id"))) if stored.num_rows else None
+    new = table.filter(is_new) if is_new is not None else table  # none stored: every row is new
     if new.num_rows:
         if empty and (new.num_rows >= w.copy_threshold or state.pending_nodes[label]):
             state.pending_nodes[label].append(_complete(w, label, new))
@@ -139,7 +139,7 @@ def _nodes(w: LadybugWriter, label: str, table: pa.Table, state: _Written, summa
             w._create_nodes(label, _rows(new))
         state.add(label, new.column("id"))
         summary.nodes_created += new.num_rows
-    if not stored.num_rows:
+    if is_new is None:
         return
     # compare old and new values column by column; only changed rows become Python dicts
     old = table.filter(pc.invert(is_new)).sort_by("id")

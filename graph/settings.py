@@ -69,6 +69,12 @@ class Settings:
     max_assessment_bytes: int = _setting(
         "AKG_MAX_ASSESSMENT_BYTES", 5_000_000, "Largest assessment file accepted."
     )
+    weekly_category_points: bool = _setting(
+        "AKG_WEEKLY_CATEGORY_POINTS", False,
+        "Store weekly series points per event category too (monthly points and the country's weekly "
+        "totals are always stored; without them, weekly category series are computed from the events "
+        "when asked for)."
+    )
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:

@@ -24,7 +24,7 @@ from graph.bulk import Bulk, edge_table, node_table
 from graph.columns import read_table
 from graph.records import Node
 from loaders import series
-from loaders.event_frame import EventFrames, first_dates, of_events, stored_counts, undated, within
+from loaders.event_frame import EventFrames, first_dates, inside, of_events, stored_counts, undated, within
 from loaders.event_slices import Slices, read_slices, week_day, ym_of
 from loaders.signals import AlertDraft, Monthly, evaluate_series
 from loaders.thresholds import Thresholds
@@ -116,7 +116,7 @@ class _Span:
     """What one country's refresh reads and rewrites, for the touched days ``first`` to ``last``.
 
     Whole months and ISO weeks are recomputed: the monthly points of the touched months, the
-    weekly points of the weeks starting from the first touched day's week to the week holding the
+    stored weekly points of the weeks starting from the first touched day's week to the week holding the
     last touched month's end. The events read cover those periods and the months of the
     evaluated periods (``window_months`` before the first touched month); the baseline before the
     first touched month comes from the stored monthly points.
@@ -149,11 +149,16 @@ class _Span:
 
 
 def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | None,
-            thresholds: Thresholds, today: dt.date | None = None, loaded: EventFrames | None = None) -> Refresh:
+            thresholds: Thresholds, today: dt.date | None = None, loaded: EventFrames | None = None,
+            weekly_categories: bool = False) -> Refresh:
     """Recompute and store series and alerts for the given countries and date spans (None: all).
 
     ``loaded``: the events of the load that touched the windows (:class:`Collector`); when the
     stored events of the spans read are exactly these, they are not read back.
+    ``weekly_categories``: store the weekly points of each event category too (setting
+    ``AKG_WEEKLY_CATEGORY_POINTS``); by default only the country's weekly totals (dimension ``all``)
+    are stored weekly, and stored weekly category points of the recomputed weeks are deleted
+    (:func:`loaders.series.weekly_points` computes them from the events on request).
     """
     today = today or dt.date.today()
     known = first_dates(store)
@@ -172,7 +177,8 @@ def refresh(store: GraphStore, windows: Mapping[str, tuple[dt.date, dt.date]] | 
     summary.events = len(frames.events)
     coded = Slices.of(frames)
     month_rows = _inside(coded, coded.periods("month"), {k: v.months for k, v in spans.items()})
-    week_rows = _inside(coded, coded.periods("week"), {k: v.weeks for k, v in spans.items()})
+    week_rows = _inside(coded, coded.periods("week", series.stored_weekly(weekly_categories)),
+                        {k: v.weeks for k, v in spans.items()})
     points = series.named(coded, month_rows, week_rows)
     monthly = Monthly.concat([baseline_months(store, {k: v.baseline for k, v in spans.items()}),
                               Monthly.of_rows(coded, month_rows)])
@@ -220,10 +226,7 @@ def baseline_months(store: GraphStore, spans: Mapping[str, tuple[dt.date, dt.dat
                                            "date_to": max(v[1] for v in spans.values())})
     points = table.to_pandas()
     if len(points):
-        start = pd.to_datetime(points["period_start"])
-        lo = pd.to_datetime(points["iso3"].map({k: v[0] for k, v in spans.items()}))
-        hi = pd.to_datetime(points["iso3"].map({k: v[1] for k, v in spans.items()}))
-        points = points[(start >= lo) & (start <= hi)]
+        points = points[inside(points.rename(columns={"period_start": "date"}), spans)]
     old = set(points.loc[points["political_violence_count"].isna(), "iso3"]) if len(points) else set()
     parts = [Monthly.of_points(points[~points["iso3"].isin(old)] if old else points)]
     if old:

@@ -119,12 +119,9 @@ class Slices:
         add("admin1", every[has_area], codes, list(uniques))
         kinds = [(d, links, c) for d, links, c in (("actor", frames.actors, "actor"), ("group", frames.groups, "group"),
                                                    ("indicator", frames.indicators, "indicator")) if len(links)]
-        if kinds:  # one hash of the event ids for the three link tables
-            every_id = pa.chunked_array([ids, *(pa.array(links["id"], pa.string()) for _, links, _ in kinds)])
-            coded = pc.dictionary_encode(every_id.combine_chunks()).indices.to_numpy().astype(np.int64)
-            position = np.full(int(coded.max()) + 1, -1, np.int64)
-            position[coded[:n]] = every
-            events_all = position[coded[n:]]
+        if kinds:  # one hash of the event ids, probed by the three link tables' event ids
+            link_ids = pa.chunked_array([pa.array(links["id"], pa.string()) for _, links, _ in kinds]).combine_chunks()
+            events_all = pc.fill_null(pc.index_in(link_ids, value_set=ids), -1).to_numpy().astype(np.int64)
             found_all = events_all >= 0
             start = 0
             for dimension, links, column in kinds:
@@ -147,13 +144,15 @@ class Slices:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def periods(self, granularity: str) -> pd.DataFrame:
+    def periods(self, granularity: str, weekly_dimensions: Sequence[str] = WEEKLY) -> pd.DataFrame:
         """Per country, period (month number, or day number of the week's Monday) and slice key: events,
-        fatalities, civilian-targeting events, civilian deaths and political-violence events."""
+        fatalities, civilian-targeting events, civilian deaths and political-violence events.
+
+        Weeks are summed for the slices of ``weekly_dimensions`` only (months for every slice)."""
         rows_e, rows_k = self.row_event, self.row_key
         period = self.ym if granularity == "month" else self.week
         if granularity == "week":
-            weekly = np.isin(self.key_dimension, WEEKLY)[rows_k]
+            weekly = np.isin(self.key_dimension, list(weekly_dimensions))[rows_k]
             rows_e, rows_k = rows_e[weekly], rows_k[weekly]
         columns = ["country", "period", "key", "events", "fatalities", "civilian_events", "civilian_deaths",
                    "violent_events"]

@@ -8,11 +8,14 @@ For each country (the event's ``iso3``) and period, one :class:`SeriesPoint` per
 - ``category``: per event category (:mod:`loaders.event_mapping`);
 - ``indicator``: per Framework indicator the events evidence (EVIDENCES).
 
-Monthly points are kept for every dimension, weekly ones (ISO weeks, from Monday) for ``all`` and
-``category``. Each point counts events, sums fatalities (best estimate), counts events that
-targeted civilians and sums civilian deaths (UCDP ``deaths_civilians``; for datasets without
-it, the fatalities of events that targeted civilians). Computation is column-wise (one pandas
-group-by per granularity); a point with no events is not stored (an absent month is zero).
+Monthly points are kept for every dimension, weekly ones (ISO weeks, from Monday) for ``all``, and
+for ``category`` when asked (:func:`stored_weekly`; setting ``AKG_WEEKLY_CATEGORY_POINTS``):
+:func:`weekly_points` computes any dimension's weekly series from the stored events on request.
+:func:`compute` returns the weekly points of ``all`` and ``category``. Each point counts events,
+sums fatalities (best estimate), counts events that targeted civilians and sums civilian deaths
+(UCDP ``deaths_civilians``; for datasets without it, the fatalities of events that targeted
+civilians). Computation is column-wise (one pandas group-by per granularity); a point with no
+events is not stored (an absent month is zero).
 
 Example:
     >>> import pandas as pd
@@ -46,9 +49,10 @@ from graph.base import GraphStore
 from graph.bulk import Bulk, edge_table, node_table
 from graph.columns import read_table
 from loaders.event_frame import EventFrames
-from loaders.event_slices import WEEKLY, Slices
+from loaders.event_slices import WEEKLY, Slices, read_slices
 
-__all__ = ["POINT_COLUMNS", "WEEKLY_DIMENSIONS", "changes", "compute", "month_start", "named", "point_ids", "to_bulk"]
+__all__ = ["POINT_COLUMNS", "WEEKLY_DIMENSIONS", "changes", "compute", "month_start", "named", "point_ids",
+           "stored_weekly", "to_bulk", "weekly_points"]
 
 WEEKLY_DIMENSIONS = WEEKLY
 POINT_COLUMNS = ("iso3", "granularity", "period_start", "dimension", "slice", "event_count",
@@ -60,6 +64,42 @@ _COUNTS = {"events": "event_count", "fatalities": "fatality_count", "civilian_ev
 def month_start(day: dt.date) -> dt.date:
     """First day of the day's month."""
     return day.replace(day=1)
+
+
+def stored_weekly(categories: bool) -> tuple[str, ...]:
+    """The dimensions whose weekly points a refresh stores: the country's total, and the event
+    categories when asked.
+
+    >>> stored_weekly(False), stored_weekly(True)
+    (('all',), ('all', 'category'))
+    """
+    return WEEKLY if categories else ("all",)
+
+
+def weekly_points(store: GraphStore, iso3: str, dimension: str, slice_: str = "",
+                  date_from: dt.date | None = None, date_to: dt.date | None = None) -> list[dict[str, object]]:
+    """A country's weekly series of one dimension (one slice, or every slice when ``slice_`` is empty)
+    computed from its stored events, for weeks starting from ``date_from`` to ``date_to``: the rows
+    the named query ``country_signals`` returns for stored points, in its order (slice, week)."""
+    lo, hi = date_from or dt.date(1900, 1, 1), date_to or dt.date.today()
+    frames = read_slices(store, {iso3: (lo, hi + dt.timedelta(days=6))})  # a week runs to its Sunday
+    if frames.events.empty:
+        return []
+    coded = Slices.of(frames)
+    week = coded.periods("week", (dimension,))
+    points = named(coded, week.iloc[0:0], week)
+    if slice_:
+        points = points[points["slice"] == slice_]
+    start = pd.to_datetime(points["period_start"]).dt.date
+    points = points.assign(period_start=start)[(start >= lo) & (start <= hi)]
+    points = points.sort_values(["slice", "period_start"], kind="stable")
+    out = {"period_start": list(points["period_start"]), "dimension": list(points["dimension"]),
+           "slice": list(points["slice"])}
+    for column, name in (("event_count", "events"), ("fatality_count", "fatalities"),
+                         ("civilian_event_count", "civilian_events"), ("civilian_death_count", "civilian_deaths"),
+                         ("political_violence_count", "political_violence_events")):
+        out[name] = [int(v) for v in points[column].to_numpy(dtype=np.int64)]
+    return [dict(zip(out, values, strict=True)) for values in zip(*out.values(), strict=True)]
 
 
 def compute(frames: EventFrames) -> pd.DataFrame:
@@ -97,16 +137,24 @@ def named(coded: Slices, month: pd.DataFrame, week: pd.DataFrame) -> pd.DataFram
     return pd.concat(parts, ignore_index=True)[list(POINT_COLUMNS)]
 
 
+def _text(column: pd.Series) -> pa.Array:
+    """A column as Arrow text: taken as it is when pandas holds it in Arrow (no Python string per value)."""
+    values = pa.array(column if pd.api.types.is_string_dtype(column.dtype) and column.dtype != object
+                      else column.astype(str))
+    if isinstance(values, pa.ChunkedArray):  # what pandas holds: one array (a table builder would iterate it)
+        values = values.combine_chunks()
+    return values.cast(pa.string())
+
+
 def point_ids(points: pd.DataFrame) -> pd.Series:
     """Stable ids: ``series/<ISO3>/<granularity>/<dimension>/<slice hash>/<period start>``."""
-    codes, uniques = pd.factorize(points["slice"].to_numpy(dtype=object))
-    digests = np.asarray([hashlib.sha1(str(u).encode(), usedforsecurity=False).hexdigest()[:10] for u in uniques],
-                         dtype=object)
-    parts = [pa.array(points[c].to_numpy(dtype=object), pa.string()) for c in ("iso3", "granularity", "dimension")]
-    joined = pc.binary_join_element_wise("series", *parts, pa.array(digests[codes], pa.string()),
-                                         pa.array(points["period_start"].astype(str).to_numpy(dtype=object),
-                                                  pa.string()), "/")
-    return pd.Series(joined.to_numpy(zero_copy_only=False), index=points.index, dtype=object)
+    codes, uniques = pd.factorize(points["slice"])
+    digests = pa.array([hashlib.sha1(str(u).encode(), usedforsecurity=False).hexdigest()[:10] for u in uniques],
+                       pa.string())
+    parts = [_text(points[c]) for c in ("iso3", "granularity", "dimension")]
+    joined = pc.binary_join_element_wise("series", *parts, digests.take(pa.array(codes)), _text(points["period_start"]),
+                                         "/")
+    return pd.Series(joined.to_pandas().array, index=points.index)
 
 
 def to_bulk(points: pd.DataFrame, absent: bool = False) -> Bulk:
@@ -114,18 +162,15 @@ def to_bulk(points: pd.DataFrame, absent: bool = False) -> Bulk:
 
     ``absent``: the caller has checked that none of the points is stored yet (see :func:`changes`).
     """
-    given = points["id"] if "id" in points.columns else point_ids(points)
-    ids = pa.array(given.to_numpy(dtype=object), pa.string())
+    ids = _text(points["id"] if "id" in points.columns else point_ids(points))
     columns: dict[str, pa.Array] = {"id": ids}
     for name in POINT_COLUMNS:
-        if name == "period_start":  # a few hundred distinct days: converted once each
-            codes, days = pd.factorize(points[name].astype(str).to_numpy(dtype=object))
-            columns[name] = pa.array([dt.date.fromisoformat(str(d)) for d in days], pa.date32()).take(
-                pa.array(codes))
+        if name == "period_start":  # ISO days, parsed by Arrow
+            columns[name] = _text(points[name]).cast(pa.date32())
         elif name.endswith("_count"):
             columns[name] = pa.array(points[name].to_numpy().astype(np.int64), pa.int64())
         else:
-            columns[name] = pa.array(points[name].to_numpy(dtype=object), pa.string())
+            columns[name] = _text(points[name])
     countries = pc.binary_join_element_wise("country", columns["iso3"], "/")
     return Bulk(node_tables={"SeriesPoint": node_table("SeriesPoint", columns)},
                 edge_tables=[edge_table("SERIES_OF", "SeriesPoint", "Country", {"from": ids, "to": countries})],
@@ -150,8 +195,7 @@ def changes(store: GraphStore, points: pd.DataFrame, spans: Mapping[str, tuple[t
     The points come back with their ``id``; a point none of whose counts changed is left out; a
     stored point of the recomputed periods that the computation no longer has is deleted.
     """
-    points = points.assign(id=point_ids(points).to_numpy(dtype=object)) if len(points) else \
-        points.assign(id=pd.Series([], dtype=object))
+    points = points.assign(id=point_ids(points)) if len(points) else points.assign(id=pd.Series([], dtype=object))
     if not spans:
         return points, points.iloc[0:0], []
     epoch = dt.date(1970, 1, 1)

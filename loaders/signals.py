@@ -177,7 +177,7 @@ def evaluate_series(monthly: Monthly, window: Slices, months: Mapping[str, tuple
     last evaluated month) and the events of the evaluated periods (``window``: the evidence)."""
     out: list[AlertDraft] = []
     rows_of = _groups(monthly.iso3)
-    events_of = _groups(window.iso3[window.country])
+    events_of = {window.iso3[c]: rows for c, rows in _groups(window.country).items()}
     slice_rows = _groups(window.country[window.row_event])
     window_codes = {str(c): i for i, c in enumerate(window.iso3)}
     slice_codes = {(str(d), str(s)): k for k, (d, s) in enumerate(zip(window.key_dimension, window.key_slice,
@@ -199,12 +199,15 @@ def _groups(values: npt.NDArray[Any]) -> dict[Any, Ints]:
     """Row positions per distinct value."""
     if not len(values):
         return {}
-    indices = pd.Series(np.arange(len(values), dtype=np.int64)).groupby(values).indices
-    return {k: np.asarray(v, dtype=np.int64) for k, v in indices.items()}
+    codes, uniques = pd.factorize(values)
+    order = np.argsort(codes, kind="stable").astype(np.int64)  # positions, ascending within each value
+    bounds = np.cumsum(np.bincount(codes, minlength=len(uniques)))[:-1]
+    return dict(zip(uniques, np.split(order, bounds), strict=True))
 
 
 class _Matrix:
-    """Monthly values per slice as a dense array with running sums (column 0 = origin)."""
+    """Monthly values per slice as a dense array with running sums and running sums of squares
+    (column 0 = origin)."""
 
     def __init__(self, keys: list[tuple[str, str]], rows: Ints, months: Ints, values: Ints, width: int) -> None:
         self.keys = keys
@@ -212,15 +215,6 @@ class _Matrix:
         grid[rows, months] = values
         self.cum = np.concatenate([np.zeros((len(keys), 1), np.int64), grid.cumsum(axis=1)], axis=1)
         self.cum2 = np.concatenate([np.zeros((len(keys), 1), np.int64), (grid ** 2).cumsum(axis=1)], axis=1)
-
-    def total(self, lo: int, hi: int) -> npt.NDArray[np.int64]:
-        """Per row, the sum over columns lo..hi (inclusive)."""
-        out: npt.NDArray[np.int64] = self.cum[:, hi + 1] - self.cum[:, lo]
-        return out
-
-    def squares(self, lo: int, hi: int) -> npt.NDArray[np.int64]:
-        out: npt.NDArray[np.int64] = self.cum2[:, hi + 1] - self.cum2[:, lo]
-        return out
 
 
 class _Evidence:
@@ -258,6 +252,11 @@ class _Evidence:
         at = self._mass[1].get(ym)
         return self._mass[2][at] if at is not None else np.zeros(0, np.int64)
 
+    def mass_months(self, limit: float) -> Ints:
+        """Month numbers with at least one event of ``limit`` civilian deaths or more."""
+        heavy = self.events[self.w.civilian_deaths[self.events] >= limit]
+        return np.unique(self.w.ym[heavy])
+
     def id_of(self, position: int) -> str:
         return str(self.w.ids[position].as_py())
 
@@ -279,9 +278,14 @@ class _Country:
         area_keys, area_local = np.unique(local[area_rows], return_inverse=True)
         self.spread = _Matrix([names[k] for k in area_keys], area_local, ym[area_rows], m.violent[rows][area_rows],
                               self.width)
-        self.any = self._row(names, local, ym, ("all", "*"), m.events[rows])
-        self.pv = self._row(names, local, ym, ("category", "political-violence"), m.events[rows])
-        self.civ_pv = self._row(names, local, ym, ("category", "political-violence"), m.civilian[rows])
+        # running sums (0 first) of all events, political-violence events and those targeting civilians
+        self.any_cum, self.pv_cum, self.civ_cum = (
+            np.concatenate([np.zeros(1, np.int64), self._row(names, local, ym, key, values).cumsum()])
+            for key, values in ((("all", "*"), m.events[rows]), (("category", "political-violence"), m.events[rows]),
+                                (("category", "political-violence"), m.civilian[rows])))
+        dims = np.asarray([d for d, _ in names], dtype=object)
+        self.surge_rows = np.isin(dims, SURGE_DIMENSIONS)
+        self.new_rows = np.isin(dims, ("actor", "group"))
 
     def _row(self, names: list[tuple[str, str]], local: Ints, ym: Ints, key: tuple[str, str], values: Ints) -> Ints:
         out = np.zeros(self.width, np.int64)
@@ -294,20 +298,55 @@ class _Country:
         return self.ev.positions(dimension, key, self.origin + lo, self.origin + hi, violent)
 
     def alerts(self, first: int, last: int) -> list[AlertDraft]:
+        """The drafts of the evaluated months ``first``..``last`` (month numbers): every month's counts,
+        baselines and candidates in one numpy pass over the country's slices, then the few months
+        where some signal may fire are examined one by one."""
+        lim, m = self.lim, self.matrix
+        window = int(lim["window_months"])
+        j = np.arange(max(first - self.origin, 0), min(last - self.origin, self.width - 1) + 1, dtype=np.int64)
+        lo = j - window + 1
+        j, lo = j[lo >= 0], lo[lo >= 0]
+        b_lo = np.maximum(lo - int(lim["baseline_months"]), 0)
+        n_base = lo - b_lo
+        # something happened in the period, and the baseline is long enough
+        keep = (self.any_cum[j + 1] - self.any_cum[lo] > 0) & (n_base >= lim["min_baseline_months"])
+        j, lo, b_lo, n_base = j[keep], lo[keep], b_lo[keep], n_base[keep]
+        if not len(j):
+            return []
+        # per slice (row) and evaluated month (column), the same operations as one month at a time
+        obs = m.cum[:, j + 1] - m.cum[:, lo]
+        sums = m.cum[:, lo] - m.cum[:, b_lo]
+        mean = sums / n_base
+        var = ((m.cum2[:, lo] - m.cum2[:, b_lo]) - n_base * mean ** 2) / np.maximum(n_base - 1, 1)
+        surge = (obs >= lim["surge_min_events"]) & (obs >= lim["surge_min_ratio"] * mean * window) & \
+            self.surge_rows[:, None]
+        new = (sums == 0) & (obs > 0) & self.new_rows[:, None]
+        pv, civ = (np.stack([cum[j + 1] - cum[lo], cum[lo] - cum[b_lo]]) for cum in (self.pv_cum, self.civ_cum))
+        sp = self.spread
+        fresh, before = np.zeros((0, len(j)), bool), np.zeros(len(j), np.int64)
+        if sp.keys:
+            base = sp.cum[:, lo] - sp.cum[:, b_lo]
+            fresh = (base == 0) & (sp.cum[:, j + 1] - sp.cum[:, lo] >= lim["spread_min_events"])
+            before = (base > 0).sum(axis=0)
+        maybe = surge.any(axis=0) | new.any(axis=0) | (fresh.sum(axis=0) >= lim["spread_min_new_areas"])
+        maybe |= (pv[0] > 0) & (pv[1] > 0) & (civ[0] >= lim["civilian_share_min_events"])
+        maybe |= np.isin(self.origin + j, self.ev.mass_months(lim["mass_fatality_civilian_deaths"]))
         out: list[AlertDraft] = []
-        window = int(self.lim["window_months"])
-        for j in range(max(first - self.origin, 0), min(last - self.origin, self.width - 1) + 1):
-            lo = j - window + 1
-            if lo < 0 or not self.any[lo:j + 1].sum():
-                continue  # nothing happened in the period: nothing can alert
-            b_lo = max(lo - int(self.lim["baseline_months"]), 0)
-            n_base = lo - b_lo
-            if n_base < self.lim["min_baseline_months"]:
-                continue
-            out += self._month(j, lo, b_lo, n_base)
+        for t in np.flatnonzero(maybe):
+            out += self._month(int(j[t]), int(lo[t]), int(b_lo[t]), int(n_base[t]), obs[:, t], mean[:, t], var[:, t],
+                               np.flatnonzero(surge[:, t]), np.flatnonzero(new[:, t]),
+                               (int(pv[0, t]), int(civ[0, t]), int(pv[1, t]), int(civ[1, t])),
+                               np.flatnonzero(fresh[:, t]), int(before[t]))
         return out
 
-    def _month(self, j: int, lo: int, b_lo: int, n_base: int) -> list[AlertDraft]:
+    def _month(self, j: int, lo: int, b_lo: int, n_base: int, obs: Ints, mean: npt.NDArray[np.float64],
+               var: npt.NDArray[np.float64], surge: Ints, new: Ints, shares: tuple[int, int, int, int],
+               fresh_areas: Ints, before: int) -> list[AlertDraft]:
+        """The drafts of one evaluated month (index ``j`` from the origin, period from ``lo``, baseline
+        ``b_lo``..``lo``-1) from the columns :meth:`alerts` computed: per slice the period's count,
+        the baseline's mean and variance; the surge and new-slice candidate rows; political-violence
+        and civilian-targeting counts of the period and the baseline; the admin-1 areas (rows of
+        ``spread``) with violence now and none before, and how many had some before."""
         lim, m, window = self.lim, self.matrix, int(self.lim["window_months"])
         period = (_date(self.origin + lo), _date(self.origin + j, end=True))
         out: list[AlertDraft] = []
@@ -321,14 +360,8 @@ class _Country:
             out.append(AlertDraft(self.iso3, kind, period[0], period[1], dimension, key, float(observed),
                                   float(baseline), round(strength, 4), text, p, evidence, list(points)))
 
-        obs = m.total(lo, j)
-        sums = m.total(b_lo, lo - 1)
-        mean = sums / n_base
-        var = (m.squares(b_lo, lo - 1) - n_base * mean ** 2) / max(n_base - 1, 1)
-        for r in np.flatnonzero((obs >= lim["surge_min_events"]) & (obs >= lim["surge_min_ratio"] * mean * window)):
+        for r in surge:
             dimension, key = m.keys[r]
-            if dimension not in SURGE_DIMENSIONS:
-                continue
             observed, expected = int(obs[r]), float(mean[r] * window)
             p = count_tail(observed, max(expected, 1e-9), max(float(var[r]) * window, expected))
             if p <= lim["surge_probability"]:
@@ -338,8 +371,7 @@ class _Country:
                       f"negative-binomial P(X ≥ {observed}) = {p:.2g} ≤ {lim['surge_probability']:g}",
                       self.ids(dimension, key, lo, j), p, (key,) if dimension == "indicator" else ())
         # civilian share among political-violence events
-        n_w, civ_w = int(self.pv[lo:j + 1].sum()), int(self.civ_pv[lo:j + 1].sum())
-        n_b, civ_b = int(self.pv[b_lo:lo].sum()), int(self.civ_pv[b_lo:lo].sum())
+        n_w, civ_w, n_b, civ_b = shares
         if n_w and n_b and civ_w >= lim["civilian_share_min_events"]:
             share_w, share_b = civ_w / n_w, civ_b / n_b
             if share_w - share_b >= lim["civilian_share_min_increase"]:
@@ -350,11 +382,11 @@ class _Country:
                           f"civilians against {share_b:.0%} in the {n_base}-month baseline; binomial "
                           f"P(X ≥ {civ_w}) = {p:.2g}", self.ids("category", "civilian-targeting", lo, j, True), p)
         # perpetrators new to the country, first events against groups an assessment names
-        for r in np.flatnonzero((sums == 0) & (obs > 0)):
+        for r in new:
             dimension, key = m.keys[r]
-            kind = {"actor": "new-actor", "group": "new-group"}.get(dimension)
+            kind = "new-actor" if dimension == "actor" else "new-group"
             minimum = lim["new_actor_min_events"] if kind == "new-actor" else lim["new_group_min_events"]
-            if kind is None or obs[r] < minimum or (kind == "new-group" and key not in self.named):
+            if obs[r] < minimum or (kind == "new-group" and key not in self.named):
                 continue
             count = int(obs[r])
             strength = 0.6 if kind == "new-group" else min(0.6, 0.3 + 0.05 * (count - minimum))
@@ -363,18 +395,14 @@ class _Country:
                   f"{key}: {count} event(s) in the period, none in the {n_base}-month baseline ({what})",
                   self.ids(dimension, key, lo, j), None, (key,))
         # spread of political violence to admin-1 areas without any in the baseline
-        s = self.spread
-        if s.keys:
-            s_obs, s_base = s.total(lo, j), s.total(b_lo, lo - 1)
-            fresh = [s.keys[r][1] for r in np.flatnonzero((s_base == 0) & (s_obs >= lim["spread_min_events"]))]
-            if len(fresh) >= lim["spread_min_new_areas"]:
-                names = sorted(map(str, fresh))
-                before = int((s_base > 0).sum())
-                ids = np.concatenate([self.ids("admin1", a, lo, j, True) for a in names])
-                draft("spread", "admin1", "; ".join(names), len(names), before,
-                      min(0.6, 0.3 + 0.05 * (len(names) - lim["spread_min_new_areas"])),
-                      f"political violence in {len(names)} admin-1 area(s) with none in the {n_base}-month "
-                      f"baseline: {', '.join(names)} ({before} areas had some before)", ids)
+        fresh = [self.spread.keys[r][1] for r in fresh_areas]
+        if fresh and len(fresh) >= lim["spread_min_new_areas"]:
+            names = sorted(map(str, fresh))
+            ids = np.concatenate([self.ids("admin1", a, lo, j, True) for a in names])
+            draft("spread", "admin1", "; ".join(names), len(names), before,
+                  min(0.6, 0.3 + 0.05 * (len(names) - lim["spread_min_new_areas"])),
+                  f"political violence in {len(names)} admin-1 area(s) with none in the {n_base}-month "
+                  f"baseline: {', '.join(names)} ({before} areas had some before)", ids)
         # single events with many civilian deaths, in the evaluated month
         limit = lim["mass_fatality_civilian_deaths"]
         mass = self.ev.mass(self.origin + j, limit)

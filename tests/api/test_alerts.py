@@ -3,6 +3,7 @@ on each backend."""
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -102,6 +103,18 @@ def test_country_signals(ew: FlaskClient) -> None:
 
 
 # Last: the one test that writes (on Neo4j a later test would wait for the store to be built again).
+def test_weekly_category_series_from_the_events(ew: FlaskClient) -> None:
+    url = "/api/v1/countries/SYR/signals?dimension=category&slice=civilian-targeting"
+    monthly = ew.get(url).get_json()["series"]
+    weekly = ew.get(url + "&granularity=week").get_json()["series"]  # not stored: computed on request
+    assert len(weekly) > len(monthly) and {p["slice"] for p in weekly} == {"civilian-targeting"}
+    for count in ("events", "fatalities", "civilian_events", "civilian_deaths"):
+        assert sum(p[count] for p in weekly) == sum(p[count] for p in monthly) > 0
+    assert all(dt.date.fromisoformat(p["period_start"]).weekday() == 0 for p in weekly)
+    since = ew.get(url + "&granularity=week&since=2018-01-01").get_json()["series"]
+    assert since == [p for p in weekly if p["period_start"] >= "2018-01-01"]
+
+
 def test_status_workflow(ew: FlaskClient) -> None:
     alert = items(ew, "/api/v1/alerts?country=SYR&kind=surge&limit=1")[0]
     url = "/api/v1/alerts/" + alert["id"].split("/", 1)[1] + "/status"

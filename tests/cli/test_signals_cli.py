@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,13 @@ def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def akg(*args: str) -> Result:
     return CliRunner().invoke(root, list(args))
+
+
+def points(output: str) -> int:
+    """The number of series points a refresh reports."""
+    found = re.search(r"([\d,]+) series points stored", output)
+    assert found, output
+    return int(found.group(1).replace(",", ""))
 
 
 def test_load_computes_signals_and_alerts_can_be_handled(db: Path, tmp_path: Path) -> None:
@@ -59,3 +67,16 @@ def test_a_bad_thresholds_file_stops_before_anything_changes(db: Path, tmp_path:
     assert "thresholds.yaml:3 defaults.speed: unknown threshold" in str(result.exception)
     assert "Event " not in akg("stats").output  # nothing was loaded
     assert akg("signals", "compute", "--thresholds", str(bad)).exit_code == 1
+
+
+def test_weekly_category_points_on_request(db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert akg("load", "ucdp", str(GLOBAL)).exit_code == 0
+    week = ("signals", "show", "SYR", "--dimension", "category", "--granularity", "week", "--json")
+    computed = akg(*week)  # not stored: computed from the events
+    assert computed.exit_code == 0, computed.output
+    rows = json.loads(computed.output)
+    assert rows and {r["dimension"] for r in rows} == {"category"}
+    plain = points(akg("signals", "compute", "--country", "SYR").output)
+    monkeypatch.setenv("AKG_WEEKLY_CATEGORY_POINTS", "1")
+    assert points(akg("signals", "compute", "--country", "SYR").output) == plain + len(rows)
+    assert json.loads(akg(*week).output) == rows  # now read from the stored points: the same

@@ -282,6 +282,39 @@ def test_refresh_writes_only_changes_and_recomputes_whole_months(loaded: GraphSt
     assert refresh(loaded, None, Thresholds()).points_written == 0  # the incremental result is the full one
 
 
+def test_weekly_category_points_only_when_asked(loaded: GraphStore, tmp_path: Path) -> None:
+    weekly = ("MATCH (s:SeriesPoint) WHERE s.granularity = 'week' AND s.dimension = $dimension "
+              "RETURN s.period_start, s.slice, s.event_count, s.fatality_count, s.civilian_event_count, "
+              "s.civilian_death_count, s.political_violence_count ORDER BY s.slice, s.period_start")
+    plain = refresh(loaded, None, Thresholds())
+    assert loaded.run_read(weekly, {"dimension": "all"}).rows  # the country's weekly totals always
+    assert loaded.run_read(weekly, {"dimension": "category"}).rows == []
+    months = loaded.run_read("MATCH (s:SeriesPoint) WHERE s.granularity = 'month' "
+                             "RETURN s.id, s.event_count ORDER BY s.id").rows
+    asked = refresh(loaded, None, Thresholds(), weekly_categories=True)
+    stored = loaded.run_read(weekly, {"dimension": "category"}).rows
+    assert stored and asked.points == plain.points + len(stored) and asked.points_written == len(stored)
+    # computed from the events on request: what the refresh stores when asked
+    on_request = series.weekly_points(loaded, "SYR", "category")
+    assert [[r["period_start"], r["slice"], r["events"], r["fatalities"], r["civilian_events"], r["civilian_deaths"],
+             r["political_violence_events"]] for r in on_request] == stored
+    key, lo, hi = stored[0][1], stored[1][0] - dt.timedelta(days=1), stored[3][0] + dt.timedelta(days=1)
+    one = series.weekly_points(loaded, "SYR", "category", key, lo, hi)
+    assert [r["period_start"] for r in one] == [stored[1][0], stored[2][0], stored[3][0]]
+    assert series.weekly_points(loaded, "QZZ", "category") == []
+    # asked no more: the recomputed weeks (from the touched day's) get no category points, the others
+    # keep theirs until they are recomputed; the monthly points are the same either way
+    touched = load_into(loaded, ucdp_rows(tmp_path / "june.csv", [("950", "2021-06-25 00:00:00.000", "1", 5)]))
+    assert refresh(loaded, touched, Thresholds()).points_deleted == 0  # no category point in those weeks yet
+    left = loaded.run_read(weekly, {"dimension": "category"}).rows
+    assert left == stored and series.weekly_points(loaded, "SYR", "category", "", D(2021, 6, 21), D(2021, 6, 21))
+    again = refresh(loaded, None, Thresholds())
+    assert loaded.run_read(weekly, {"dimension": "category"}).rows == [] and again.points_deleted == len(left)
+    after = dict(loaded.run_read("MATCH (s:SeriesPoint) WHERE s.granularity = 'month' "
+                                 "RETURN s.id, s.event_count ORDER BY s.id").rows)
+    assert {k: v for k, v in after.items() if "2021-06" not in k} == {k: v for k, v in months if "2021-06" not in k}
+
+
 def test_status_changes_refused(loaded: GraphStore) -> None:
     with pytest.raises(AlertNotFound):
         set_status(loaded, "alert/SYR-surge-2020-01-0000000000", "acknowledged")
