@@ -182,6 +182,9 @@ API_PATHS = [
     "/api/v1/actors?q=interahamwe",
     "/api/v1/recommendations?status=proposed",
     "/api/v1/countries/MMR",
+    "/api/v1/countries/RWA",
+    "/api/v1/actors/interahamwe",
+    "/api/v1/actors/tatmadaw",
     "/api/v1/assessments?country=MMR",
     "/api/v1/queries/risk_watchlist?as_of=2024-12-31",
 ]
