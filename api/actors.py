@@ -22,8 +22,8 @@ from api.models import (
     page,
 )
 from api.planning_models import Chain
-from queries.citations import looked_up_role_claims
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS, leverage_chains
+from queries.lookups import role_claims
 
 __all__ = ["bp", "require_actor"]
 
@@ -155,7 +155,7 @@ def get_actor(path: ActorPath) -> dict[str, Any]:
     base = f"/api/v1/actors/{path.actor_id}"
     return {**_summary(row), "description": row["description"], "roles": sorted(row["roles"] or []),
             "assessments": sorted(row["assessments"] or []),
-            "role_claims": looked_up_role_claims(row["claims"], row["sources"]),
+            "role_claims": role_claims(store(), row["claims"]),
             "links": {"network": f"{base}/network", "paths": f"{base}/paths?to_group=",
                       "leverage": f"{base}/leverage"}}
 

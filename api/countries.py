@@ -15,6 +15,7 @@ from api.models import AsOf, OptionalId, PageFields, Paging, QueryModel, full_id
 from api.planning_models import Chain, LessonSummary, MatchedStakeholder, Situation
 from queries.citations import indicators_verified, score_versions, statement_sources
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
+from queries.lookups import latest_score
 from queries.planning import plan_responses
 from viz.provenance import counts_events, event_datasets
 
@@ -226,12 +227,14 @@ def country_id(iso3: str) -> str:
 
 
 def require_country(cid: str) -> dict[str, Any]:
-    """The ``country_lookup`` row of a country, or 404 naming the nearest countries."""
+    """The ``country_overview`` row of a country, read by id (``country_lookup``) with the dataset
+    versions of its score (``score_versions``), or 404 naming the nearest countries."""
     found = rows("country_lookup", country=cid)
     if not found:
         known = [(r["country"], r["name"]) for r in rows("country_overview")]
         raise not_found("country", cid, suggest(cid, known))
-    return found[0]
+    row = found[0]
+    return {**row, **latest_score(row.pop("scores"))}
 
 
 # ---------------------------------------------------------------------------- routes

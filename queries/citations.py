@@ -37,8 +37,7 @@ __all__ = [
     "INDICATORS_VERIFIED_CYPHER", "ROLE_SOURCES_CYPHER", "SCORE_VERSIONS_CYPHER", "SOURCES_CYPHER",
     "STATEMENT_SOURCES_CYPHER", "THREAT_EVENT_VERSIONS_CYPHER", "VERSIONS_CYPHER", "Bibliography",
     "any_illustrative", "assessment_sources", "attach_sources", "attribution", "event_versions", "grade",
-    "indicators_verified", "looked_up_role_claims", "resolve_sources", "resolve_versions", "role_sources",
-    "score_versions",
+    "indicators_verified", "resolve_sources", "resolve_versions", "role_sources", "score_versions",
     "statement_sources", "threat_event_versions",
 ]
 
@@ -176,32 +175,6 @@ def role_sources(store: GraphStore, actors: Iterable[str]) -> list[dict[str, Any
     rows = store.run_read(ROLE_SOURCES_CYPHER, {"actors": wanted}).dicts()
     attach_sources(store, rows)
     return rows
-
-
-def looked_up_role_claims(claims: Iterable[Mapping[str, Any] | None],
-                          sources: Iterable[Mapping[str, Any] | None]) -> list[dict[str, Any]]:
-    """The ``claims`` and ``sources`` of an ``actor_lookup`` row as :func:`role_sources` gives them
-    for the actor (newest first, each claim's sources as objects in the order cited), no read.
-
-    A cited id with no Source node gets an object with only the id, as in :func:`resolve_sources`.
-
-    >>> looked_up_role_claims(
-    ...     [{"assessment": "a/1", "date": dt.date(2024, 1, 2), "status": "published", "role": "enabler",
-    ...       "sources": ["source/x", "source/gone"]},
-    ...      {"assessment": None, "date": None, "status": None, "role": None, "sources": None}],
-    ...     [{"id": "source/x", "title": "X", "publisher": None, "date": None, "url": None,
-    ...       "reliability": "B", "credibility": 2}, {"id": None}])[0]["sources"][1]
-    {'id': 'source/gone', 'title': None, 'publisher': None, 'date': None, 'url': None, 'reliability': None, \
-'credibility': None}
-    """
-    table = {str(s["id"]): {f: s.get(f) for f in SOURCE_FIELDS} for s in sources if s and s.get("id")}
-    out = [{"assessment": c["assessment"], "date": c.get("date"), "status": c.get("status"), "role": c.get("role"),
-            "sources": [table.get(str(i)) or dict.fromkeys(SOURCE_FIELDS) | {"id": str(i)}
-                        for i in (c.get("sources") or []) if i]}
-           for c in claims if c and c.get("assessment") is not None]
-    out.sort(key=lambda c: (c["assessment"], c["role"] or ""))
-    out.sort(key=lambda c: c["date"] or dt.date.min, reverse=True)
-    return out
 
 
 def score_versions(store: GraphStore, countries: Iterable[str]) -> dict[tuple[str, dt.date], list[str]]:

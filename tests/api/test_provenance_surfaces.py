@@ -104,11 +104,11 @@ def test_sources_are_resolved_in_one_query_per_answer(sourced_store: GraphStore,
     texts.clear()
     get(client, "/api/v1/countries?limit=1000")
     assert texts.count(VERSIONS_CYPHER) == 1
-    # Look-ups read by id: an actor with its role claims and their sources is one read, a
-    # scored country two (its row with the score's version ids, then the versions).
+    # Look-ups read by id: an actor with its role claims is one read, their sources one more; a
+    # scored country likewise (its row with its scores' version ids, then the versions).
     texts.clear()
     assert get(client, "/api/v1/actors/qz-night-riders")["role_claims"][0]["sources"] == [MONITOR]
-    assert texts == [named("actor_lookup").text_for(sourced_store.backend)]
+    assert texts == [named("actor_lookup").text_for(sourced_store.backend), SOURCES_CYPHER]
     texts.clear()
     assert get(client, "/api/v1/countries/QZA")["score"]["dataset_version"]["dataset"] == "EWP"
     assert texts == [named("country_lookup").text_for(sourced_store.backend), VERSIONS_CYPHER]

@@ -467,45 +467,54 @@ def actor_search(s: GraphStore) -> None:
 
 
 def country_lookup(s: GraphStore) -> None:
-    rows = run(s, "country_lookup", country=QZA, as_of=LATE)
-    assert rows == [{**run(s, "country_overview", country=QZA, as_of=LATE)[0], "score_versions": []}]
-    qzb = run(s, "country_lookup", country="QZB", as_of=LATE)
+    from queries.lookups import latest_score
+
+    def overview_row(**params: Any) -> Rows:  # the look-up's rows as country_overview gives them
+        out = []
+        for r in run(s, "country_lookup", **params):
+            score = latest_score(r.pop("scores"))
+            assert score.pop("score_versions") == []  # the fixture's scores name no dataset version
+            out.append({**r, **score})
+        return out
+
+    (row,) = run(s, "country_lookup", country=QZA, as_of=LATE)
+    assert sorted((x["date"], x["risk"], x["rank"], x["dataset"]) for x in row["scores"]) == [
+        (D(2023, 11, 1), 0.031, 20, "EWP"), (D(2024, 11, 1), 0.052, 9, "EWP")]
+    assert overview_row(country=QZA, as_of=LATE) == run(s, "country_overview", country=QZA, as_of=LATE)
+    qzb = overview_row(country="QZB", as_of=LATE)
     assert pick(qzb, "region", "monitored", "overall_risk", "score_risk", "score_rank", "score_dataset") == [
         (None, False, 1, 0.2, 1, "OTHER")]
-    early = run(s, "country_lookup", country=QZA, as_of=D(2024, 3, 1))
+    early = overview_row(country=QZA, as_of=D(2024, 3, 1))
     assert pick(early, "assessment", "assessed_on", "overall_risk", "score_risk") == [(A1, D(2024, 1, 31), 2, 0.031)]
-    assert pick(run(s, "country_lookup", country=QZA, as_of=D(2019, 1, 1)), "assessment", "scored_on") == [
-        (None, None)]
+    assert pick(overview_row(country=QZA, as_of=D(2019, 1, 1)), "assessment", "scored_on") == [(None, None)]
     assert run(s, "country_lookup", country="country/QZZ") == []
     for c in s.run_read("MATCH (c:Country) RETURN c.id AS id").dicts():  # the list query's row, id first
         day = {"country": c["id"], "as_of": LATE}
-        assert [{k: v for k, v in r.items() if k != "score_versions"} for r in run(s, "country_lookup", **day)] \
-            == run(s, "country_overview", **day), c
+        assert overview_row(**day) == run(s, "country_overview", **day), c
 
 
 def actor_lookup(s: GraphStore) -> None:
-    from queries.citations import looked_up_role_claims, role_sources
+    from queries.citations import role_sources
+    from queries.lookups import CLAIM_FIELDS, role_claims
 
     (row,) = run(s, "actor_lookup", actor=MILITIA)
     assert pick([row], "actor", "kind", "countries", "roles") == [(MILITIA, "militia", [QZA], ["potential-perpetrator"])]
     assert sorted(row["assessments"]) == sorted([A0, A1, A2, A3])
-    claims = looked_up_role_claims(row["claims"], row["sources"])
+    claims = role_claims(s, row["claims"])
     assert [(c["assessment"], c["role"]) for c in claims] == [
         (A3, "potential-perpetrator"), (A2, "potential-perpetrator"), (A1, "potential-perpetrator"),
         (A0, "potential-perpetrator")]
-    assert claims == [{k: r[k] for k in ("assessment", "date", "status", "role", "sources")}
-                      for r in role_sources(s, [MILITIA])]
-    assert any(c["sources"] for c in claims)
+    assert any(c["sources"] for c in claims) and all(set(c) == set(CLAIM_FIELDS) for c in claims)
     (arms,) = run(s, "actor_lookup", actor=ARMS_CO.removeprefix("actor/"))  # a bare id gets its prefix
-    assert (arms["roles"], arms["assessments"], looked_up_role_claims(arms["claims"], arms["sources"])) == ([], [], [])
+    assert (arms["roles"], arms["assessments"]) == ([], [])
+    assert [c["assessment"] for c in arms["claims"]] == [None] and role_claims(s, arms["claims"]) == []
     assert run(s, "actor_lookup", actor="actor/nobody") == []
-    for a in run(s, "actor_search"):  # the search's row for each actor, id first, and its claims
+    for a in run(s, "actor_search"):  # the search's row for each actor, id first, and its role claims
         (found,) = run(s, "actor_lookup", actor=a["actor"])
         assert {k: sorted(v) if isinstance(v, list) else v for k, v in found.items() if k in a} == \
             {k: sorted(v) if isinstance(v, list) else v for k, v in a.items()}
-        assert looked_up_role_claims(found["claims"], found["sources"]) == [
-            {k: r[k] for k in ("assessment", "date", "status", "role", "sources")}
-            for r in role_sources(s, [a["actor"]])], a["actor"]
+        assert role_claims(s, found["claims"]) == [{k: r[k] for k in CLAIM_FIELDS}
+                                                    for r in role_sources(s, [a["actor"]])], a["actor"]
 
 
 def assessment_list(s: GraphStore) -> None:
