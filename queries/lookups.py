@@ -33,7 +33,8 @@ CLAIM_FIELDS = ("assessment", "date", "status", "role", "sources")
 
 def latest_score(scores: Iterable[Mapping[str, Any] | None]) -> dict[str, Any]:
     """``country_overview``'s score columns from a ``country_lookup`` row's ``scores``, and the
-    dataset versions of the scores of the latest date (``score_versions``).
+    dataset versions of the scores of the latest date (``score_versions``, sorted: the same
+    whatever order the backend collected the scores in).
 
     Of the scores of the latest date: the highest risk, the lowest rank, the first dataset by
     name, as the list query's ``max``, ``min`` and ``min`` give them (nulls left out).
@@ -51,7 +52,7 @@ def latest_score(scores: Iterable[Mapping[str, Any] | None]) -> dict[str, Any]:
 
     return {"scored_on": day, "score_risk": pick(max, "risk"), "score_rank": pick(min, "rank"),
             "score_dataset": pick(min, "dataset"),
-            "score_versions": [s["dataset_version"] for s in latest if s.get("dataset_version")]}
+            "score_versions": sorted({s["dataset_version"] for s in latest if s.get("dataset_version")})}
 
 
 def role_claims(store: GraphStore, claims: Iterable[Mapping[str, Any] | None]) -> list[dict[str, Any]]:

@@ -89,7 +89,8 @@ DEMO_PARAMS: dict[str, dict[str, str]] = {
     "country_brokers": {"country": "country/BIH", "as_of": "1995-12-31"},
     "country_communities": {"country": "country/BIH", "as_of": "1995-12-31"},
     "country_network": {"country": "country/MMR", "as_of": "2017-12-31"},
-    "country_lookup": {"country": "country/RWA", "as_of": "2024-12-31"},
+    # before the demo's EWP scores: `scores` is a list in no order (several scores share a date)
+    "country_lookup": {"country": "country/RWA", "as_of": "2023-12-31"},
     "country_overview": {"region": "region/great-lakes"},
     "country_risk_profile": {"country": "country/MMR", "as_of": "2017-12-31"},
     "country_signals": {"country": "country/SYR", "date_from": "2018-01-01", "date_to": "2018-12-31"},
