@@ -22,8 +22,8 @@ from api.models import (
     page,
 )
 from api.planning_models import Chain
-from queries.citations import role_sources
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS, leverage_chains
+from queries.lookups import role_claims
 
 __all__ = ["bp", "require_actor"]
 
@@ -126,8 +126,8 @@ class PathPage(PageFields):
 
 
 def require_actor(aid: str) -> dict[str, Any]:
-    """The ``actor_search`` row of an actor, or 404 naming the nearest actors."""
-    found = rows("actor_search", actor=aid)
+    """The ``actor_lookup`` row of an actor, or 404 naming the nearest actors."""
+    found = rows("actor_lookup", actor=aid)
     if not found:
         known = [(r["actor"], r["name"]) for r in rows("actor_search")]
         raise not_found("actor", aid, suggest(aid, known))
@@ -155,8 +155,7 @@ def get_actor(path: ActorPath) -> dict[str, Any]:
     base = f"/api/v1/actors/{path.actor_id}"
     return {**_summary(row), "description": row["description"], "roles": sorted(row["roles"] or []),
             "assessments": sorted(row["assessments"] or []),
-            "role_claims": [{k: r[k] for k in ("assessment", "date", "status", "role", "sources")}
-                            for r in role_sources(store(), [aid])],
+            "role_claims": role_claims(store(), row["claims"]),
             "links": {"network": f"{base}/network", "paths": f"{base}/paths?to_group=",
                       "leverage": f"{base}/leverage"}}
 

@@ -15,6 +15,7 @@ from api.models import AsOf, OptionalId, PageFields, Paging, QueryModel, full_id
 from api.planning_models import Chain, LessonSummary, MatchedStakeholder, Situation
 from queries.citations import indicators_verified, score_versions, statement_sources
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
+from queries.lookups import latest_score
 from queries.planning import plan_responses
 from viz.provenance import counts_events, event_datasets
 
@@ -203,10 +204,15 @@ def summary(row: dict[str, Any]) -> dict[str, Any]:
             "review_interval_months": row["review_interval_months"], "risk": risk, "score": score}
 
 
-def with_score_versions(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Give each summary's score its dataset version and ``illustrative`` flag (two queries for all)."""
+def with_score_versions(items: list[dict[str, Any]],
+                        found: dict[tuple[str, dt.date], list[str]] | None = None) -> list[dict[str, Any]]:
+    """Give each summary's score its dataset version and ``illustrative`` flag (two queries for all;
+    one when ``found`` already holds the version ids by country and score date)."""
     scored = [i for i in items if i["score"] is not None]
-    found = score_versions(store(), (i["id"] for i in scored))
+    if not scored:
+        return items
+    if found is None:
+        found = score_versions(store(), (i["id"] for i in scored))
     table = versions(v for ids in found.values() for v in ids)
     for i in scored:
         refs = [table[v] for v in found.get((i["id"], i["score"]["date"]), []) if v in table]
@@ -221,12 +227,14 @@ def country_id(iso3: str) -> str:
 
 
 def require_country(cid: str) -> dict[str, Any]:
-    """The overview row of a country, or 404 naming the nearest countries."""
-    found = rows("country_overview", country=cid)
+    """The ``country_overview`` row of a country, read by id (``country_lookup``) with the dataset
+    versions of its score (``score_versions``), or 404 naming the nearest countries."""
+    found = rows("country_lookup", country=cid)
     if not found:
         known = [(r["country"], r["name"]) for r in rows("country_overview")]
         raise not_found("country", cid, suggest(cid, known))
-    return found[0]
+    row = found[0]
+    return {**row, **latest_score(row.pop("scores"))}
 
 
 # ---------------------------------------------------------------------------- routes
@@ -247,7 +255,9 @@ def get_country(path: CountryPath) -> dict[str, Any]:
     base = f"/api/v1/countries/{path.iso3.upper()}"
     links = {"risk": f"{base}/risk", "responses": f"{base}/responses", "changes": f"{base}/changes",
              "assessments": f"/api/v1/assessments?country={path.iso3.upper()}"}
-    return {**with_score_versions([summary(require_country(cid))])[0], "links": links}
+    row = require_country(cid)
+    found = {(cid, row["scored_on"]): [v for v in row["score_versions"] if v]}
+    return {**with_score_versions([summary(row)], found)[0], "links": links}
 
 
 @bp.get("/<iso3>/risk", summary="Risk profile of a country", responses={200: RiskProfile})

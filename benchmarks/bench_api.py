@@ -10,7 +10,8 @@ before and after each run (the machine may be shared).
     python -m benchmarks.bench_api [--seconds 30] [--clients 8] [--workers 2] [--worker-threads 2] [--quick]
 
 After the load runs it measures, in this process, where one uncached look-up's time goes (the
-store's reads against the rest of the app), and each load run prints the server's and the
+store's reads against the rest of the app) and the CPU of a look-up's store reads done the way
+the API does them against the list queries it used before, and each load run prints the server's and the
 clients' CPU milliseconds per request: on a machine of C cores, C × 1000 / (server + client CPU
 ms) is the most requests a second the look-ups can reach there.
 
@@ -237,8 +238,8 @@ def table(rows: Sequence[tuple[str, Result]], clients: int) -> str:
 def profile_lookups(db: Path, paths: Sequence[str], rounds: int = 5) -> str:
     """Where an uncached look-up's time goes, in this process (Flask test client, cache off).
 
-    Every path is requested ``rounds`` times; the store's ``run_read`` (a read transaction:
-    BEGIN, the query in the engine, COMMIT, rows to Python values) is timed around each call,
+    Every path is requested ``rounds`` times; the store's ``run_read`` (the query in the engine,
+    its own read transaction on this read-only store, rows to Python values) is timed around each call,
     the rest (routing, validation, API code, JSON) is the difference. CPU time includes every
     thread of this process.
     """
@@ -294,9 +295,76 @@ def profile_lookups(db: Path, paths: Sequence[str], rounds: int = 5) -> str:
     finally:
         LadybugStore.run_read = original  # type: ignore[method-assign]
         app.extensions["akg"].close()
-    out += ["", "| store read (BEGIN, query, COMMIT, rows to Python) | calls | ms / read |", "|---|---:|---:|"]
+    out += ["", "| store read (the query in the engine, rows to Python) | calls | ms / read |", "|---|---:|---:|"]
     for name, (calls, took) in sorted(reads.items(), key=lambda kv: -kv[1][1]):
         out.append(f"| `{name}` | {calls:.0f} | {1000 * took / calls:.2f} |")
+    return "\n".join(out)
+
+
+# actor_lookup with the cited sources joined in the same read (what issue 17 first proposed): the
+# claims' source ids unwound and matched to Source nodes, collected beside the claims.
+ACTOR_WITH_SOURCES_CYPHER = """
+MATCH (x:Actor {id: $actor})
+OPTIONAL MATCH (x)-[:OPERATES_IN]->(c:Country)
+WITH x, collect(DISTINCT c.id) AS countries
+OPTIONAL MATCH (a:Assessment)-[i:IDENTIFIES]->(x)
+WITH x, countries, collect(DISTINCT i.role) AS roles, collect(DISTINCT a.id) AS assessments,
+     collect({assessment: a.id, date: a.date, status: a.status, role: i.role, sources: i.sources}) AS claims
+UNWIND claims AS claim
+UNWIND coalesce(claim.sources, []) + [''] AS cited
+OPTIONAL MATCH (s:Source {id: cited})
+WITH x, countries, roles, assessments, claims,
+     collect(DISTINCT {id: s.id, title: coalesce(s.title, s.name), publisher: s.publisher, date: s.published,
+                       url: s.url, reliability: s.reliability, credibility: s.credibility}) AS sources
+RETURN x.id AS actor, x.name AS name, x.kind AS kind, x.aliases AS aliases,
+       x.description AS description, countries, roles, assessments, claims, sources
+"""
+
+
+def compare_reads(db: Path, paths: Sequence[str], rounds: int = 5) -> str:
+    """CPU of one look-up's store reads: the id-first queries the API runs against the list
+    queries filtered to one id (what it ran before) and against the actor's sources joined in the
+    same read; one engine thread, the ways interleaved round by round, every look-up URL's id."""
+    from graph.ladybug_store import LadybugStore
+    from graph.settings import Settings
+    from queries.citations import role_sources
+    from queries.lookups import latest_score, role_claims
+    from queries.registry import execute
+
+    store = LadybugStore(Settings(db_path=db, buffer_pool_mb=256, threads=1), read_only=True)
+    countries = [f"country/{p.rsplit('/', 1)[1]}" for p in paths if "/countries/" in p]
+    actors = [f"actor/{p.rsplit('/', 1)[1]}" for p in paths if "/actors/" in p]
+
+    def rows(name: str, **params: Any) -> list[dict[str, Any]]:
+        return execute(store, name, params).dicts()
+
+    ways: list[tuple[str, list[str], Any]] = [
+        ("country: `country_lookup` (id first)", countries,
+         lambda c: latest_score(rows("country_lookup", country=c)[0]["scores"])),
+        ("country: `country_overview` filtered to the id (before)", countries,
+         lambda c: rows("country_overview", country=c)),
+        ("actor: `actor_lookup` (id first), then the cited sources (API now)", actors,
+         lambda a: role_claims(store, rows("actor_lookup", actor=a)[0]["claims"])),
+        ("actor: `actor_lookup` with the sources joined in the same read", actors,
+         lambda a: store.run_read(ACTOR_WITH_SOURCES_CYPHER, {"actor": a}).dicts()),
+        ("actor: `actor_search` filtered to the id, then `role_sources`' two reads (before)", actors,
+         lambda a: (rows("actor_search", actor=a), role_sources(store, [a]))),
+    ]
+    spent = [0.0] * len(ways)
+    try:
+        for k in range(rounds + 1):  # round 0 warms up
+            order = list(enumerate(ways)) if k % 2 else list(enumerate(ways))[::-1]
+            for i, (_, ids, way) in order:
+                cpu = time.process_time()
+                for ident in ids:
+                    way(ident)
+                if k:
+                    spent[i] += time.process_time() - cpu
+    finally:
+        store.close()
+    out = ["| reads of one look-up (Ladybug, 1 engine thread) | look-ups | CPU ms / look-up |", "|---|---:|---:|"]
+    for (label, ids, _), took in zip(ways, spent, strict=True):
+        out.append(f"| {label} | {rounds * len(ids)} | {1000 * took / (rounds * len(ids)):.2f} |")
     return "\n".join(out)
 
 
@@ -333,11 +401,16 @@ def main(quick: bool = False, seconds: float = 30.0, clients: int = 8, workers: 
         before = load_average()
         profile = profile_lookups(db, paths)
         profile_load = f"{before} → {load_average()}"
+        before = load_average()
+        reads = compare_reads(db, paths)
+        reads_load = f"{before} → {load_average()}"
     print(f"\nAPI look-ups (GET /api/v1/countries/{{iso3}} and /api/v1/actors/{{id}}), "
           f"{len(paths)} URLs in turn, {os.cpu_count()} cores:\n")
     print(table(rows, clients))
     print(f"\nOne uncached look-up, in one process (no HTTP), load {profile_load}:\n")
     print(profile)
+    print(f"\nThe store reads of one look-up, each way in turn, load {reads_load}:\n")
+    print(reads)
 
 
 if __name__ == "__main__":

@@ -1,8 +1,10 @@
 """The embedded backend: Ladybug (the maintained continuation of Kùzu), one file on disk.
 
 One process owns a database for writing (the API server when it runs); tools open it
-read-only. Reads run inside ``BEGIN TRANSACTION READ ONLY`` so the database itself refuses
-any write, with a per-query timeout and a row cap.
+read-only. Reads of a writable database run inside ``BEGIN TRANSACTION READ ONLY`` so the
+database itself refuses any write; a database opened read-only refuses writes anyway, so its
+reads are single statements (two fewer calls into the engine per read). Every read has a
+per-query timeout and a row cap.
 """
 
 from __future__ import annotations
@@ -265,12 +267,18 @@ class LadybugStore:
         timeout: float | None = None,
         limit: int | None = None,
     ) -> ReadResult:
-        """Run a query in a read-only transaction and return plain values."""
+        """Run a query in a read-only transaction and return plain values.
+
+        On a database opened read-only the query is its own transaction (the database refuses
+        writes itself); on a writable one it runs in ``BEGIN TRANSACTION READ ONLY``.
+        """
         self._check_usable()
         conn = self._conn()
         conn.set_query_timeout(int((timeout or 0) * 1000))
+        explicit = not self.read_only
         try:
-            self._execute(conn, "BEGIN TRANSACTION READ ONLY")
+            if explicit:
+                self._execute(conn, "BEGIN TRANSACTION READ ONLY")
             try:
                 result = self._execute(conn, cypher, params)
                 columns = list(result.get_column_names())
@@ -283,10 +291,11 @@ class LadybugStore:
                         break
                     rows.append(list(row))
             finally:
-                try:
-                    conn.execute("COMMIT")
-                except RuntimeError:
-                    pass  # Ladybug already closed the transaction after an error
+                if explicit:
+                    try:
+                        conn.execute("COMMIT")
+                    except RuntimeError:
+                        pass  # Ladybug already closed the transaction after an error
         finally:
             conn.set_query_timeout(0)
         return ReadResult(columns, self._plain(conn, rows), truncated)

@@ -77,6 +77,7 @@ def _canon(value: Any, depth: int = 0) -> Any:
 DEMO_PARAMS: dict[str, dict[str, str]] = {
     "actor_cooccurrence": {"country": "country/MMR"},
     "actor_ego_network": {"actor": "actor/tatmadaw", "depth": "2"},
+    "actor_lookup": {"actor": "actor/interahamwe"},
     "actor_search": {"q": "interahamwe"},
     "alert_evidence": {"alert": "alert/COD-mass-fatality-2012-05-38393c65b7"},
     "alerts_list": {"country": "country/SYR"},
@@ -88,6 +89,8 @@ DEMO_PARAMS: dict[str, dict[str, str]] = {
     "country_brokers": {"country": "country/BIH", "as_of": "1995-12-31"},
     "country_communities": {"country": "country/BIH", "as_of": "1995-12-31"},
     "country_network": {"country": "country/MMR", "as_of": "2017-12-31"},
+    # before the demo's EWP scores: `scores` is a list in no order (several scores share a date)
+    "country_lookup": {"country": "country/RWA", "as_of": "2023-12-31"},
     "country_overview": {"region": "region/great-lakes"},
     "country_risk_profile": {"country": "country/MMR", "as_of": "2017-12-31"},
     "country_signals": {"country": "country/SYR", "date_from": "2018-01-01", "date_to": "2018-12-31"},
@@ -180,6 +183,9 @@ API_PATHS = [
     "/api/v1/actors?q=interahamwe",
     "/api/v1/recommendations?status=proposed",
     "/api/v1/countries/MMR",
+    "/api/v1/countries/RWA",
+    "/api/v1/actors/interahamwe",
+    "/api/v1/actors/tatmadaw",
     "/api/v1/assessments?country=MMR",
     "/api/v1/queries/risk_watchlist?as_of=2024-12-31",
 ]

@@ -16,6 +16,7 @@ from flask.testing import FlaskClient
 from api import create_app
 from graph.base import GraphStore
 from queries.citations import SOURCES_CYPHER, VERSIONS_CYPHER
+from queries.registry import get as named
 from tests.conftest import backend_params, backend_store
 from tests.sourced import SOURCE, build
 
@@ -94,13 +95,21 @@ def test_sources_are_resolved_in_one_query_per_answer(sourced_store: GraphStore,
 
     monkeypatch.setattr(type(sourced_store), "run_read", counting)
     for url in ("/api/v1/actors/qz-night-riders/network?depth=2", "/api/v1/countries/QZA/risk",
-                "/api/v1/victim-groups/valley-people/threats", "/api/v1/actors/qz-night-riders"):
+                "/api/v1/victim-groups/valley-people/threats"):
         texts.clear()
         get(client, url)
         assert texts.count(SOURCES_CYPHER) == 1, url
     texts.clear()
     get(client, "/api/v1/countries?limit=1000")
     assert texts.count(VERSIONS_CYPHER) == 1
+    # Look-ups read by id: an actor with its role claims is one read, their sources one more; a
+    # scored country likewise (its row with its scores' version ids, then the versions).
+    texts.clear()
+    assert get(client, "/api/v1/actors/qz-night-riders")["role_claims"][0]["sources"] == [MONITOR]
+    assert texts == [named("actor_lookup").text_for(sourced_store.backend), SOURCES_CYPHER]
+    texts.clear()
+    assert get(client, "/api/v1/countries/QZA")["score"]["dataset_version"]["dataset"] == "EWP"
+    assert texts == [named("country_lookup").text_for(sourced_store.backend), VERSIONS_CYPHER]
 
 
 def test_the_openapi_document_describes_sources_and_dataset_versions(client: FlaskClient) -> None:

@@ -15,7 +15,7 @@ from graph.ladybug_write import LadybugWriter
 from graph.records import Edge, Node
 from graph.schema import ladybug_ddl
 from graph.settings import Settings
-from ontology.errors import StoreError, StoreLocked
+from ontology.errors import QueryRefused, StoreError, StoreLocked
 from tests import data
 
 
@@ -135,7 +135,17 @@ def test_read_only_opening_refuses_writes_and_missing_db(tmp_path: Path) -> None
     ro = make_store(tmp_path, read_only=True)
     with pytest.raises(StoreError, match="read-only"):
         ro.write([Node.make("actor/x", name="X")], [])
+    # its reads are single statements, without a read-only transaction: the database refuses
+    # a write in one all the same, and reads on after it
+    with pytest.raises(QueryRefused, match="refused a write"):
+        ro.run_read("CREATE (:Actor {id: 'actor/y', name: 'Y'})")
+    assert ro.run_read("MATCH (a:Actor) RETURN count(a) AS n").scalar() == 0
     ro.close()
+    rw = make_store(tmp_path)
+    with pytest.raises(QueryRefused, match="refused a write"):
+        rw.run_read("CREATE (:Actor {id: 'actor/y', name: 'Y'})")
+    assert rw.run_read("MATCH (a:Actor) RETURN count(a) AS n").scalar() == 0
+    rw.close()
 
 
 def test_unwritable_path_is_reported(tmp_path: Path) -> None:

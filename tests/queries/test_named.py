@@ -466,6 +466,57 @@ def actor_search(s: GraphStore) -> None:
     assert run(s, "actor_search", q="nobody at all") == []
 
 
+def country_lookup(s: GraphStore) -> None:
+    from queries.lookups import latest_score
+
+    def overview_row(**params: Any) -> Rows:  # the look-up's rows as country_overview gives them
+        out = []
+        for r in run(s, "country_lookup", **params):
+            score = latest_score(r.pop("scores"))
+            assert score.pop("score_versions") == []  # the fixture's scores name no dataset version
+            out.append({**r, **score})
+        return out
+
+    (row,) = run(s, "country_lookup", country=QZA, as_of=LATE)
+    assert sorted((x["date"], x["risk"], x["rank"], x["dataset"]) for x in row["scores"]) == [
+        (D(2023, 11, 1), 0.031, 20, "EWP"), (D(2024, 11, 1), 0.052, 9, "EWP")]
+    assert overview_row(country=QZA, as_of=LATE) == run(s, "country_overview", country=QZA, as_of=LATE)
+    qzb = overview_row(country="QZB", as_of=LATE)
+    assert pick(qzb, "region", "monitored", "overall_risk", "score_risk", "score_rank", "score_dataset") == [
+        (None, False, 1, 0.2, 1, "OTHER")]
+    early = overview_row(country=QZA, as_of=D(2024, 3, 1))
+    assert pick(early, "assessment", "assessed_on", "overall_risk", "score_risk") == [(A1, D(2024, 1, 31), 2, 0.031)]
+    assert pick(overview_row(country=QZA, as_of=D(2019, 1, 1)), "assessment", "scored_on") == [(None, None)]
+    assert run(s, "country_lookup", country="country/QZZ") == []
+    for c in s.run_read("MATCH (c:Country) RETURN c.id AS id").dicts():  # the list query's row, id first
+        day = {"country": c["id"], "as_of": LATE}
+        assert overview_row(**day) == run(s, "country_overview", **day), c
+
+
+def actor_lookup(s: GraphStore) -> None:
+    from queries.citations import role_sources
+    from queries.lookups import CLAIM_FIELDS, role_claims
+
+    (row,) = run(s, "actor_lookup", actor=MILITIA)
+    assert pick([row], "actor", "kind", "countries", "roles") == [(MILITIA, "militia", [QZA], ["potential-perpetrator"])]
+    assert sorted(row["assessments"]) == sorted([A0, A1, A2, A3])
+    claims = role_claims(s, row["claims"])
+    assert [(c["assessment"], c["role"]) for c in claims] == [
+        (A3, "potential-perpetrator"), (A2, "potential-perpetrator"), (A1, "potential-perpetrator"),
+        (A0, "potential-perpetrator")]
+    assert any(c["sources"] for c in claims) and all(set(c) == set(CLAIM_FIELDS) for c in claims)
+    (arms,) = run(s, "actor_lookup", actor=ARMS_CO.removeprefix("actor/"))  # a bare id gets its prefix
+    assert (arms["roles"], arms["assessments"]) == ([], [])
+    assert [c["assessment"] for c in arms["claims"]] == [None] and role_claims(s, arms["claims"]) == []
+    assert run(s, "actor_lookup", actor="actor/nobody") == []
+    for a in run(s, "actor_search"):  # the search's row for each actor, id first, and its role claims
+        (found,) = run(s, "actor_lookup", actor=a["actor"])
+        assert {k: sorted(v) if isinstance(v, list) else v for k, v in found.items() if k in a} == \
+            {k: sorted(v) if isinstance(v, list) else v for k, v in a.items()}
+        assert role_claims(s, found["claims"]) == [{k: r[k] for k in CLAIM_FIELDS}
+                                                    for r in role_sources(s, [a["actor"]])], a["actor"]
+
+
 def assessment_list(s: GraphStore) -> None:
     rows = run(s, "assessment_list", country=QZA)
     assert pick(rows, "assessment", "status", "overall_risk", "findings", "actors", "triggers",
@@ -531,7 +582,8 @@ ANSWERS: dict[str, Callable[[GraphStore], None]] = {
         lessons_learnt, monitoring_cadence, assessment_changes, actor_ego_network,
         paths_actor_to_group, events_by_actor_country_period, events_in_country_period, actor_cooccurrence,
         countries_ranked_by_risk, risk_watchlist, counts_by_label, schema_listing,
-        indicator_evidence_from_events, country_network, country_overview, actor_search,
+        indicator_evidence_from_events, country_network, country_overview, actor_search, country_lookup,
+        actor_lookup,
         assessment_list, victim_group_threats, response_evidence_for_country, alerts_list, alert_evidence,
         country_signals, review_due, leverage_chains, country_brokers, country_communities, country_bridges,
         *MAP_ANSWERS]
