@@ -88,7 +88,7 @@ def _failed_write(exc: BaseException, at_commit: bool) -> str | None:
         cause = text[text.find("IO exception"):] if "IO exception" in text else text
         return (f"the write was committed, but updating the database file afterwards failed ({disk}{cause}): the "
                 "write is durable, and the next open of the database completes the update once there is space")
-    if at_commit:
+    if at_commit and disk:
         return (f"committing failed ({disk}{text}): the database holds either the state before this write or "
                 "all of it, never a part; reopening it tells which (for a dataset, `akg datasets`)")
     return None
