@@ -13,7 +13,8 @@ removed rows and changed links; only those are written).
 With ``--pipeline-only`` only the pipeline runs (no floor, naive or re-loads: the floor parses the
 whole file in memory, which a 10M-row file does not fit), followed by the store's size on disk and
 the p50/p95 of a few named queries over the loaded events; ``--csv`` loads an existing synthetic
-file instead of generating one (its row count as the size).
+file instead of generating one (its row count as the size). ``AKG_BUFFER_POOL_MB`` sets the store's
+buffer pool (default 2048).
 
 With ``--neo4j`` the same files also load into Neo4j (the project's test server, restarted
 with an empty database for each run; Java and Maven needed): the backend's ``UNWIND`` batches
@@ -30,6 +31,7 @@ import datetime as dt
 import json
 import os
 import resource
+import signal
 import statistics
 import subprocess
 import sys
@@ -156,7 +158,7 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
     return out
 
 
-BUFFER_POOL_MB = 2048
+BUFFER_POOL_MB = int(os.environ.get("AKG_BUFFER_POOL_MB", "2048"))  # the store's setting, 2 GiB unless set
 QUERY_RUNS = 20
 
 
@@ -293,7 +295,9 @@ def main() -> None:
                 out = subprocess.run([sys.executable, "-m", "benchmarks.bench_acled", "--child", str(path),
                                       str(tmp / f"{mode}_{n}.lbug"), mode], capture_output=True, text=True, env=env)
                 if out.returncode:
-                    raise SystemExit(f"{mode} at {n:,} rows failed:\n{out.stderr[-3000:]}")
+                    rc = out.returncode
+                    how = f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exit {rc}"
+                    raise SystemExit(f"{mode} at {n:,} rows failed ({how}):\n{out.stderr[-3000:]}")
                 results.append((n, mode, json.loads(out.stdout.strip().splitlines()[-1])))
                 print(f"{n:,} {mode}: {results[-1][2]['seconds']:.1f} s", file=sys.stderr)
                 if mode == "pipeline":
