@@ -71,7 +71,9 @@ def stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             "hashes": (file_hash(first), file_hash(second))}
 
 
-@pytest.mark.parametrize("limit_kib", [64, 384, 1024])
+# 64 KiB: COMMIT fails writing the log (the store stays before); 1 MiB: the load commits and the
+# series computed after it fail (the store is after). Larger limits let this small load finish.
+@pytest.mark.parametrize("limit_kib", [64, 1024])
 def test_a_disk_filling_during_a_load_fails_in_one_true_line(
     stores: dict[str, object], limit_kib: int, tmp_path: Path
 ) -> None:
