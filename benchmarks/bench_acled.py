@@ -10,11 +10,18 @@ and two re-loads into the pipeline's store: the same file again (skipped by its 
 later export with 1 % of its rows changed (:func:`benchmarks.acled_gen.changed_copy`: new, changed,
 removed rows and changed links; only those are written).
 
+With ``--pipeline-only`` only the pipeline runs (no floor, naive or re-loads: the floor parses the
+whole file in memory, which a 10M-row file does not fit), followed by the store's size on disk and
+the p50/p95 of a few named queries over the loaded events; ``--csv`` loads an existing synthetic
+file instead of generating one (its row count as the size). ``AKG_BUFFER_POOL_MB`` sets the store's
+buffer pool (default 2048).
+
 With ``--neo4j`` the same files also load into Neo4j (the project's test server, restarted
 with an empty database for each run; Java and Maven needed): the backend's ``UNWIND`` batches
 in one transaction, and the naive way as one auto-commit ``MERGE`` per node and relationship.
 
     python -m benchmarks.bench_acled [--sizes 10000 100000 1000000] [--naive 10000] [--neo4j]
+    python -m benchmarks.bench_acled --pipeline-only --sizes 10000000 [--csv acled_10000000.csv]
 """
 
 from __future__ import annotations
@@ -24,6 +31,8 @@ import datetime as dt
 import json
 import os
 import resource
+import signal
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -105,6 +114,17 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
     store = open_store(settings)
     init_store(store)
     out: dict[str, Any]
+    if mode == "pipeline":
+        out = pipeline(store, path)
+        out["peak_mib"] = _peak()
+        out["arrow_peak_mib"] = _arrow_peak()
+        stats = store.stats()
+        out["counts"] = {**stats.nodes, **stats.relationships}
+        out["queries"] = query_latencies(store, QUERY_RUNS)
+        store.close()
+        out["store_mib"] = _size(Path(db)) / 2**20
+        out["peak_after_queries_mib"] = _peak()
+        return out
     if mode == "bulk":
         out = pipeline(store, path)
         out["peak_mib"] = _peak()
@@ -138,7 +158,48 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
     return out
 
 
-BUFFER_POOL_MB = 2048
+BUFFER_POOL_MB = int(os.environ.get("AKG_BUFFER_POOL_MB", "2048"))  # the store's setting, 2 GiB unless set
+QUERY_RUNS = 20
+
+
+def _size(db: Path) -> int:
+    """Bytes the store takes on disk (its file or folder, and the files beside it named after it)."""
+    total = 0
+    for p in db.parent.glob(db.name + "*"):
+        files = [p] if p.is_file() else [f for f in p.rglob("*") if f.is_file()]
+        total += sum(f.stat().st_size for f in files)
+    return total
+
+
+def query_latencies(store: Any, runs: int) -> dict[str, tuple[float, float, int]]:
+    """p50 and p95 (ms) and rows returned of named queries over the loaded events (a month of one
+    country: its events, one actor's, their summary, indicator evidence and map grid; an actor name
+    search), each after one warm-up run."""
+    import queries
+    from loaders.actors import AliasTable
+
+    actor = AliasTable.from_store(store).actor("Synthetic State forces 0 (Rwanda) (2016-2021)")[0]
+    month = {"country": "country/RWA", "date_from": "2022-03-01", "date_to": "2022-03-31"}
+    cases: list[tuple[str, dict[str, Any]]] = [
+        ("events_in_country_period", month),
+        ("events_by_actor_country_period", {**month, "actor": actor}),
+        ("map_event_summary", month),
+        ("indicator_evidence_from_events", month),
+        ("map_event_grid", {**month, "cell": 50}),
+        ("actor_search", {"q": "Rebel group 1 "}),
+    ]
+    out = {}
+    for name, params in cases:
+        found = len(queries.run(store, name, **params))
+        samples = []
+        for _ in range(runs):
+            t = time.perf_counter()
+            queries.run(store, name, **params)
+            samples.append((time.perf_counter() - t) * 1000)
+        samples.sort()
+        out[name] = (statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)], found)
+        print(f"{name}: p50 {out[name][0]:.1f} ms, p95 {out[name][1]:.1f} ms", file=sys.stderr, flush=True)
+    return out
 
 
 def naive(store: object, source: object) -> int:
@@ -208,17 +269,24 @@ def main() -> None:
     parser.add_argument("--naive", type=int, default=10_000)
     parser.add_argument("--neo4j", action="store_true", help="also load into Neo4j")
     parser.add_argument("--skip-ladybug", action="store_true", help="with --neo4j: Neo4j only")
+    parser.add_argument("--pipeline-only", action="store_true",
+                        help="the pipeline alone, then store size and named-query latency (no floor, naive, re-loads)")
+    parser.add_argument("--csv", type=Path, help="with --pipeline-only and one size: load this file (not generated)")
+    parser.add_argument("--tmp", type=Path, help="folder for the files and stores (default: the system's)")
     args = parser.parse_args()
+    if args.pipeline_only:
+        args.naive = 0
     results: list[tuple[int, str, dict[str, Any]]] = []
     load = os.getloadavg()[0]
-    with tempfile.TemporaryDirectory() as tmp_name:
+    with tempfile.TemporaryDirectory(dir=args.tmp) as tmp_name:
         tmp = Path(tmp_name)
         for n in sorted(set(args.sizes) | ({args.naive} if args.naive else set())):
             t = time.perf_counter()
-            path = generate(n, tmp / f"acled_{n}.csv")
-            print(f"generated {n:,} rows ({path.stat().st_size / 2**20:,.0f} MiB) in {time.perf_counter() - t:.1f} s",
-                  file=sys.stderr)
-            modes = (["floor", "bulk"] if n in args.sizes else []) + (["naive"] if n == args.naive else [])
+            path = args.csv if args.csv and args.pipeline_only else generate(n, tmp / f"acled_{n}.csv")
+            print(f"{'using' if args.csv else 'generated'} {n:,} rows ({path.stat().st_size / 2**20:,.0f} MiB) "
+                  f"in {time.perf_counter() - t:.1f} s", file=sys.stderr)
+            modes = (["pipeline"] if args.pipeline_only else ["floor", "bulk"] if n in args.sizes else []) + \
+                (["naive"] if n == args.naive else [])
             if args.neo4j:
                 neo = [f"neo4j-{m}" for m in modes if m != "floor"]
                 modes = ([] if args.skip_ladybug else modes) + neo
@@ -227,14 +295,39 @@ def main() -> None:
                 out = subprocess.run([sys.executable, "-m", "benchmarks.bench_acled", "--child", str(path),
                                       str(tmp / f"{mode}_{n}.lbug"), mode], capture_output=True, text=True, env=env)
                 if out.returncode:
-                    raise SystemExit(f"{mode} at {n:,} rows failed:\n{out.stderr[-3000:]}")
+                    rc = out.returncode
+                    how = f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exit {rc}"
+                    raise SystemExit(f"{mode} at {n:,} rows failed ({how}):\n{out.stderr[-3000:]}")
                 results.append((n, mode, json.loads(out.stdout.strip().splitlines()[-1])))
                 print(f"{n:,} {mode}: {results[-1][2]['seconds']:.1f} s", file=sys.stderr)
+                if mode == "pipeline":
+                    print(out.stderr[-2000:], file=sys.stderr)
         if args.neo4j:
             from tests.neo4j_server import server
 
             server.stop()
-    report(results, load, os.getloadavg()[0])
+    if args.pipeline_only:
+        report_pipeline(results, load, os.getloadavg()[0])
+    else:
+        report(results, load, os.getloadavg()[0])
+
+
+def report_pipeline(results: list[tuple[int, str, dict[str, Any]]], load_before: float, load_after: float) -> None:
+    """The pipeline's load, memory, store size and the named queries afterwards, per size."""
+    print(f"\nACLED load, pipeline only (2 cores, load average {load_before:.1f} before and {load_after:.1f} after; "
+          f"synthetic ACLED-format rows; buffer pool {BUFFER_POOL_MB} MiB)\n")
+    print("| rows | load s | rows/s | peak RSS MiB | of which Arrow MiB | store on disk MiB |")
+    print("|---:|---:|---:|---:|---:|---:|")
+    for n, _, r in results:
+        print(f"| {n:,} | {r['seconds']:.1f} | {n / r['seconds']:,.0f} | {r['peak_mib']:,.0f} | "
+              f"{r['arrow_peak_mib']:,.0f} | {r['store_mib']:,.0f} |")
+    for n, _, r in results:
+        print(f"\n{n:,} rows: " + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())
+              + f"; {sum(r['counts'].values()):,} node and relationship rows")
+        print(f"\n| query ({n:,} rows loaded, {QUERY_RUNS} runs) | rows returned | p50 ms | p95 ms |\n"
+              "|---|---:|---:|---:|")
+        for name, (p50, p95, found) in r["queries"].items():
+            print(f"| {name} | {found:,} | {p50:.1f} | {p95:.1f} |")
 
 
 def report(results: list[tuple[int, str, dict[str, Any]]], load_before: float, load_after: float) -> None:

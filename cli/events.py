@@ -24,6 +24,7 @@ from loaders.early_warning import refresh, touched_windows
 from loaders.event_csv import BadCell, CsvSource
 from loaders.event_frame import Collector
 from loaders.thresholds import load_thresholds
+from ontology.errors import StoreAbandoned, StoreError
 
 __all__ = ["COMMANDS"]
 
@@ -99,9 +100,14 @@ def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
             plan, summary = load_dataset(store, chunks, version, "Event", by=by, on_chunk=progress)
         loaded = time.perf_counter()
         # events the new version no longer has may sit in other months: then every month is recomputed
-        signals = refresh(store, None if summary.nodes_removed else touched, limits,
-                          loaded=None if summary.nodes_removed else collected.frames(),
-                          weekly_categories=settings_of(ctx).weekly_category_points)
+        try:
+            signals = refresh(store, None if summary.nodes_removed else touched, limits,
+                              loaded=None if summary.nodes_removed else collected.frames(),
+                              weekly_categories=settings_of(ctx).weekly_category_points)
+        except StoreError as exc:  # the load is committed: say so, not only why the series failed
+            note = (f"{path.name} is loaded (dataset version {version.id} is current), but computing its series "
+                    f"and signals afterwards failed: {exc.message}; run `akg signals compute` once that is fixed")
+            raise (StoreAbandoned if isinstance(exc, StoreAbandoned) else StoreError)(note) from None
     seconds = loaded - started
     click.echo(f"{path.name}: {total:,} rows in {seconds:.1f} s ({total / max(seconds, 1e-9):,.0f} rows/s); "
                f"{summary.nodes_created:,} nodes and {summary.edges_created:,} relationships created, "

@@ -24,7 +24,7 @@ from graph.bulk import Bulk
 from graph.changes import ChangeSet
 from graph.datasets import DatasetSwitch
 from graph.ladybug_bulk import write_bulk
-from graph.ladybug_write import LadybugWriter, one_result, rows_of
+from graph.ladybug_write import LadybugWriter, is_file_error, one_result, rows_of
 from graph.records import Edge, Node
 from graph.schema import ladybug_ddl, ladybug_type, literal, quote
 from graph.settings import Settings
@@ -62,6 +62,38 @@ def translate_error(exc: Exception, path: object = None) -> StoreError | QueryRe
         )
     first = text.splitlines()[0] if text else type(exc).__name__
     return StoreError(first)
+
+
+_COMMITTED = "Transaction committed successfully"
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _failed_write(exc: BaseException, at_commit: bool) -> str | None:
+    """What a write that failed while committing, or just after, left (``None`` for other failures).
+
+    A failure after COMMIT returned is Ladybug's post-commit checkpoint: the write is durable. A
+    failure of COMMIT itself (writing the write-ahead log: a full disk, a file size limit) may come
+    after the log holds the whole transaction, which reopening the database then applies: the store
+    holds the write whole or not at all, and only reopening it tells which.
+
+    Example:
+        >>> _failed_write(RuntimeError("IO exception: Cannot write to file. path: x.wal"), True)[:43]
+        'committing failed (disk full or a file size'
+    """
+    text = _first_line(exc)
+    disk = "disk full or a file size limit reached: " if is_file_error(exc) else ""
+    if _COMMITTED in text:
+        cause = text[text.find("IO exception"):] if "IO exception" in text else text
+        return (f"the write was committed, but updating the database file afterwards failed ({disk}{cause}): the "
+                "write is durable, and the next open of the database completes the update once there is space")
+    if at_commit and disk:
+        return (f"committing failed ({disk}{text}): the database holds either the state before this write or "
+                "all of it, never a part; reopening it tells which (for a dataset, `akg datasets`)")
+    return None
 
 
 class LadybugStore:
@@ -233,12 +265,16 @@ class LadybugStore:
             try:
                 return action()
             except BaseException as exc:
+                failed = _failed_write(exc, self._writer.commit_failed)
                 if self._writer.abandoned:
+                    disk = "disk full or a file size limit reached: " if is_file_error(exc) else ""
+                    why = "" if disk else " (Ladybug cannot roll back a bulk COPY safely)"
                     raise StoreAbandoned(
-                        f"a bulk write failed ({exc}) and was abandoned before commit: the "
-                        "database is unchanged, but this process must exit without further use "
-                        "(Ladybug cannot roll back a bulk COPY safely)"
+                        (failed or f"a bulk write failed ({disk}{_first_line(exc)}) and was abandoned before "
+                         "commit: the database is unchanged") + f"; this process must exit without further use{why}"
                     ) from None
+                if failed is not None:
+                    raise StoreError(failed) from None
                 if isinstance(exc, RuntimeError):
                     raise translate_error(exc, self.settings.db_path) from None
                 raise

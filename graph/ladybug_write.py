@@ -26,7 +26,16 @@ from graph.upsert import dedupe_edges, dedupe_nodes, group_edges, plan_edges, pl
 from ontology.errors import InvalidRecord, StoreError
 from ontology.model import Model
 
-__all__ = ["LadybugWriter", "one_result", "rows_of"]
+__all__ = ["FILE_ERRORS", "LadybugWriter", "is_file_error", "one_result", "rows_of"]
+
+# Ladybug's messages when it cannot write its files (a full disk, a file size limit, a quota).
+FILE_ERRORS = ("Cannot write to file", "No space left", "File too large", "Disk quota")
+
+
+def is_file_error(exc: BaseException) -> bool:
+    """Whether Ladybug failed writing one of its files (then nothing may touch the database again
+    in this process: closing it flushes the write-ahead log, and a failing flush there aborts)."""
+    return any(e in str(exc) for e in FILE_ERRORS)
 
 _LOOKUP_CHUNK = 20_000
 
@@ -64,6 +73,7 @@ class LadybugWriter:
         self.model = model
         self.conn = conn
         self.copy_started = False
+        self.commit_failed = False
         self.abandoned = False
         self._empty_at_start: dict[str, bool] = {}
         self._node_empty: dict[str, bool] = {}
@@ -170,15 +180,19 @@ class LadybugWriter:
         """BEGIN … COMMIT; ROLLBACK on error, or abandon (uncommitted) if a COPY ran."""
         self.conn.execute("BEGIN TRANSACTION")
         self.copy_started = False
+        self.commit_failed = False
         self._empty_at_start = {}
         self._node_empty = {}
         try:
             yield
+            self.commit_failed = True  # until COMMIT returns: a failed COMMIT may have reached the log
             self.conn.execute("COMMIT")
-        except BaseException:
-            if self.copy_started:
-                # Rolling back a COPY corrupts Ladybug 0.22's memory: abandon the transaction
-                # uncommitted instead; the owner must exit the process without closing.
+            self.commit_failed = False
+        except BaseException as exc:
+            if self.copy_started or is_file_error(exc):
+                # Rolling back a COPY corrupts Ladybug 0.22's memory, and after a failed file write
+                # closing the database aborts the process (its log's buffer cannot be flushed):
+                # abandon the transaction uncommitted instead; the owner must exit without closing.
                 self.abandoned = True
                 raise
             try:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,11 @@ class CsvSource:
     while they fit in ``keep`` bytes, and the next pass replays them, letting each go once given:
     a load's second pass neither reads nor parses the file again, and reads exactly what the
     first pass checked. A larger file is read again.
+
+    The file must not change while it is loaded: its size, modification time and inode when it was
+    opened are compared with the file's at the end of every pass, and a difference (rows appended by
+    an export still being written, a file replaced) is a one-line error, so what a load writes is
+    always what the content hash taken after opening describes.
     """
 
     path: Path
@@ -65,6 +71,7 @@ class CsvSource:
     unknown: list[str] = field(default_factory=list)
     block_size: int = BLOCK
     keep: int = KEEP
+    opened: tuple[int, int, int] | None = None
     _kept: list[tuple[int, pa.RecordBatch]] | None = field(default=None, repr=False)
     _complete: bool = field(default=False, repr=False)
     _parsed: dict[tuple[int, str, str], tuple[pa.Array, list[int]]] = field(default_factory=dict, repr=False)
@@ -82,6 +89,7 @@ class CsvSource:
             while kept:
                 yield kept.pop()
             self._parsed.clear()
+            self.check_unchanged()
             return
         self._kept = [] if self.keep and block_size is None else None
         self._complete = False
@@ -96,7 +104,22 @@ class CsvSource:
                     self._kept = None
                     self._parsed.clear()
             yield line, batch
+        self.check_unchanged()
         self._complete = self._kept is not None
+
+    def check_unchanged(self) -> None:
+        """Raise if the file is no longer the one opened (see the class docstring).
+
+        Raises:
+            SourceFormatError: one line with the sizes then and now.
+        """
+        if self.opened is None:
+            return
+        now = _identity(self.path)
+        if now != self.opened:
+            size = f"{self.opened[0]:,} bytes when opened, {now[0]:,} now" if now[0] >= 0 else "it is gone"
+            raise SourceFormatError([(self.path.name, None, "", f"the file changed while it was being loaded "
+                                      f"({size}): nothing was loaded; load it again once it is complete")])
 
     def parse(self, line: int, batch: pa.RecordBatch, name: str,
               parser: Callable[[pa.Array], tuple[pa.Array, list[int]]]) -> tuple[pa.Array, list[int]]:
@@ -134,6 +157,15 @@ class CsvSource:
             raise SourceFormatError([(self.path.name, where or line, "", _arrow_message(exc, where))]) from None
 
 
+def _identity(path: Path) -> tuple[int, int, int]:
+    """(size, modification time in ns, inode) of a file; (-1, -1, -1) when it is gone."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1, -1)
+    return (st.st_size, st.st_mtime_ns, st.st_ino)
+
+
 def _arrow_message(exc: Exception, where: int | None) -> str:
     """Arrow's first line, without the row it quotes (that can be megabytes)."""
     text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -163,6 +195,7 @@ def _line_of(path: Path, row_text: str) -> int | None:
 def open_source(path: Path, required: Sequence[str], optional: Sequence[str], layout: str) -> CsvSource:
     """Check the header; a missing required column is named with the expected layout."""
     name = path.name
+    opened = _identity(path)
     try:
         with path.open("rb") as fh:
             head = fh.read(65536)
@@ -190,7 +223,7 @@ def open_source(path: Path, required: Sequence[str], optional: Sequence[str], la
     if head.count(b"\n") < 1 and len(head) < 65536:
         raise SourceFormatError([(name, None, "", "the file has a header but no rows")])
     known = set(required) | set(optional)
-    return CsvSource(path, header, [c for c in header if c not in known])
+    return CsvSource(path, header, [c for c in header if c not in known], opened=opened)
 
 
 def _bad(col: pa.Array, parsed: pa.Array) -> list[int]:
