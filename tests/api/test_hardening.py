@@ -139,6 +139,8 @@ def test_the_console_shares_the_api_rate_limit(any_app: Any) -> None:
     assert_error_shape(client.post("/api/v1/query", json={"cypher": "RETURN 1 AS one"}), 429, "rate_limited")
 
 
+# Ladybug only: a worker process holds the Ladybug file read-only and must see what a writer commits
+# after it opened; Neo4j's ad-hoc queries run on the server, which every client sees alike.
 def test_worker_sees_writes_committed_by_another_process(api_db: Path, tmp_path: Path) -> None:
     import shutil
 

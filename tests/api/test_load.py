@@ -12,6 +12,7 @@ import pytest
 from benchmarks.bench_api import drive, get_json, lookup_paths, serve
 
 
+# Ladybug only for now: benchmarks/bench_api.py starts the server over a Ladybug file.
 @pytest.mark.slow
 def test_server_under_load(api_db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = tmp_path / "akg.lbug"

@@ -1,7 +1,6 @@
 """Read protection everywhere: with read tokens required, no page, view, export or console
 answers without a session or a bearer token; sign-in, the cookie, CSRF on every posting form.
-The guard runs before any page reads the store; the tests where a token opens a page or a refused
-console post would otherwise reach the store run on each backend (Neo4j's holds the vocabularies)."""
+The guard runs before any page reads the store; every test runs on each backend."""
 
 from __future__ import annotations
 
