@@ -47,8 +47,14 @@ RELATIONSHIPS = "MATCH ()-[r]->() RETURN count(r) AS n"
 
 
 def api_settings(db: Path) -> Settings:
-    """Settings of a small Ladybug store at ``db``."""
-    return Settings(db_path=db, buffer_pool_mb=256, threads=2)
+    """Settings of a small Ladybug store at ``db``.
+
+    Every Ladybug API test of a pytest worker reads one session store: with 256 MiB the pool ran
+    out in ``actor_ego_network`` late in a whole run once the look-ups read by id (a read alone,
+    and 10,000 look-ups in a loop, hold no more memory); 512 MiB leaves room (the server's
+    default is 2,048).
+    """
+    return Settings(db_path=db, buffer_pool_mb=512, threads=2)
 
 
 def build_into(store: GraphStore) -> None:
