@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -53,6 +53,7 @@ from typing import Any
 from graph.records import Edge, Node
 from loaders import vocabularies
 from loaders.csv_table import read_table, slug
+from loaders.ushmm_layout import LAYOUTS, STRATEGIES, Layout, Problem, Row, detect
 from ontology.errors import InvalidRecord, SourceFormatError
 
 __all__ = ["LAYOUTS", "PUBLISHER", "REPOSITORY", "Layout", "UshmmFile", "direction_of", "orient",
@@ -61,50 +62,6 @@ __all__ = ["LAYOUTS", "PUBLISHER", "REPOSITORY", "Layout", "UshmmFile", "directi
 REPOSITORY = "https://github.com/ushmm/atrocity-prevention-data"
 PUBLISHER = "United States Holocaust Memorial Museum, Simon-Skjodt Center for the Prevention of Genocide"
 DATASET = "Tools for Atrocity Prevention"
-STRATEGIES = ("dissuade", "degrade", "protect", "transition")
-_MISSING = {"", "NA", "NaN", "nan", "N/A"}
-_Problem = tuple[str, int | None, str, str]
-
-
-@dataclass(frozen=True)
-class Layout:
-    """The columns of one published version of ``all_factors``."""
-
-    version: int
-    released: dt.date  # month of release (the day is the 1st)
-    folder: str
-    name: str  # the research name of the factor (after inversion)
-    description: str
-    vote: str  # vote count facing the named factor
-    practitioner_name: str | None  # version 3: factors only practitioners named
-    practitioner_description: str | None
-    tool_fallback: str | None  # version 2: some rows leave tool_name NA but fill Tool
-    signature: tuple[str, ...]  # columns that tell this version from the others
-    # proportion_practitioner is signed relative to the original factor (Name) in version 3 (the
-    # R code names the practitioner factor by its opposite when the count is negative); version 2's
-    # dictionary defines it for the factor the row is named by.
-    practitioner_faces_name: bool = False
-
-    @property
-    def required(self) -> tuple[str, ...]:
-        """Columns the loader reads (descriptions and ratings are optional)."""
-        own = [self.name, self.vote] + [c for c in (self.practitioner_name,) if c]
-        return (*own, "tool_name", "Name", "Inverse.factor", "inversion_with_neg_strength", "count",
-                "greater_findings", "lesser_findings", "no_mixed_findings", "temp_vote_count_factor",
-                "proportion_practitioner", "outcomes", "Contextual.or.design.factor", "Family",
-                *STRATEGIES)
-
-
-LAYOUTS: dict[int, Layout] = {
-    3: Layout(3, dt.date(2025, 4, 1), "data/V3 - 2025_April", "Name.Final_research",
-              "Description.Final_research", "vote_count_factor", "Name.Final_practitioner",
-              "Description.Final_practitioner", None,
-              ("Name.Final_research", "Name.Final_practitioner"),
-              practitioner_faces_name=True),
-    2: Layout(2, dt.date(2024, 4, 1), "data/V2 - 2024", "Name.Final", "Description.Final", "vote_count",
-              None, None, "Tool", ("Name.Final", "Tool")),
-}
-OPTIONAL = ("Evidence.review", "research_qualitative", "practitioner_qualitative", "number_practitioners")
 
 
 def source_id(version: int) -> str:
@@ -190,10 +147,10 @@ class UshmmFile:
         assert self.source is not None
         return [self.source, *self.factors.values(), *self.findings, *self.strategy_edges]
 
-    def unmapped_problems(self) -> list[_Problem]:
+    def unmapped_problems(self) -> list[Problem]:
         """One problem per tool name that maps to no response option."""
         known = _known_tools()
-        out: list[_Problem] = []
+        out: list[Problem] = []
         for name, lines in self.unmapped.items():
             near = difflib.get_close_matches(name, known, n=2, cutoff=0.6)
             out.append((self.path.name, lines[0], "tool_name", f"tool {name!r} maps to no response option "
@@ -214,90 +171,7 @@ def _lines(lines: list[int]) -> str:
     return shown + (f" and {len(lines) - 8} more" if len(lines) > 8 else "")
 
 
-def detect(header: list[str], name: str) -> Layout:
-    """The layout whose columns the header has; otherwise an error naming what is missing."""
-    columns = set(header)
-    fits = {v: [c for c in lay.required if c not in columns] for v, lay in LAYOUTS.items()}
-    for version, missing in fits.items():
-        if not missing and set(LAYOUTS[version].signature) <= columns:
-            return LAYOUTS[version]
-    if "Name.Final" in columns and "Tool" not in columns and "greater_practitioner" in columns:
-        raise SourceFormatError([(name, 1, "", "this looks like version 1 (July 2022) of all_factors, "
-                                  "which is not read: use version 2 (data/V2 - 2024/all_factors_2.csv) "
-                                  "or 3 (data/V3 - 2025_April/all_factors_3.csv)")])
-
-    def closeness(v: int) -> tuple[int, int]:
-        lay = LAYOUTS[v]
-        return (sum(c in columns for c in lay.signature), -len(fits[v]))
-
-    best = max(LAYOUTS, key=closeness)
-    if closeness(best)[0] == 0:  # none of the columns that tell a version: report the current one's
-        best = max(LAYOUTS)
-    lay = LAYOUTS[best]
-    missing = fits[best] + [c for c in lay.signature if c not in columns and c not in fits[best]]
-    if closeness(best)[0] == 0 and len(missing) > len(lay.required) // 2:
-        raise SourceFormatError([(name, 1, "", "not a Tools for Atrocity Prevention all_factors file of "
-                                  f"version 2 or 3: missing columns {', '.join(missing)}")])
-    return _refuse(name, lay, missing)
-
-
-def _refuse(name: str, lay: Layout, missing: list[str]) -> Layout:
-    raise SourceFormatError([(name, 1, "", f"closest to version {lay.version} ({lay.folder}) but missing "
-                              f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
-                              "were columns renamed?")])
-
-
-def _cell(cells: Mapping[str, str], column: str) -> str | None:
-    value = cells.get(column, "")
-    return None if value in _MISSING else value
-
-
-class _Row:
-    """Typed access to one row's cells, collecting problems with line and column."""
-
-    def __init__(self, name: str, line: int, cells: Mapping[str, str], problems: list[_Problem]) -> None:
-        self.name, self.line, self.cells, self.problems = name, line, cells, problems
-
-    def text(self, column: str) -> str | None:
-        return _cell(self.cells, column)
-
-    def integer(self, column: str) -> int | None:
-        raw = self.text(column)
-        if raw is None:
-            return None
-        try:
-            value = float(raw)
-        except ValueError:
-            value = float("nan")
-        if value != value or not value.is_integer():
-            self.problems.append((self.name, self.line, column, f"{raw!r} is not a whole number"))
-            return None
-        return int(value)
-
-    def number(self, column: str) -> float | None:
-        raw = self.text(column)
-        if raw is None:
-            return None
-        try:
-            value = float(raw)
-        except ValueError:
-            self.problems.append((self.name, self.line, column, f"{raw!r} is not a number"))
-            return None
-        if value != value:
-            return None
-        return value
-
-    def flag(self, column: str) -> bool | None:
-        value = self.integer(column)
-        if value is None:
-            return None
-        if value not in (0, 1):
-            self.problems.append((self.name, self.line, column, f"{value} is not 0 or 1"))
-            return None
-        return value == 1
-
-
-def _tool_of(row: _Row, lay: Layout) -> tuple[str | None, bool]:
+def _tool_of(row: Row, lay: Layout) -> tuple[str | None, bool]:
     """The row's tool name, and whether it came from the fallback column."""
     name = row.text("tool_name")
     if name is not None:
@@ -324,7 +198,7 @@ def parse(path: Path, *, file_date: dt.date | None = None) -> UshmmFile:
     stamp = file_date or dt.date.fromtimestamp(path.stat().st_mtime)
     out = UshmmFile(path, lay, stamp)
     options = tool_options()
-    problems: list[_Problem] = []
+    problems: list[Problem] = []
     first_line: dict[tuple[str, str], int] = {}
     seen: dict[tuple[str, str], dict[str, Any]] = {}
     fallback_rows = 0
@@ -334,7 +208,7 @@ def parse(path: Path, *, file_date: dt.date | None = None) -> UshmmFile:
 
     for line, values in table.rows:
         out.rows += 1
-        row = _Row(name, line, dict(zip(table.header, values, strict=True)), problems)
+        row = Row(name, line, dict(zip(table.header, values, strict=True)), problems)
         tool_name, fell_back = _tool_of(row, lay)
         fallback_rows += fell_back
         label = tool_name or "(no tool name)"
@@ -474,7 +348,7 @@ def _column(key: str, lay: Layout) -> str:
             "definition": lay.description}.get(key, key)
 
 
-def _note(lay: Layout, name: str, line: int, row: _Row, practitioner_only: bool) -> str:
+def _note(lay: Layout, name: str, line: int, row: Row, practitioner_only: bool) -> str:
     parts = [f"USHMM TfAP v{lay.version}, {name} line {line}"]
     if practitioner_only:
         parts.append("practitioner interviews only, no research findings")
