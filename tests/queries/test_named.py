@@ -337,11 +337,15 @@ def events_by_actor_country_period(s: GraphStore) -> None:
 def events_in_country_period(s: GraphStore) -> None:
     def same(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:  # lists compared as sets
         return [{k: sorted(v) if isinstance(v, list) else v for k, v in r.items()} for r in rows]
+    def by_event(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        return sorted(rows, key=lambda r: str(r["event"]))
     rows = run(s, "events_in_country_period", country=QZA, date_from=D(2024, 1, 1), date_to=LATE)
-    # from the country: the event placed at a location, then the one placed at the country itself
-    assert same(rows) == same(run(s, "events_by_actor_country_period", country=QZA, date_from=D(2024, 1, 1),
-                                  date_to=LATE))
-    assert pick(rows, "event", "location") == [(EVENT2, LOCATION), (EVENT3, None)]
+    # from the country: the events placed at a location and those placed at the country itself, each
+    # part in date order; the two parts of the UNION ALL come in either order on Ladybug (no CALL {}
+    # there to order the whole)
+    assert by_event(same(rows)) == by_event(same(run(s, "events_by_actor_country_period", country=QZA,
+                                                     date_from=D(2024, 1, 1), date_to=LATE)))
+    assert sorted(pick(rows, "event", "location")) == [(EVENT2, LOCATION), (EVENT3, None)]
     assert pick(run(s, "events_in_country_period", country=QZB, date_to=LATE), "event") == [(EVENT4,)]
     assert run(s, "events_in_country_period", country=QZA, date_from=D(2024, 4, 1), date_to=D(2024, 4, 30)) == []
 
