@@ -109,8 +109,11 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
         from benchmarks.acled_floor import floor
         return floor(path, Path(db), BUFFER_POOL_MB)
     neo4j = mode.startswith("neo4j")
+    one_transaction = mode.endswith(ONE_TRANSACTION)  # staging off: the whole file in one transaction
+    mode = mode.removesuffix(ONE_TRANSACTION)
     settings = Settings.from_env().with_overrides(backend="neo4j") if neo4j else \
-        Settings(db_path=Path(db), buffer_pool_mb=BUFFER_POOL_MB)
+        Settings.from_env().with_overrides(backend="ladybug", db_path=Path(db), buffer_pool_mb=BUFFER_POOL_MB,
+                                           stage_rows=0 if one_transaction else None)
     store = open_store(settings)
     init_store(store)
     out: dict[str, Any]
@@ -158,6 +161,7 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
     return out
 
 
+ONE_TRANSACTION = "-1tx"
 BUFFER_POOL_MB = int(os.environ.get("AKG_BUFFER_POOL_MB", "2048"))  # the store's setting, 2 GiB unless set
 QUERY_RUNS = 20
 

@@ -363,13 +363,27 @@ def _unchanged(w: LadybugWriter, chunk: Bulk, state: _Written,
     return Bulk(chunk.nodes, chunk.edges, tables, edges, chunk.absent), skipped
 
 
-def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
+def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None,
+               rows_per_transaction: int | None = None) -> WriteSummary:
     """Write every chunk in one transaction (see the module docstring); then, in the same
-    transaction, switch the dataset to the new version (:mod:`graph.datasets`)."""
+    transaction, switch the dataset to the new version (:mod:`graph.datasets`).
+
+    With ``rows_per_transaction`` (staged copies only, :mod:`graph.ladybug_stage`), once that many
+    table rows were written since the last commit, the rows held back are written and committed
+    (checked after each table of a chunk); the switch runs in the last transaction."""
     summary = WriteSummary()
     created: set[str] = set()
     state = _Written(created)
     written: list[pa.Array] = []
+    committed = 0
+
+    def commit_if_due() -> None:
+        nonlocal committed
+        if rows_per_transaction is not None and summary.changes - committed >= rows_per_transaction:
+            _flush(w, state)
+            w.commit_point()
+            committed = summary.changes
+
     with w.transaction():
         for chunk in chunks:
             state.recent = {}
@@ -379,8 +393,10 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
             summary.add(w.apply(chunk.nodes, chunk.edges, created))
             for label, table in chunk.node_tables.items():
                 _nodes(w, label, table, state, summary, label in chunk.absent)
+                commit_if_due()
             for et in chunk.edge_tables:
                 _edges(w, et, state, summary, chunk.absent)
+                commit_if_due()
         _flush(w, state)
         if switch is not None:
             _switch(w, switch, written, created, summary)

@@ -14,11 +14,13 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import ladybug
 import pyarrow as pa
 
+from graph import ladybug_stage
 from graph.base import ReadResult, Stats, WriteSummary
 from graph.bulk import Bulk
 from graph.changes import ChangeSet
@@ -146,17 +148,23 @@ class LadybugStore:
             if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
                 raise StoreError(f"database path {path} is not writable")
         try:
-            return self._database(self.read_only)
+            if self.read_only:
+                return self._database(True)
+            # not while a staged load of another process swaps the file (graph.ladybug_stage)
+            with ladybug_stage.swap_lock(path, exclusive=False):
+                db = self._database(False)
+            ladybug_stage.remove_leftovers(path)  # this process alone may write the store now
+            return db
         except RuntimeError as exc:
             if not (self.read_only and _RECOVERY_PENDING in str(exc)):
                 raise translate_error(exc, path) from None
         return self._recover_then_open()
 
-    def _database(self, read_only: bool) -> ladybug.Database:
+    def _database(self, read_only: bool, path: Path | None = None, pool_mb: int | None = None) -> ladybug.Database:
         threads = self.settings.threads or (os.cpu_count() or 1)
         return ladybug.Database(
-            str(self.settings.db_path),
-            buffer_pool_size=self.settings.buffer_pool_mb * 1024 * 1024,
+            str(path or self.settings.db_path),
+            buffer_pool_size=(pool_mb or self.settings.buffer_pool_mb) * 1024 * 1024,
             max_num_threads=threads,
             read_only=read_only,
             max_db_size=self.max_db_bytes,
@@ -245,8 +253,35 @@ class LadybugStore:
 
     def write_bulk(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
         """Write all chunks of a large load in one transaction (table rows by COPY), and switch
-        the dataset to the new version in it when asked (see graph.datasets)."""
+        the dataset to the new version in it when asked (see graph.datasets).
+
+        A dataset file of at least ``AKG_STAGE_ROWS`` rows is staged instead: written into a copy
+        of the store in several transactions, which then replaces the store
+        (:mod:`graph.ladybug_stage`); readers see all of it or nothing, as with one transaction.
+        The swap closes this store's connections: no other thread may be reading it meanwhile."""
+        rows = int(switch.version.props.get("row_count") or 0) if switch is not None else 0
+        if self.settings.stage_rows and rows >= self.settings.stage_rows:
+            return self._guarded(lambda: self._write_staged(chunks, switch))
         return self._guarded(lambda: write_bulk(self._writer, chunks, switch))
+
+    def _write_staged(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None) -> WriteSummary:
+        path = self.settings.db_path
+        staged = ladybug_stage.StagedCopy(
+            path, lambda copy: self._database(False, copy, self.settings.stage_buffer_pool_mb), self.model)
+        try:
+            summary = staged.write(self._writer.conn, chunks, switch, self.settings.stage_transaction_rows)
+        finally:
+            self._writer.abandoned = self._writer.abandoned or staged.abandoned
+        with ladybug_stage.swap_lock(path, exclusive=True):
+            self._close_connections()
+            try:
+                ladybug_stage.replace(staged.path, path)
+            finally:
+                # the new file, or the old one when the rename failed; the write lock is ours again
+                self._db = self._database(False)
+                self._writer = LadybugWriter(self.model, ladybug.Connection(self._db))
+                self._tables = None
+        return summary
 
     def apply(self, changes: ChangeSet) -> None:
         """Apply an exact change set in one transaction (see :mod:`graph.changes`)."""

@@ -69,9 +69,10 @@ class LadybugWriter:
 
     copy_threshold = 2000
 
-    def __init__(self, model: Model, conn: ladybug.Connection) -> None:
+    def __init__(self, model: Model, conn: ladybug.Connection, *, staged: bool = False) -> None:
         self.model = model
         self.conn = conn
+        self.staged = staged  # writing a staged copy of the store (graph.ladybug_stage)
         self.copy_started = False
         self.commit_failed = False
         self.abandoned = False
@@ -85,8 +86,11 @@ class LadybugWriter:
         process is killed during the commit's checkpoint, while the rest of the transaction
         survives (reproduced: tests/loaders/test_kill_anywhere.py). COPY is therefore used only
         for relationship tables that were empty when the transaction began; other relationship
-        rows are created in UNWIND batches, which recovery replays whole.
+        rows are created in UNWIND batches, which recovery replays whole. A staged copy of the store
+        is thrown away whole when its load is killed, so there COPY is always used.
         """
+        if self.staged:
+            return True
         found = self._empty_at_start.get(rel)
         if found is None:
             rows = rows_of(self.conn, f"MATCH ()-[e:{quote(rel)}]->() RETURN e LIMIT 1")
@@ -200,6 +204,16 @@ class LadybugWriter:
             except RuntimeError:
                 pass
             raise
+
+    def commit_point(self) -> None:
+        """Commit the open transaction and begin the next (staged copies only: a reader of the
+        store never sees them). What was empty when the load began is still known as such."""
+        if not self.staged:
+            raise RuntimeError("commit points are for staged loads only")
+        self.commit_failed = True
+        self.conn.execute("COMMIT")
+        self.commit_failed = False
+        self.conn.execute("BEGIN TRANSACTION")
 
     def apply(self, nodes: list[Node], edges: list[Edge], created: set[str]) -> WriteSummary:
         """Upsert records inside the open transaction; ``created`` collects new node ids."""

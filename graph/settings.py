@@ -34,6 +34,18 @@ class Settings:
         "AKG_BUFFER_POOL_MB", 2048, "Ladybug buffer pool in MiB (the library's own default takes 80% of RAM)."
     )
     threads: int = _setting("AKG_THREADS", 0, "Ladybug worker threads; 0 means one per core.")
+    stage_rows: int = _setting(
+        "AKG_STAGE_ROWS", 250_000,
+        "Ladybug: a dataset file of at least this many rows loads staged (into a copy of the store, in "
+        "several transactions, then swapped in; needs free disk for a second copy); 0 means never."
+    )
+    stage_transaction_rows: int = _setting(
+        "AKG_STAGE_TRANSACTION_ROWS", 2_000_000,
+        "Ladybug staged loads: table rows (nodes and relationships) written per transaction."
+    )
+    stage_buffer_pool_mb: int = _setting(
+        "AKG_STAGE_BUFFER_POOL_MB", 1024, "Ladybug staged loads: buffer pool of the copy being written, MiB."
+    )
     neo4j_uri: str = _setting("NEO4J_URI", "", "Neo4j server URI, e.g. neo4j://127.0.0.1:7687.")
     neo4j_username: str = _setting("NEO4J_USERNAME", "neo4j", "Neo4j user name.")
     neo4j_password: str = _setting("NEO4J_PASSWORD", "", "Neo4j password (never printed).")

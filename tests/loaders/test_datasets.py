@@ -33,11 +33,16 @@ def base_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture
-def db(base_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+@pytest.fixture(params=["one transaction", "staged"])
+def db(base_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest) -> Path:
+    """A store with the vocabularies; each test runs with loads in one transaction and staged
+    (written into a copy of the store in several transactions, then swapped in)."""
     copy = tmp_path / "akg.lbug"
     copy.write_bytes(base_db.read_bytes())
     monkeypatch.setenv("AKG_DB", str(copy))
+    staged = request.param == "staged"
+    monkeypatch.setenv("AKG_STAGE_ROWS", "1" if staged else "0")
+    monkeypatch.setenv("AKG_STAGE_TRANSACTION_ROWS", "500")  # several transactions even for the demo file
     return copy
 
 
