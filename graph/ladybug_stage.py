@@ -47,7 +47,7 @@ from graph.base import WriteSummary
 from graph.bulk import Bulk
 from graph.datasets import DatasetSwitch
 from graph.ladybug_bulk import write_bulk
-from graph.ladybug_write import LadybugWriter
+from graph.ladybug_write import LadybugWriter, is_file_error
 from ontology.errors import StoreError, StoreLocked
 from ontology.model import Model
 
@@ -170,9 +170,10 @@ class StagedCopy:
         try:
             summary = write_bulk(writer, chunks, switch, rows_per_transaction)
             writer.conn.execute("CHECKPOINT")
-        except BaseException:
-            if writer.abandoned:
-                self.abandoned = True
+        except BaseException as exc:
+            if writer.abandoned or is_file_error(exc):
+                # after a failed file write, closing would flush the log again and abort the process
+                self.abandoned = writer.abandoned = True
                 _ABANDONED.append((db, writer.conn))
             else:
                 writer.conn.close()
