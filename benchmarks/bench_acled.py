@@ -1,6 +1,9 @@
 """ACLED load speed: the pipeline (what ``akg load acled`` does before the series: file hash, check pass,
-column-wise chunks, one transaction with COPY, the dataset-version switch) on synthetic files, each in
-a fresh store and a process of its own (for its peak memory), beside
+column-wise chunks, COPY, the dataset-version switch; from ``AKG_STAGE_ROWS`` rows staged: several
+transactions into a copy of the store, swapped in) on synthetic files, each in a fresh store and a
+process of its own (for its peak memory), beside
+
+- the same pipeline with the whole file in one transaction, at sizes that load staged,
 
 - the engine's *floor* (:mod:`benchmarks.acled_floor`: a bare parse, the same tables derived
   column-wise, one COPY per table) in the same run, and
@@ -42,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.acled_gen import changed_copy, generate
+from graph.settings import Settings
 
 
 def _peak() -> float:
@@ -162,6 +166,7 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
 
 
 ONE_TRANSACTION = "-1tx"
+STAGE_ROWS = Settings().stage_rows  # files of this many rows and more load staged (graph.ladybug_stage)
 BUFFER_POOL_MB = int(os.environ.get("AKG_BUFFER_POOL_MB", "2048"))  # the store's setting, 2 GiB unless set
 QUERY_RUNS = 20
 
@@ -291,6 +296,8 @@ def main() -> None:
                   f"in {time.perf_counter() - t:.1f} s", file=sys.stderr)
             modes = (["pipeline"] if args.pipeline_only else ["floor", "bulk"] if n in args.sizes else []) + \
                 (["naive"] if n == args.naive else [])
+            if n in args.sizes and n >= STAGE_ROWS and not args.pipeline_only:
+                modes.append("bulk" + ONE_TRANSACTION)  # beside the staged load: the whole file in one transaction
             if args.neo4j:
                 neo = [f"neo4j-{m}" for m in modes if m != "floor"]
                 modes = ([] if args.skip_ladybug else modes) + neo
@@ -337,7 +344,8 @@ def report_pipeline(results: list[tuple[int, str, dict[str, Any]]], load_before:
 def report(results: list[tuple[int, str, dict[str, Any]]], load_before: float, load_after: float) -> None:
     """The tables: pipeline, floor and naive side by side; re-loads; where the seconds go."""
     floors = {n: r for n, m, r in results if m == "floor"}
-    names = {"bulk": "pipeline (`akg load acled` path)", "floor": "engine floor (parse + derive + COPY)",
+    names = {"bulk": "pipeline (`akg load acled` path)", "bulk" + ONE_TRANSACTION: "pipeline, one transaction",
+             "floor": "engine floor (parse + derive + COPY)",
              "naive": "naive MERGE per row", "neo4j-bulk": "Neo4j UNWIND batches, one transaction",
              "neo4j-naive": "Neo4j naive MERGE per row (auto-commit)"}
     print(f"\nACLED load (2 cores, load average {load_before:.1f} before and {load_after:.1f} after; synthetic "
@@ -347,18 +355,21 @@ def report(results: list[tuple[int, str, dict[str, Any]]], load_before: float, l
     for n, mode, r in results:
         ratio = f"{r['seconds'] / floors[n]['seconds']:.2f}" if n in floors else "—"
         arrow = f"{r['arrow_peak_mib']:,.0f}" if "arrow_peak_mib" in r else "—"
-        print(f"| {n:,} | {names[mode]} | {r['seconds']:.1f} | {ratio} | {n / r['seconds']:,.0f} | "
+        name = names[mode] + (" — staged" if mode == "bulk" and n >= STAGE_ROWS else "")
+        print(f"| {n:,} | {name} | {r['seconds']:.1f} | {ratio} | {n / r['seconds']:,.0f} | "
               f"{r['peak_mib']:,.0f} | {arrow} |")
     print("\n| rows | re-load | s | × floor | changes written | peak RSS MiB |")
     print("|---:|---|---:|---:|---|---:|")
     for n, mode, r in results:
-        if mode != "bulk":
+        if not mode.startswith("bulk"):
             continue
         f = floors[n]["seconds"]
         c = r["changed"]
-        print(f"| {n:,} | same file again (content hash: skipped) | {r['unchanged']:.2f} | {r['unchanged'] / f:.3f} | "
+        how = "one transaction: " if mode != "bulk" else ""
+        print(f"| {n:,} | {how}same file again (content hash: skipped) | "
+              f"{r['unchanged']:.2f} | {r['unchanged'] / f:.3f} | "
               f"0 | {r['peak_mib']:,.0f} |")
-        print(f"| {n:,} | 1 % changed ({', '.join(f'{v:,} {k}' for k, v in r['changed_counts'].items())}) | "
+        print(f"| {n:,} | {how}1 % changed ({', '.join(f'{v:,} {k}' for k, v in r['changed_counts'].items())}) | "
               f"{c['seconds']:.1f} | {c['seconds'] / f:.2f} | {c['created']:,} created, {c['updated']:,} updated, "
               f"{c['removed']:,} removed, {c['unchanged']:,} unchanged | {r['peak_after_reloads_mib']:,.0f} |")
     for n, mode, r in results:
@@ -368,11 +379,11 @@ def report(results: list[tuple[int, str, dict[str, Any]]], load_before: float, l
                   + (f"NO, (floor, pipeline) {differ}" if differ else f"yes ({sum(floors[n]['counts'].values()):,} "
                      "node and relationship rows)"))
     for n, mode, r in results:
-        if mode in ("bulk", "floor"):
+        if mode.startswith("bulk") or mode == "floor":
             stages = ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items())
             print(f"\n{n:,} rows, {names[mode]}: {stages}")
-            if mode == "bulk":
-                print(f"{n:,} rows, 1 % changed re-load: "
+            if mode.startswith("bulk"):
+                print(f"{n:,} rows, {names[mode]}, 1 % changed re-load: "
                       + ", ".join(f"{k} {v:.1f}" for k, v in r["changed"]["stages"].items()))
     for prefix in ("", "neo4j-"):
         bulk = {n: r for n, m, r in results if m == prefix + "bulk"}
