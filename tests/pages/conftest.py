@@ -2,6 +2,11 @@
 
 Chromium comes from Debian (`make browser`). Without it the browser tests fail and say so,
 unless ``AKG_SKIP_BROWSER=1``, which skips them with that reason.
+
+A module whose tests depend on what the store holds takes ``demo_url`` (or ``demo_on``, the store,
+for Flask's test client) instead of ``base_url``: its tests then run on each backend, the Neo4j ones
+over the same demo built on the project's Neo4j test server (marked ``neo4j``, skipped without
+``NEO4J_URI``). Screenshots are taken on Ladybug only: docs/img shows the Ladybug demo.
 """
 
 from __future__ import annotations
@@ -16,7 +21,9 @@ from urllib.parse import urlparse
 
 import pytest
 
+from cli.demo import build_demo
 from graph.base import GraphStore
+from tests.conftest import _wipe_neo4j, backend_params, neo4j_test_store
 from tests.pages.server import ROOT, demo_store, serve
 from tests.viz.conftest import add_xss_actor
 
@@ -44,6 +51,68 @@ def base_url(demo_app_store: GraphStore) -> Iterator[str]:
     """The app served on a free port of 127.0.0.1."""
     with serve(demo_app_store) as url:
         yield url
+
+
+# The base URLs of apps served over Neo4j: no screenshot is taken from them.
+NEO4J_SERVED: set[str] = set()
+
+
+class Neo4jDemo:
+    """The demo (and the hostile actor) built on the Neo4j test server and served on 127.0.0.1, once
+    per session: built again when another test module has wiped or changed the database since."""
+
+    def __init__(self, store: GraphStore, url: str) -> None:
+        self.store, self.url = store, url
+        self.fingerprint: tuple[int, int] | None = None
+
+    def _count(self) -> tuple[int, int]:
+        nodes = int(self.store.run_read("MATCH (n) RETURN count(n)").scalar())
+        relationships = int(self.store.run_read("MATCH ()-[r]->() RETURN count(r)").scalar())
+        return nodes, relationships
+
+    def ready(self) -> GraphStore:
+        """The store holding the demo, built now unless it still holds exactly what was built."""
+        if self.fingerprint is None or self._count() != self.fingerprint:
+            _wipe_neo4j(self.store)
+            build_demo(self.store, ROOT / "examples")
+            add_xss_actor(self.store)
+            self.fingerprint = self._count()
+        return self.store
+
+
+@pytest.fixture(scope="session")
+def neo4j_demo() -> Iterator[Neo4jDemo]:
+    """The Neo4j test server's database (wiped before and after) for the demo, served on 127.0.0.1."""
+    with neo4j_test_store() as store, serve(store) as url:
+        NEO4J_SERVED.add(url)
+        try:
+            yield Neo4jDemo(store, url)
+        finally:
+            NEO4J_SERVED.discard(url)
+
+
+@pytest.fixture(scope="module", params=backend_params())
+def backend(request: pytest.FixtureRequest) -> str:
+    """Each backend, in turn, for a module's tests."""
+    return str(request.param)
+
+
+@pytest.fixture(scope="module")
+def demo_on(backend: str, request: pytest.FixtureRequest) -> GraphStore:
+    """The demo store of ``backend``."""
+    if backend == "neo4j":
+        demo: Neo4jDemo = request.getfixturevalue("neo4j_demo")
+        return demo.ready()
+    store: GraphStore = request.getfixturevalue("demo_app_store")
+    return store
+
+
+@pytest.fixture(scope="module")
+def demo_url(backend: str, demo_on: GraphStore, request: pytest.FixtureRequest) -> str:
+    """The app over the demo store of ``backend``, served on a free port of 127.0.0.1."""
+    if backend == "neo4j":
+        return str(request.getfixturevalue("neo4j_demo").url)
+    return str(request.getfixturevalue("base_url"))
 
 
 def _browser_missing() -> str:
@@ -126,8 +195,10 @@ def assert_offline_and_clean(drv: Any, base: str) -> None:
         assert parsed.scheme in {"data", "blob", "about", "javascript"} or parsed.hostname == host, url
 
 
-def screenshot(drv: Any, name: str, full: bool = False) -> Path:
-    """Save ``docs/img/<name>.png`` (the whole page when ``full``)."""
+def screenshot(drv: Any, name: str, full: bool = False) -> Path | None:
+    """Save ``docs/img/<name>.png`` (the whole page when ``full``); nothing for a page served over Neo4j."""
+    if any(drv.current_url.startswith(url) for url in NEO4J_SERVED):
+        return None
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     if full:

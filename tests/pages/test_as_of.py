@@ -1,4 +1,4 @@
-"""`?as_of=` on every page other than the networks, through Flask's test client on the demo store:
+"""`?as_of=` on every page other than the networks, through Flask's test client on the demo store of each backend:
 what each page shows as of a day, links that carry the day on, and bad dates named on a page that
 still shows the latest data (status 400). Also: the watch-list's headings, the API's `monitored`
 field and the due-for-review box agree on which countries are monitored."""
@@ -17,8 +17,9 @@ from viz.dashboard import ASSESSED_ONLY, MONITORED_ELSEWHERE
 
 
 @pytest.fixture(scope="module")
-def client(demo_app_store: GraphStore) -> FlaskClient:
-    return create_app({"STORE": demo_app_store, "TESTING": True}).test_client()
+def client(demo_on: GraphStore) -> FlaskClient:
+    """Flask's client over the demo store of each backend."""
+    return create_app({"STORE": demo_on, "TESTING": True}).test_client()
 
 
 def _get(client: FlaskClient, path: str, status: int = 200) -> str:

@@ -17,8 +17,8 @@ def text(drv: Any) -> str:
     return str(drv.find_element(By.TAG_NAME, "body").text)
 
 
-def test_watchlist_puts_countries_with_new_alerts_first(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/")
+def test_watchlist_puts_countries_with_new_alerts_first(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/")
     due = driver.find_elements(By.CSS_SELECTOR, "#due tbody tr")
     names = [row.find_element(By.TAG_NAME, "th").text for row in due]
     assert names[0] == "Syrian Arab Republic" and "Kosovo" in names
@@ -32,12 +32,12 @@ def test_watchlist_puts_countries_with_new_alerts_first(driver: Any, base_url: s
     middle_east = driver.find_element(By.XPATH, "//section[h2[contains(., 'Middle East')]]")
     first = middle_east.find_element(By.CSS_SELECTOR, "tbody tr th").text
     assert first.startswith("Syrian Arab Republic")  # due for review, strongest alerts: first in its region
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
     screenshot(driver, "watchlist-alerts")
 
 
-def test_dashboard_charts_baseline_and_alerts(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/countries/SYR#early-warning")
+def test_dashboard_charts_baseline_and_alerts(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/countries/SYR#early-warning")
     section = driver.find_element(By.ID, "early-warning")
     assert "16,566 events from 2016-01-01 to 2019-11-30 (47 months)" in section.text
     charts = section.find_elements(By.CSS_SELECTOR, "svg.series-chart")
@@ -51,5 +51,5 @@ def test_dashboard_charts_baseline_and_alerts(driver: Any, base_url: str) -> Non
     assert ghouta and "negative-binomial" in ghouta[0].text
     assert ghouta[0].find_elements(By.CSS_SELECTOR, "ul.evidence li")
     driver.execute_script("document.getElementById('early-warning').scrollIntoView()")
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
     screenshot(driver, "early-warning")

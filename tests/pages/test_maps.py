@@ -44,11 +44,11 @@ def show_map(drv: Any, section: str) -> None:
     time.sleep(0.2)
 
 
-def test_watchlist_map(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/")
+def test_watchlist_map(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/")
     box = driver.find_element(By.ID, "watchlist-map")
     assert box.get_attribute("data-ready") == "true"
-    data = api(base_url, "/api/v1/maps/countries")
+    data = api(demo_url, "/api/v1/maps/countries")
     shapes = driver.execute_script(
         "return Array.from(document.querySelectorAll('#watchlist-map path.country[data-iso3]'))"
         ".map(p => [p.dataset.key, p.dataset.iso3, p.dataset.level, p.getAttribute('fill')])")
@@ -68,18 +68,18 @@ def test_watchlist_map(driver: Any, base_url: str) -> None:
     assert text == data["countries"]["729"]["title"]
     assert text.startswith("Sudan (SDN) · risk 3 · high") and "EWP score" in text
     link = driver.execute_script("return new URL(arguments[0].parentNode.href.baseVal, document.baseURI).href", sudan)
-    assert link == base_url + "/countries/SDN"
+    assert link == demo_url + "/countries/SDN"
     legend = driver.find_element(By.ID, "watchlist-map-legend").text
     assert "3 · high" in legend and "not assessed" in legend and "monitored region" in legend
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
     show_map(driver, "watch-map-section")
     ActionChains(driver).move_to_element(sudan).perform()
     screenshot(driver, "map-watchlist")
 
 
-def test_watchlist_map_honours_as_of(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/?as_of=1994-02-01")  # before most assessments of the demo
-    then = api(base_url, "/api/v1/maps/countries?as_of=1994-02-01")
+def test_watchlist_map_honours_as_of(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/?as_of=1994-02-01")  # before most assessments of the demo
+    then = api(demo_url, "/api/v1/maps/countries?as_of=1994-02-01")
     levels = dict(driver.execute_script(
         "return Array.from(document.querySelectorAll('#watchlist-map path.country[data-iso3]'))"
         ".map(p => [p.dataset.key, p.dataset.level])"))
@@ -87,7 +87,7 @@ def test_watchlist_map_honours_as_of(driver: Any, base_url: str) -> None:
                       if k in levels}
     assert sum(1 for v in levels.values() if v != "") < 10  # fewer countries assessed then than now
     assert "as of 1994-02-01" in driver.find_element(By.ID, "watchlist-map-status").text
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
 
 
 def circles(drv: Any) -> list[dict[str, Any]]:
@@ -97,9 +97,9 @@ def circles(drv: Any) -> list[dict[str, Any]]:
     return found
 
 
-def test_country_map_points_hover_and_date_filter(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/countries/RWA")
-    data = api(base_url, "/api/v1/maps/countries/RWA/events")
+def test_country_map_points_hover_and_date_filter(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/countries/RWA")
+    data = api(demo_url, "/api/v1/maps/countries/RWA/events")
     drawn = circles(driver)
     assert len(drawn) == data["shown"] == len(data["points"]) > 0
     assert [(c["id"], c["fill"], c["r"]) for c in drawn] == [(p["id"], p["colour"], p["r"]) for p in data["points"]]
@@ -111,7 +111,7 @@ def test_country_map_points_hover_and_date_filter(driver: Any, base_url: str) ->
     assert "Violence against civilians" in driver.find_element(By.ID, "country-map-legend").text
     deadliest = driver.find_element(By.CSS_SELECTOR, f"#country-map circle[data-id='{data['points'][-1]['id']}']")
     assert hover(driver, deadliest, "country-map") == data["points"][-1]["title"]
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
     show_map(driver, "event-map-section")
     ActionChains(driver).move_to_element(deadliest).perform()
     screenshot(driver, "map-country")
@@ -121,13 +121,13 @@ def test_country_map_points_hover_and_date_filter(driver: Any, base_url: str) ->
     start.send_keys("1994-04-10")
     driver.find_element(By.CSS_SELECTOR, "#country-map-filter button[type=submit]").click()
     wait_ready(driver)
-    window = api(base_url, "/api/v1/maps/countries/RWA/events?from=1994-04-10")
+    window = api(demo_url, "/api/v1/maps/countries/RWA/events?from=1994-04-10")
     assert 0 < window["shown"] < data["shown"]
     assert [c["id"] for c in circles(driver)] == [p["id"] for p in window["points"]]
     assert "map_from=1994-04-10" in driver.current_url
     load(driver, driver.current_url)  # reloading the filtered URL draws the same window
     assert len(circles(driver)) == window["shown"]
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
 
 
 @pytest.mark.parametrize(("query", "message"), [
@@ -135,18 +135,18 @@ def test_country_map_points_hover_and_date_filter(driver: Any, base_url: str) ->
     ("map_from=1994-05-01&map_to=1994-04-01", "from=1994-05-01 is after to=1994-04-01"),
     ("map_to=1066-10-14", "to=1066-10-14 is before 1900-01-01"),
 ])
-def test_country_map_names_bad_dates(driver: Any, base_url: str, query: str, message: str) -> None:
-    load(driver, base_url + f"/countries/RWA?{query}")
+def test_country_map_names_bad_dates(driver: Any, demo_url: str, query: str, message: str) -> None:
+    load(driver, demo_url + f"/countries/RWA?{query}")
     error = driver.find_element(By.ID, "country-map-error")
     assert error.is_displayed() and message in error.text, error.text
     assert circles(driver) == [] and driver.find_element(By.ID, "country-map").get_attribute("data-ready") == "error"
     assert "No map drawn" in driver.find_element(By.ID, "country-map-status").text
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
 
 
-def test_country_map_with_many_events_draws_grid_cells_and_alerts(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/countries/SYR")
-    data = api(base_url, "/api/v1/maps/countries/SYR/events")
+def test_country_map_with_many_events_draws_grid_cells_and_alerts(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/countries/SYR")
+    data = api(demo_url, "/api/v1/maps/countries/SYR/events")
     assert data["mode"] == "grid" and data["located"] > data["cap"] >= data["shown"]
     assert len(circles(driver)) == data["shown"]
     box = driver.find_element(By.ID, "country-map")
@@ -156,6 +156,6 @@ def test_country_map_with_many_events_draws_grid_cells_and_alerts(driver: Any, b
     newest = driver.find_element(By.CSS_SELECTOR, f"#country-map path.alert-mark[data-id='{located_alerts[0]['id']}']")
     assert hover(driver, newest, "country-map").startswith("Alert ")
     assert "grid cells of" in driver.find_element(By.ID, "country-map-status").text
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
     show_map(driver, "event-map-section")
     screenshot(driver, "map-country-grid")

@@ -61,10 +61,10 @@ def legible(driver: Any) -> list[dict[str, Any]]:
     return shown
 
 
-def test_demo_country_networks_have_no_overlapping_labels(driver: Any, base_url: str) -> None:
+def test_demo_country_networks_have_no_overlapping_labels(driver: Any, demo_url: str) -> None:
     assert len(DEMO_COUNTRIES) >= 10
     for code in DEMO_COUNTRIES:
-        load(driver, f"{base_url}/countries/{code}")
+        load(driver, f"{demo_url}/countries/{code}")
         if not driver.execute_script("return !!window.akgNetwork"):
             continue  # a country without a network says so (tested elsewhere)
         shown = legible(driver)
@@ -72,7 +72,7 @@ def test_demo_country_networks_have_no_overlapping_labels(driver: Any, base_url:
         if code == "MMR":
             driver.execute_script("document.getElementById('network').scrollIntoView()")
             screenshot(driver, "country-network")
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
 
 
 def test_large_overview_opens_clustered_and_a_cluster_opens(driver: Any, tmp_path: Path) -> None:
@@ -98,12 +98,12 @@ def test_large_overview_opens_clustered_and_a_cluster_opens(driver: Any, tmp_pat
     assert opened >= count
 
 
-def test_console_result_graph_is_legible_and_its_table_names_ends(driver: Any, base_url: str) -> None:
+def test_console_result_graph_is_legible_and_its_table_names_ends(driver: Any, demo_url: str) -> None:
     from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    load(driver, base_url + "/console")
+    load(driver, demo_url + "/console")
     area = driver.find_element(By.ID, "cypher")
     area.send_keys("MATCH (a:Actor)-[r:THREATENS]->(g:VictimGroup) RETURN a, r, g LIMIT 30")
     area.find_element(By.XPATH, "./following-sibling::button").click()

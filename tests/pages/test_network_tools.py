@@ -19,6 +19,7 @@ from selenium.webdriver.common.by import By
 
 from tests.pages.conftest import assert_offline_and_clean, load, screenshot, wait_ready
 
+# Ladybug only for now: on the Neo4j demo the explorer kept 3 orphans after its filters were re-checked (not yet explained).
 pytestmark = pytest.mark.browser
 
 CLICK = """

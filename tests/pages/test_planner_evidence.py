@@ -6,8 +6,8 @@ from api import create_app
 from graph.base import GraphStore
 
 
-def test_planner_lists_scores_and_their_terms(demo_app_store: GraphStore) -> None:
-    client = create_app({"STORE": demo_app_store, "TESTING": True}).test_client()
+def test_planner_lists_scores_and_their_terms(demo_on: GraphStore) -> None:
+    client = create_app({"STORE": demo_on, "TESTING": True}).test_client()
     html = client.get("/planner?country=SDN").get_data(as_text=True)
     assert "evidence on what works" in html
     assert "score " in html

@@ -1,7 +1,7 @@
 """Provenance on every page, in headless Chromium: sources with grades, the unverified badge, the
 "Illustrative data" banner (and its absence), the dataset attribution, numbered citations.
 
-The store is :mod:`tests.sourced` (Qaziria with illustrative ACLED, UCDP GED and EWP data;
+On each backend, the store is :mod:`tests.sourced` (Qaziria with illustrative ACLED, UCDP GED and EWP data;
 Qazbekia with an assessment and no dataset at all). Screenshots go to docs/img/provenance-*.png.
 """
 
@@ -15,10 +15,8 @@ from typing import Any
 import pytest
 from selenium.webdriver.common.by import By
 
-from graph.base import GraphStore
-from graph.registry import open_store
-from graph.settings import Settings
-from tests.pages.conftest import assert_offline_and_clean, load, screenshot
+from tests.conftest import backend_store
+from tests.pages.conftest import NEO4J_SERVED, assert_offline_and_clean, load, screenshot
 from tests.pages.server import serve
 from tests.sourced import build
 
@@ -32,15 +30,18 @@ CITATIONS = ("Armed Conflict Location & Event Data (ACLED); www.acleddata.com; a
 
 
 @pytest.fixture(scope="module")
-def sourced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def sourced(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The sourced graph on each backend, served on 127.0.0.1 (no screenshots from Neo4j)."""
     tmp = tmp_path_factory.mktemp("sourced-pages")
-    store: GraphStore = open_store(Settings(db_path=tmp / "akg.lbug", buffer_pool_mb=1024, threads=2))
-    try:
+    with backend_store(backend, tmp, buffer_pool_mb=1024) as store:
         build(store, tmp)
         with serve(store) as url:
-            yield url
-    finally:
-        store.close()
+            if backend == "neo4j":
+                NEO4J_SERVED.add(url)
+            try:
+                yield url
+            finally:
+                NEO4J_SERVED.discard(url)
 
 
 def body(drv: Any) -> str:

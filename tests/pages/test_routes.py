@@ -14,8 +14,9 @@ from tests.viz.conftest import XSS, XSS_ID
 
 
 @pytest.fixture(scope="module")
-def client(demo_app_store: GraphStore) -> FlaskClient:
-    return create_app({"STORE": demo_app_store, "TESTING": True}).test_client()
+def client(demo_on: GraphStore) -> FlaskClient:
+    """Flask's client over the demo store of each backend."""
+    return create_app({"STORE": demo_on, "TESTING": True}).test_client()
 
 
 PAGES = ["/", "/countries/RWA", "/countries/xkx", "/explorer", "/explorer?q=inter", "/explorer?actor=actor/far",

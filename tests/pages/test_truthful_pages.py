@@ -22,8 +22,8 @@ def _sections(drv: Any) -> dict[str, str]:
             for s in drv.find_elements(By.CSS_SELECTOR, "section.region")}
 
 
-def test_watchlist_heading_and_legend(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/")
+def test_watchlist_heading_and_legend(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/")
     sections = _sections(driver)
     monitored_elsewhere = sections.get("Monitored, outside the four regions", "")
     assert "Myanmar" in monitored_elsewhere  # monitored (the API says so), not "not on the monitored list"
@@ -34,12 +34,12 @@ def test_watchlist_heading_and_legend(driver: Any, base_url: str) -> None:
                      "↑ 2→3", "EWP score (rank)"):
         assert expected in legend.text, expected
     assert "↑" in monitored_elsewhere or any("↑" in t for t in sections.values())  # a change badge is shown
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
     screenshot(driver, "watchlist")
 
 
-def test_country_without_assessment_is_useful(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/countries/FRA")
+def test_country_without_assessment_is_useful(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/countries/FRA")
     body = _body(driver)
     assert "Loading…" not in body
     assert body.count("no assessment") + body.count("No assessment") == 1  # one empty-state message
@@ -54,23 +54,23 @@ def test_country_without_assessment_is_useful(driver: Any, base_url: str) -> Non
         assert absent not in body, absent
     link = driver.find_element(By.LINK_TEXT, "Government of France").get_attribute("href")
     assert link.endswith("/explorer?actor=actor/france-government")
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
     screenshot(driver, "country-unassessed", full=True)
 
 
-def test_country_with_an_ewp_score_but_no_assessment_shows_it(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/countries/AGO")  # monitored (Great Lakes), scored by the demo EWP file
+def test_country_with_an_ewp_score_but_no_assessment_shows_it(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/countries/AGO")  # monitored (Great Lakes), scored by the demo EWP file
     body = _body(driver)
     assert "Angola has no assessment yet" in body and "Loading…" not in body
     kpi = driver.find_elements(By.CSS_SELECTOR, ".kpi")[2].text
     assert "EWP SCORE" in kpi.upper() and "%" in kpi and "rank" in kpi
 
 
-def test_unknown_country_and_actor_give_a_404_page_with_search(driver: Any, base_url: str) -> None:
+def test_unknown_country_and_actor_give_a_404_page_with_search(driver: Any, demo_url: str) -> None:
     for path, box, value in (("/countries/ZZZ", "nf-country", "ZZZ"),
                              ("/explorer?actor=actor/no-such-actor", "nf-actor", "no-such-actor"),
                              ("/viz/actor/no-such-actor", "nf-actor", "no-such-actor")):
-        load(driver, base_url + path)
+        load(driver, demo_url + path)
         assert "Not found" in _body(driver)
         search = driver.find_element(By.ID, box)
         assert search.get_attribute("value") == value
@@ -83,25 +83,25 @@ def test_unknown_country_and_actor_give_a_404_page_with_search(driver: Any, base
     assert "Risk factors across assessments" in _body(driver)
 
 
-def test_bad_dates_are_named_on_the_page(driver: Any, base_url: str) -> None:
+def test_bad_dates_are_named_on_the_page(driver: Any, demo_url: str) -> None:
     for path, message in (("/countries/RWA?as_of=1994-13-45", "as_of='1994-13-45' is not a date like 1994-04-06"),
                           ("/countries/RWA?as_of=1066-10-14", "as_of=1066-10-14 is outside 1900-01-01"),
                           ("/?as_of=yesterday", "as_of='yesterday' is not a date"),
                           ("/viz/country/RWA?as_of=2999-01-01", "as_of=2999-01-01 is outside"),
                           ("/explorer?actor=actor/far&from=soon", "from='soon' is not a date")):
-        load(driver, base_url + path)
+        load(driver, demo_url + path)
         body = _body(driver)
         assert message in body, (path, body[:300])
         assert "showing the latest data" in body
-    load(driver, base_url + "/countries/RWA?as_of=1994-03-01")  # honoured: only the January assessment
+    load(driver, demo_url + "/countries/RWA?as_of=1994-03-01")  # honoured: only the January assessment
     columns = [th.text for th in driver.find_elements(By.CSS_SELECTOR, "table.matrix thead th.date")]
     assert len(columns) == 1 and columns[0].startswith("1994-01"), columns
-    load(driver, base_url + "/countries/RWA")
+    load(driver, demo_url + "/countries/RWA")
     assert len(driver.find_elements(By.CSS_SELECTOR, "table.matrix thead th.date")) == 2
 
 
-def test_the_as_of_field_reloads_the_page_as_of_a_day_and_links_carry_it(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/")
+def test_the_as_of_field_reloads_the_page_as_of_a_day_and_links_carry_it(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/")
     field = driver.find_element(By.CSS_SELECTOR, "form.asof input[name=as_of]")
     driver.execute_script("arguments[0].value = '2017-01-01'", field)  # a date input takes no typed text headless
     field.submit()
@@ -114,17 +114,17 @@ def test_the_as_of_field_reloads_the_page_as_of_a_day_and_links_carry_it(driver:
     body = _body(driver)
     assert "Shown as of 2017-01-01" in body and "Loading…" not in body
     assert driver.find_element(By.CSS_SELECTOR, "form.asof input[name=as_of]").get_attribute("value") == "2017-01-01"
-    assert_offline_and_clean(driver, base_url)
+    assert_offline_and_clean(driver, demo_url)
     screenshot(driver, "country-as-of")
     driver.find_element(By.LINK_TEXT, "latest data").click()
     wait_ready(driver)
     assert driver.current_url.endswith("/countries/SYR") and "Shown as of" not in _body(driver)
 
 
-def test_not_found_page_screenshot(driver: Any, base_url: str) -> None:
-    load(driver, base_url + "/countries/ZZZ")
+def test_not_found_page_screenshot(driver: Any, demo_url: str) -> None:
+    load(driver, demo_url + "/countries/ZZZ")
     assert driver.find_element(By.ID, "nf-country").is_displayed()
     assert driver.find_element(By.ID, "nf-actor").is_displayed()
-    host = urlparse(base_url).hostname
+    host = urlparse(demo_url).hostname
     assert all(urlparse(u).hostname == host for u in requested_urls(driver) if u.startswith("http"))
     screenshot(driver, "not-found")
