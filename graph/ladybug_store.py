@@ -267,7 +267,7 @@ class LadybugStore:
     def _write_staged(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None) -> WriteSummary:
         path = self.settings.db_path
         staged = ladybug_stage.StagedCopy(
-            path, lambda copy: self._database(False, copy, self.settings.stage_buffer_pool_mb), self.model)
+            path, lambda copy: self._database(False, copy, self.settings.stage_buffer_pool_mb or None), self.model)
         try:
             summary = staged.write(self._writer.conn, chunks, switch, self.settings.stage_transaction_rows)
         finally:

@@ -44,7 +44,9 @@ class Settings:
         "Ladybug staged loads: table rows (nodes and relationships) written per transaction."
     )
     stage_buffer_pool_mb: int = _setting(
-        "AKG_STAGE_BUFFER_POOL_MB", 1024, "Ladybug staged loads: buffer pool of the copy being written, MiB."
+        "AKG_STAGE_BUFFER_POOL_MB", 0,
+        "Ladybug staged loads: buffer pool of the copy being written, MiB; 0 means AKG_BUFFER_POOL_MB (the "
+        "dataset-version switch of a re-load runs in one transaction and needs about as much as one)."
     )
     neo4j_uri: str = _setting("NEO4J_URI", "", "Neo4j server URI, e.g. neo4j://127.0.0.1:7687.")
     neo4j_username: str = _setting("NEO4J_USERNAME", "neo4j", "Neo4j user name.")
