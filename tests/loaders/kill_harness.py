@@ -10,7 +10,7 @@ commits; a kill between the two leaves them one load behind until the next load 
 Example:
     >>> ms = moments(10.0)
     >>> len(ms), round(ms[0], 2), round(ms[-1], 2), sum(9.0 <= m <= 10.0 for m in ms) >= 3
-    (30, 0.3, 12.0, True)
+    (16, 0.3, 12.0, True)
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from graph.base import GraphStore
 
 AKG = str(Path(sys.executable).with_name("akg"))
 DERIVED = frozenset({"SeriesPoint", "SERIES_OF", "Alert", "RAISED_FOR", "POINTS_TO", "BASED_ON"})
-MOMENTS = 30
+MOMENTS = 16
 
 Fingerprint = tuple[str, dict[str, int]]
 
@@ -54,9 +54,11 @@ def fingerprint(store: GraphStore) -> Fingerprint:
 
 
 def moments(duration: float, count: int = MOMENTS) -> list[float]:
-    """``count`` kill moments spread over a load of ``duration`` seconds and a little past it (a busy
-    machine makes one run slower than another), at least three in its last 10 %."""
-    return [duration * (0.03 + 1.17 * i / (count - 1)) for i in range(count)]
+    """``count`` kill moments: all but three spread evenly over a load of ``duration`` seconds and a
+    little past it (a busy machine makes one run slower than another), and three more in its last
+    10 %, where the commit and the swap or checkpoint after it lie."""
+    spread = [duration * (0.03 + 1.17 * i / (count - 4)) for i in range(count - 3)]
+    return sorted([*spread, *(duration * f for f in (0.92, 0.95, 0.98))])
 
 
 def between(start: float, end: float, count: int = 5) -> list[float]:
