@@ -203,7 +203,9 @@ def countries() -> WerkzeugResponse | tuple[str, int]:
         return redirect(url_for("pages.country", code=matches[0]["notation"]))
     message = f"{len(matches)} countries match “{q}”." if matches else (
         f"No country matches “{q}”." if q else "Give a country name or ISO code.")
-    html = render_template("pages/not_found.html", message=message, country_q=q, matches=matches)
+    # several matches are a result list, not a page that was not found
+    heading = "Countries" if matches else ("Not found" if q else "Find a country")
+    html = render_template("pages/not_found.html", message=message, country_q=q, matches=matches, heading=heading)
     return html, 200 if matches else 404
 
 

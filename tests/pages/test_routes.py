@@ -115,8 +115,11 @@ def test_country_search(client: FlaskClient) -> None:
     several = client.get("/countries?q=guinea")
     html = several.get_data(as_text=True)
     assert several.status_code == 200 and "Equatorial Guinea" in html and "Papua New Guinea" in html
+    assert "<h1>Countries</h1>" in html and "Not found" not in html  # a list of matches, not a miss
+    assert "<h1>Find a country</h1>" in client.get("/countries").get_data(as_text=True)
     none = client.get("/countries?q=atlantis")
     assert none.status_code == 404 and "No country matches" in none.get_data(as_text=True)
+    assert "<h1>Not found</h1>" in none.get_data(as_text=True)
     assert 'id="nf-country"' in client.get("/countries/ZZZ").get_data(as_text=True)
 
 
