@@ -24,6 +24,7 @@ import pyarrow.compute as pc
 from graph.base import WriteSummary
 from graph.bulk import Bulk, EdgeTable, arrow_type, switch_ids
 from graph.datasets import DatasetSwitch
+from graph.id_hashes import IdHashes
 from graph.ladybug_write import LadybugWriter, one_result, rows_of
 from graph.schema import literal, quote
 from graph.upsert import plan_edges
@@ -36,13 +37,12 @@ _NOT_COMPARED = frozenset({"id", "dataset_version"})
 
 
 class _Written:
-    """What the transaction has written so far: new ids per label (Arrow), stored row hashes."""
+    """What the transaction has written so far: new ids per label (as hashes), stored row hashes."""
 
     def __init__(self, created: set[str]) -> None:
         self.created = created                       # ids created through the record path
-        self.tables: dict[str, list[pa.Array]] = defaultdict(list)
+        self.tables: dict[str, IdHashes] = defaultdict(IdHashes)
         self.recent: dict[str, pa.Array] = {}        # ids the current chunk's tables created
-        self._all: dict[str, pa.Array] = {}
         self.sizes: dict[str, int] = defaultdict(int)
         self.hashes: dict[str, pd.Index | None] = {}
         # new rows held back for one large COPY per table (Ladybug's COPY into a table empty at the
@@ -55,24 +55,15 @@ class _Written:
     def add(self, label: str, ids: pa.Array) -> None:
         """Note ids created from a table, or whose links were all dropped (a changed row's)."""
         ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-        self.tables[label].append(ids)
+        self.tables[label].add(ids)
         self.sizes[label] += len(ids)
         self.recent[label] = pa.concat_arrays([self.recent[label], ids]) if label in self.recent else ids
-        self._all.pop(label, None)
-
-    def all(self, label: str) -> pa.Array:
-        """Every id of ``label`` created from tables in this transaction."""
-        found = self._all.get(label)
-        if found is None:
-            found = self._all[label] = pa.concat_arrays(self.tables[label]) if self.tables[label] \
-                else pa.array([], pa.string())
-        return found
 
     def new(self, column: pa.ChunkedArray | pa.Array, label: str) -> pa.Array:
         """Boolean mask: which values of ``column`` are ids created in this transaction.
 
         The current chunk's own ids are tried first (events link to events of their chunk), so
-        the set of all created ids is hashed only for the few rows that name an earlier chunk's."""
+        the set of all created ids is searched only for the rows that name an earlier chunk's."""
         column = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
         recent = self.recent.get(label)
         mask = pc.is_in(column, recent) if recent is not None else pa.array(np.zeros(len(column), dtype=bool))
@@ -80,7 +71,7 @@ class _Written:
             return mask
         rest = pc.if_else(mask, pa.scalar(None, pa.string()), column)
         if self.sizes[label] > (len(recent) if recent is not None else 0):
-            mask = pc.or_(mask, pc.fill_null(pc.is_in(rest, self.all(label)), False))
+            mask = pc.or_(mask, self.tables[label].contains(rest))
         if self.created:
             present = [v for v in pc.unique(rest).to_pylist() if v in self.created]
             if present:
@@ -374,7 +365,7 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
     summary = WriteSummary()
     created: set[str] = set()
     state = _Written(created)
-    written: list[pa.Array] = []
+    written = IdHashes()   # every id of the switch's label in the file
     committed = 0
 
     def commit_if_due() -> None:
@@ -388,7 +379,8 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
         for chunk in chunks:
             state.recent = {}
             if switch is not None:
-                written.extend(switch_ids(chunk, switch.label))
+                for ids in switch_ids(chunk, switch.label):
+                    written.add(ids)
             chunk, _ = _unchanged(w, chunk, state, summary)
             summary.add(w.apply(chunk.nodes, chunk.edges, created))
             for label, table in chunk.node_tables.items():
@@ -403,17 +395,16 @@ def write_bulk(w: LadybugWriter, chunks: Iterable[Bulk], switch: DatasetSwitch |
     return summary
 
 
-def _switch(w: LadybugWriter, switch: DatasetSwitch, written: list[pa.Array], created: set[str],
+def _switch(w: LadybugWriter, switch: DatasetSwitch, written: IdHashes, created: set[str],
             summary: WriteSummary) -> None:
     label = quote(switch.label)
-    if not written:
+    if not len(written):
         raise InvalidRecord(f"the file has no {switch.label} rows in scope {switch.version.props['dataset_scope']}: "
                             "nothing loaded (an empty version would delete everything in its scope)",
                             {"scope": ["matches nothing"]})
     in_scope = one_result(w.conn.execute(switch.scope_query, switch.scope_params)).get_as_arrow()
-    ids = in_scope.column(0) if in_scope.num_rows else pa.chunked_array([], pa.string())
-    seen = pa.chunked_array(written, pa.string()) if written else pa.chunked_array([], pa.string())
-    gone = ids.filter(pc.invert(pc.is_in(ids, seen.combine_chunks()))).to_pylist()
+    ids = in_scope.column(0).combine_chunks() if in_scope.num_rows else pa.array([], pa.string())
+    gone = ids.filter(pc.invert(written.contains(ids))).to_pylist()
     for start in range(0, len(gone), 20_000):
         w.conn.execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
                        {"ids": gone[start:start + 20_000]})

@@ -33,6 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graph.bulk import Bulk, EdgeTable, edge_table, node_table
+from graph.id_hashes import IdHashes
 from loaders.actors import AliasTable
 from loaders.event_rows import EventBuilder
 
@@ -113,7 +114,7 @@ class TableBuilder(EventBuilder):
 
     def __init__(self, dataset: str, aliases: AliasTable) -> None:
         super().__init__(dataset, aliases)
-        self.event_ids: list[pa.Array] = []
+        self.event_ids = IdHashes()   # the events of earlier batches
 
     def _reset(self) -> None:
         super()._reset()
@@ -140,9 +141,9 @@ class TableBuilder(EventBuilder):
         mask = np.zeros(len(ids), dtype=bool)
         mask[first.to_numpy()] = True
         fresh = pa.array(mask)
-        if self.event_ids:
-            fresh = pc.and_(fresh, pc.invert(pc.is_in(ids, pa.concat_arrays(self.event_ids))))
-        self.event_ids.append(ids.filter(fresh))
+        if len(self.event_ids):
+            fresh = pc.and_(fresh, pc.invert(self.event_ids.contains(ids)))
+        self.event_ids.add(ids.filter(fresh))
         return fresh
 
     def add_links(self, rel: str, src_label: str, dst_label: str, froms: pa.Array, tos: pa.Array) -> None:
