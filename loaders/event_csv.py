@@ -35,6 +35,9 @@ __all__ = ["BadCell", "CsvSource", "open_source", "parse_dates", "parse_floats",
 
 BLOCK = 32 << 20  # bytes of CSV per Arrow batch (about 80 000 ACLED rows)
 KEEP = 768 << 20  # bytes of batches a pass keeps for the next one (a 1.5 million-row ACLED export)
+# bytes per batch when a file too large to keep is read again: Arrow's reader runs about 32 blocks
+# ahead of its consumer, 1.1 GiB with 32 MiB blocks and 0.3 GiB with 8 MiB ones (docs/performance.md)
+REREAD_BLOCK = 8 << 20
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,8 @@ class CsvSource:
     A full pass keeps its batches (and the cells parsed from them with :meth:`parse`) in memory
     while they fit in ``keep`` bytes, and the next pass replays them, letting each go once given:
     a load's second pass neither reads nor parses the file again, and reads exactly what the
-    first pass checked. A larger file is read again.
+    first pass checked. A larger file is read again, in smaller blocks (``reread_block``): the
+    reader's read-ahead, not the batch, is what costs memory then.
 
     The file must not change while it is loaded: its size, modification time and inode when it was
     opened are compared with the file's at the end of every pass, and a difference (rows appended by
@@ -71,9 +75,11 @@ class CsvSource:
     unknown: list[str] = field(default_factory=list)
     block_size: int = BLOCK
     keep: int = KEEP
+    reread_block: int = REREAD_BLOCK
     opened: tuple[int, int, int] | None = None
     _kept: list[tuple[int, pa.RecordBatch]] | None = field(default=None, repr=False)
     _complete: bool = field(default=False, repr=False)
+    _too_large: bool = field(default=False, repr=False)
     _parsed: dict[tuple[int, str, str], tuple[pa.Array, list[int]]] = field(default_factory=dict, repr=False)
 
     def batches(self, block_size: int | None = None) -> Iterator[tuple[int, pa.RecordBatch]]:
@@ -91,11 +97,11 @@ class CsvSource:
             self._parsed.clear()
             self.check_unchanged()
             return
-        self._kept = [] if self.keep and block_size is None else None
+        self._kept = [] if self.keep and block_size is None and not self._too_large else None
         self._complete = False
         self._parsed.clear()
         size = 0
-        for line, batch in self._read(block_size or self.block_size):
+        for line, batch in self._read(block_size or (self.reread_block if self._too_large else self.block_size)):
             if self._kept is not None:
                 size += batch.nbytes
                 if size <= self.keep:
@@ -103,6 +109,7 @@ class CsvSource:
                 else:
                     self._kept = None
                     self._parsed.clear()
+                    self._too_large = True
             yield line, batch
         self.check_unchanged()
         self._complete = self._kept is not None

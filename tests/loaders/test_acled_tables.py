@@ -181,3 +181,31 @@ def test_a_reload_writes_only_new_changed_and_removed_rows(store: GraphStore, tm
     # nodes they name are unchanged)
     assert load(store, write(tmp_path / "v3.csv", [r[:-1] + ["3"] for r in v2])) == (0 + 2, 0, 5 + 4, 0)
     assert perpetrators(store) == after
+
+
+def test_a_file_too_large_to_keep_is_read_again_in_smaller_blocks(tmp_path: Path) -> None:
+    """The first pass keeps its batches while they fit; past that the second pass reads the file
+    again with ``reread_block`` (a different batching) and derives the same tables."""
+    path = write(tmp_path / "a.csv", [*ROWS, *(row(f"R{i}", VAC, "Night Riders", place=f"Village {i}")
+                                             for i in range(40))])
+    kept = acled.open_acled(path)
+    kept.block_size = 600
+    assert acled.check(kept)[0] and kept._complete                  # every batch kept: no second read
+    reread = acled.open_acled(path)
+    reread.block_size, reread.keep, reread.reread_block = 600, 1500, 250
+    acled.check(reread)
+    assert not reread._complete and reread._too_large
+    sizes: list[int] = []
+    original = reread._read
+
+    def spy(block_size: int) -> Iterator[tuple[int, pa.RecordBatch]]:
+        sizes.append(block_size)
+        return original(block_size)
+
+    reread._read = spy  # type: ignore[method-assign]
+    again, whole = list(acled.chunks(reread, AliasTable({}, {}))), list(acled.chunks(kept, AliasTable({}, {})))
+    assert sizes == [250]
+    for label in ("Event", "Location", "Actor", "VictimGroup"):
+        assert sorted(table(again, label), key=str) == sorted(table(whole, label), key=str), label
+    for rel in ("OCCURRED_IN", "PERPETRATED", "TARGETED"):
+        assert links(again, rel) == links(whole, rel), rel
