@@ -40,7 +40,7 @@ def main() -> None:
             figures = profile(path)
             os.environ.update(fresh_neo4j())
             figures["pipelined load (as the backend runs it)"] = plain_load(path)
-            size = sum(f.stat().st_size for f in (server.RUN / "home").rglob("*") if f.is_file())
+            size = sum(f.stat().st_size for f in (server.run_dir() / "home").rglob("*") if f.is_file())
             print(f"Neo4j home after the load: {size / 2**20:,.0f} MiB on disk", file=sys.stderr)
         finally:
             server.stop()

@@ -94,9 +94,11 @@ class IdHashes:
         with np.errstate(over="ignore"):
             for key in self._keys:
                 h = np.full(len(ids), key, dtype=np.uint64) ^ (lengths.astype(np.uint64) * _GOLDEN)
+                shortest = int(lengths.min()) if len(lengths) else 0
                 for column in range(words.shape[1]):
+                    mixed = _finish(h ^ words[:, column])
                     # only the words an id has: its hash does not depend on the batch's widest id
-                    h = np.where(lengths > 8 * column, _finish(h ^ words[:, column]), h)
+                    h = mixed if shortest > 8 * column else np.where(lengths > 8 * column, mixed, h)
                 halves.append(_finish(h ^ key))
         return halves[0], halves[1]
 
@@ -105,42 +107,65 @@ class IdHashes:
         if isinstance(ids, pa.ChunkedArray):
             ids = ids.combine_chunks()
         ids = ids.drop_null() if ids.null_count else ids
-        if not len(ids):
-            return
+        if len(ids):
+            self._add(*self._hash(ids))
+
+    def contains(self, ids: pa.Array | pa.ChunkedArray) -> pa.Array:
+        """Boolean mask: which ids are in the set (a null id never is)."""
+        if isinstance(ids, pa.ChunkedArray):
+            ids = ids.combine_chunks()
+        if not len(ids) or not self._runs:
+            return pa.array(np.zeros(len(ids), dtype=bool))
+        found = self._found(*self._hash(ids))
+        if ids.null_count:
+            found &= pc.is_valid(ids).to_numpy(zero_copy_only=False)
+        return pa.array(found)
+
+    def add_new(self, ids: pa.Array, where: pa.Array | None = None) -> pa.Array:
+        """:meth:`contains`, then add the ids that were not in the set (only those where ``where``
+        is true, when given), hashing once.
+
+        >>> seen = IdHashes()
+        >>> seen.add_new(pa.array(["a", "b"]), where=pa.array([True, False])).to_pylist()
+        [False, False]
+        >>> seen.add_new(pa.array(["a", "b"])).to_pylist(), len(seen)
+        ([True, False], 2)
+        """
+        if ids.null_count:
+            raise ValueError("add_new takes ids without nulls")
         high, low = self._hash(ids)
+        found = self._found(high, low) if self._runs else np.zeros(len(ids), dtype=bool)
+        take = ~found if where is None else ~found & where.to_numpy(zero_copy_only=False)
+        if take.any():
+            self._add(high[take], low[take])
+        return pa.array(found)
+
+    def _add(self, high: np.ndarray, low: np.ndarray) -> None:
         order = np.argsort(high, kind="stable")
         self._runs.append((high[order], low[order]))
-        self._size += len(ids)
+        self._size += len(high)
         while len(self._runs) > 1 and len(self._runs[-2][0]) <= 2 * len(self._runs[-1][0]):
             (h2, l2), (h1, l1) = self._runs.pop(), self._runs.pop()
             high, low = np.concatenate([h1, h2]), np.concatenate([l1, l2])
             order = np.argsort(high, kind="stable")   # two sorted runs: a merge
             self._runs.append((high[order], low[order]))
 
-    def contains(self, ids: pa.Array | pa.ChunkedArray) -> pa.Array:
-        """Boolean mask: which ids are in the set (a null id never is)."""
-        if isinstance(ids, pa.ChunkedArray):
-            ids = ids.combine_chunks()
-        found = np.zeros(len(ids), dtype=bool)
-        if not len(ids) or not self._runs:
-            return pa.array(found)
-        high, low = self._hash(ids)
+    def _found(self, high: np.ndarray, low: np.ndarray) -> np.ndarray:
         order = np.argsort(high)    # sorted needles: numpy's search reuses the last position
         high, low = high[order], low[order]
-        hit = np.zeros(len(ids), dtype=bool)
+        hit = np.zeros(len(high), dtype=bool)
         for run_high, run_low in self._runs:
             at = np.searchsorted(run_high, high, side="left")
             # ids with this high half in the run: one, unless an id was added twice (or, about
             # never, two ids share a high half)
             while True:
                 inside = at < len(run_high)
-                same = np.zeros(len(ids), dtype=bool)
+                same = np.zeros(len(high), dtype=bool)
                 same[inside] = run_high[at[inside]] == high[inside]
                 if not same.any():
                     break
                 hit[same] |= run_low[at[same]] == low[same]
                 at = at + 1
+        found = np.zeros(len(high), dtype=bool)
         found[order] = hit
-        if ids.null_count:
-            found &= pc.is_valid(ids).to_numpy(zero_copy_only=False)
-        return pa.array(found)
+        return found

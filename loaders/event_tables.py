@@ -140,11 +140,8 @@ class TableBuilder(EventBuilder):
         _, first, _ = first_rows(ids)
         mask = np.zeros(len(ids), dtype=bool)
         mask[first.to_numpy()] = True
-        fresh = pa.array(mask)
-        if len(self.event_ids):
-            fresh = pc.and_(fresh, pc.invert(self.event_ids.contains(ids)))
-        self.event_ids.add(ids.filter(fresh))
-        return fresh
+        earlier = self.event_ids.add_new(ids, where=pa.array(mask))
+        return pc.and_(pa.array(mask), pc.invert(earlier))
 
     def add_links(self, rel: str, src_label: str, dst_label: str, froms: pa.Array, tos: pa.Array) -> None:
         """Relationships of one kind for many rows at once."""

@@ -16,8 +16,12 @@ ids = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)),
 @given(batches=st.lists(st.lists(ids, max_size=30), max_size=8), probe=st.lists(st.none() | ids, max_size=40))
 def test_membership_is_that_of_a_set(batches: list[list[str]], probe: list[str | None]) -> None:
     seen, expected = IdHashes(), set()
-    for batch in batches:
-        seen.add(pa.array(batch, pa.string()))
+    for number, batch in enumerate(batches):
+        if number % 2:
+            before = seen.add_new(pa.array(batch, pa.string())).to_pylist()
+            assert before == [b in expected for b in batch]
+        else:
+            seen.add(pa.array(batch, pa.string()))
         expected.update(batch)
     assert seen.contains(pa.array(probe, pa.string())).to_pylist() == [p is not None and p in expected
                                                                           for p in probe]
