@@ -8,7 +8,7 @@ NEO4J   = $(PY) tests/neo4j_server/server.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export AKG_DB ?= data/akg.lbug
-# pytest-xdist workers; the tests of the one Neo4j server stay together in one of them
+# pytest-xdist workers, each with a Neo4j test server of its own (worker gwK uses server K)
 TEST_WORKERS ?= 2
 
 .PHONY: demo test lint bench install tools browser docs clean neo4j neo4j-stop
@@ -60,7 +60,7 @@ test: install tools browser
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/akg docs --check
-	$(NEO4J) run -- $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15 --doctest-modules ontology graph loaders queries api viz cli tests
+	$(NEO4J) run --servers $(TEST_WORKERS) -- $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15 --doctest-modules ontology graph loaders queries api viz cli tests
 
 lint: install
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks

@@ -67,25 +67,46 @@ def _wipe_neo4j(store: GraphStore) -> None:
         store.delete_nodes(ids)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Under pytest-xdist with several test servers (``server.py run --servers N``), worker
+    ``gwK`` uses server ``K mod N``: its ``NEO4J_*`` variables point there, so that every store
+    the worker opens (fixtures, the CLI it starts) is a database no other worker wipes."""
+    servers = int(os.environ.get("AKG_NEO4J_SERVERS") or 1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if servers < 2 or not worker.startswith("gw") or not os.environ.get("NEO4J_URI"):
+        return
+    number = int(worker[2:]) % servers
+    os.environ["AKG_NEO4J_INSTANCE"] = str(number)
+    state = neo4j_server.read_state(number)
+    if state is None:
+        raise pytest.UsageError(f"Neo4j test server {number} of {servers} is not running")
+    os.environ.update(neo4j_server.environment(state))
+
+
+# Neo4j tests in two xdist groups (``--dist loadgroup``), one per worker: the page and API
+# modules share a demo and a fixture graph built on the worker's server, so they stay together
+_SERVED = ("tests/pages/", "tests/api/", "tests/viz/")
+
+
 def pytest_itemcollected(item: pytest.Item) -> None:
-    """With ``-n`` (pytest-xdist, ``--dist loadgroup``), every test of the one Neo4j server runs in
-    one worker: they share its database, which each wipes. (Marked as each item is collected:
-    xdist reads the groups in its own ``pytest_collection_modifyitems``.)"""
+    """Put each Neo4j test into its group (marked as each item is collected: xdist reads the
+    groups in its own ``pytest_collection_modifyitems``)."""
     if item.get_closest_marker("neo4j") is not None:
-        item.add_marker(pytest.mark.xdist_group("neo4j"))
+        served = item.nodeid.startswith(_SERVED)
+        item.add_marker(pytest.mark.xdist_group("neo4j-served" if served else "neo4j-store"))
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Refuse to run when xdist did not put the Neo4j tests into their group (they would wipe
-    each other's data in two workers at once)."""
-    if not getattr(config.option, "loadgroup", False):
-        return
-    stray = [item.nodeid for item in items
-             if item.get_closest_marker("neo4j") is not None and not item.nodeid.endswith("@neo4j")]
-    if stray:
-        raise pytest.UsageError(f"--dist loadgroup did not group {len(stray)} Neo4j tests (first: {stray[0]}); "
-                                "this pytest-xdist does not work with this pytest (see pyproject.toml)")
+    """Refuse to run Neo4j tests in several workers that would share one server (they would
+    wipe each other's data)."""
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
+    servers = int(os.environ.get("AKG_NEO4J_SERVERS") or 1)
+    if workers > servers and os.environ.get("NEO4J_URI") and any(
+        item.get_closest_marker("neo4j") is not None for item in items
+    ):
+        raise pytest.UsageError(f"{workers} pytest-xdist workers but {servers} Neo4j test server(s): "
+                                f"run `tests/neo4j_server/server.py run --servers {workers} -- pytest …`")
 
 
 @contextmanager

@@ -60,6 +60,20 @@ def test_the_suite_runs_on_the_servers_own_database(kept: Neo4jStore) -> None:
     refuse_unless_test_server(kept)  # does not raise
 
 
+def test_each_xdist_worker_has_a_server_of_its_own() -> None:
+    """Under ``server.py run --servers N`` and pytest-xdist, worker ``gwK`` talks to server ``K mod N``
+    (tests/conftest.py), so no two workers wipe one database."""
+    servers = int(os.environ.get("AKG_NEO4J_SERVERS") or 1)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    if servers < 2 or not worker:
+        pytest.skip("one Neo4j test server, or no pytest-xdist workers")
+    number = int(worker.removeprefix("gw")) % servers
+    state = neo4j_server.read_state(number)
+    assert state is not None and os.environ["NEO4J_URI"] == state["uri"] == STATE["uri"]
+    others = [neo4j_server.read_state(n) for n in range(servers) if n != number]
+    assert all(o is not None and o["uri"] != state["uri"] for o in others)
+
+
 def test_wipe_refuses_another_uri(kept: Neo4jStore) -> None:
     assert STATE is not None
     other = Neo4jStore(settings(neo4j_uri=STATE["uri"].replace("neo4j://", "bolt://")))
@@ -77,7 +91,7 @@ def test_wipe_refuses_another_database_id(
     assert STATE is not None
     forged = tmp_path / "state.json"
     forged.write_text(json.dumps({**STATE, "database_id": "0" * 64}), encoding="utf-8")
-    monkeypatch.setattr(neo4j_server, "STATE", forged)
+    monkeypatch.setattr(neo4j_server, "state_file", lambda number=None: forged)
     with pytest.raises(RuntimeError, match="not the test server's own database"):
         refuse_unless_test_server(kept)
     assert _still_there(kept)
@@ -86,7 +100,7 @@ def test_wipe_refuses_another_database_id(
 def test_wipe_refuses_without_a_started_server(
     kept: Neo4jStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(neo4j_server, "STATE", tmp_path / "absent.json")
+    monkeypatch.setattr(neo4j_server, "state_file", lambda number=None: tmp_path / "absent.json")
     with pytest.raises(RuntimeError, match="no test server started"):
         refuse_unless_test_server(kept)
     assert _still_there(kept)
