@@ -48,7 +48,7 @@
   function local(id) { return encodeURIComponent(id.split("/").slice(1).join("/")); }
 
   function showEdge(id) {
-    current = null;
+    current = null; asked = null;
     var e = explorer.edges.get(id);
     if (!e) return;
     var from = (explorer.nodes.get(e.from) || {}).name || e.from, to = (explorer.nodes.get(e.to) || {}).name || e.to;
@@ -90,19 +90,23 @@
     return n ? [actions(id), properties(n)].concat(parts) : parts;
   }
 
-  var current = null;
+  // current: the node shown; asked: the last node request, whose answer alone is drawn (an
+  // earlier one answering late would replace the panel of what was chosen since)
+  var current = null, asked = null;
   document.getElementById("explorer-net").addEventListener("akg-expanded", function (ev) {
     if (current === ev.detail) showNode(ev.detail);  // its actions change: collapse instead of expand
   });
 
   function showNode(id) {
     current = id;
+    var ticket = asked = {};
+    function latest(draw) { return function (x) { if (asked === ticket) draw(x); }; }
     var n = explorer.nodes.get(id) || {};
     var name = n.name || id, kind = id.split("/")[0];
     if (!explorer.nodes.get(id)) { show(name, [el("p", { "class": "muted" }, "No longer shown (collapsed).")]); return; }
     if (kind === "actor") {
       show(name, withNode(id, [el("p", { "class": "muted" }, "Loading the roles assessments give it…")]), true);
-      fetchJson("/api/v1/actors/" + local(id)).then(function (a) {
+      fetchJson("/api/v1/actors/" + local(id)).then(latest(function (a) {
         var parts = [];
         (a.role_claims || []).forEach(function (c) {
           parts.push(el("p", {}, (c.role || "named") + " — " + c.assessment.split("/").pop() + " (" + (c.status || "") + ", " + (c.date || "") + ")"));
@@ -110,10 +114,10 @@
         });
         if (!parts.length) parts.push(el("p", { "class": "empty" }, "No assessment gives this actor a role."));
         show(name, withNode(id, parts));
-      }).catch(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); });
+      })).catch(latest(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); }));
     } else if (kind === "group") {
       show(name, withNode(id, [el("p", { "class": "muted" }, "Loading the threats against it…")]), true);
-      fetchJson("/api/v1/victim-groups/" + local(id) + "/threats").then(function (g) {
+      fetchJson("/api/v1/victim-groups/" + local(id) + "/threats").then(latest(function (g) {
         var parts = [];
         (g.items || []).forEach(function (t) {
           parts.push(el("p", {}, "Threatened by " + (t.name || t.actor) + (t.confidence ? " (confidence: " + t.confidence + ")" : "")));
@@ -121,7 +125,7 @@
         });
         if (!parts.length) parts.push(el("p", { "class": "empty" }, "No recorded threat."));
         show(name, withNode(id, parts));
-      }).catch(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); });
+      })).catch(latest(function (err) { show(name, [el("p", {}, "Could not load its sources: " + err.message)]); }));
     } else {
       var parts = [el("p", {}, name)];
       if ((prov.attribution || []).length) {

@@ -15,7 +15,9 @@
   if (!(data.nodes || []).length) { box.textContent = data.empty_message; window.akgReady = true; return; }
   var drawn = AKG.draw(box, data, { status: status, onReady: refreshControls });
   var nodes = drawn.nodes, edges = drawn.edges, network = drawn.network;
-  var expanded = {}, history = [], userHidden = {}, pinned = {};
+  // loading[id]: the expansion of id whose neighbours are on their way (a token; collapsing or
+  // removing id drops it, and an answer whose token is gone is ignored)
+  var expanded = {}, loading = {}, history = [], userHidden = {}, pinned = {};
   var backButton = document.getElementById("history-back"), showHidden = document.getElementById("show-hidden");
   var centre = data.nodes.filter(function (n) { return n.borderWidth === 4; }).map(function (n) { return n.id; })[0];
   expanded[centre] = true;
@@ -53,13 +55,17 @@
   function expand(id) {
     if (classOf(id) !== "Actor") { say("Only actors can be expanded; " + id + " is a " + (classOf(id) || "node") + "."); return; }
     if (expanded[id]) { say("Already expanded: " + (nodes.get(id) || {}).name); return; }
-    var before = nodes.length;
+    if (loading[id]) { say("Still loading the neighbours of " + ((nodes.get(id) || {}).name || id) + "…"); return; }
+    var ticket = loading[id] = {};
     say("Loading neighbours…");
     fetch("/api/v1/actors/" + encodeURIComponent(id.split("/").slice(1).join("/")) + "/network?depth=1",
           { headers: { Accept: "application/json" } })
       .then(function (r) { if (!r.ok) throw new Error("the API answered " + r.status); return r.json(); })
       .then(function (net) {
+        if (loading[id] !== ticket) return;  // collapsed or removed while its neighbours were on their way
+        delete loading[id];
         expanded[id] = true;
+        var before = nodes.length;
         var names = {}; (net.nodes || []).forEach(function (n) { names[n.id] = n.name; });
         var fresh = (net.nodes || []).filter(function (n) { return !nodes.get(n.id); });
         var at = network.getPositions([id])[id] || { x: 0, y: 0 };
@@ -92,6 +98,10 @@
         var q = "ids=" + fresh.map(function (n) { return encodeURIComponent(n.id); }).join(",");
         return fetch("/viz/data/nodes?" + q).then(function (r) { return r.ok ? r.json() : []; })
           .catch(function () { return []; }).then(function (styled) {
+            // DataSet.update adds the ids it does not hold: restyle only the nodes still shown (a
+            // collapse or back may have removed them while their styles were on their way)
+            styled = styled.filter(function (n) { return nodes.get(n.id); });
+            if (!styled.length) return;
             nodes.update(styled.map(function (n) {
               var known = nodes.get(n.id);
               delete n.x; delete n.y; delete n.size; delete n.font;  // the layout sizes the labels
@@ -102,7 +112,7 @@
             layout();
           });
       })
-      .catch(function (err) { say("Could not expand: " + err.message); });
+      .catch(function (err) { if (loading[id] === ticket) delete loading[id]; say("Could not expand: " + err.message); });
   }
   network.on("click", function (p) {  // a cluster opens (drawing script); an actor expands
     if (p.nodes.length === 1 && !network.isCluster(p.nodes[0])) expand(p.nodes[0]);
@@ -221,11 +231,17 @@
   /* Actions of the side panel, and back (undo the last expansion). */
   function collapse(id) {
     var mine = history.filter(function (h) { return h.id === id; });
+    if (!mine.length && loading[id]) {
+      delete loading[id];
+      say("Stopped loading the neighbours of " + ((nodes.get(id) || {}).name || id) + ".");
+      return true;
+    }
     if (!mine.length) { say("Nothing to collapse: " + ((nodes.get(id) || {}).name || id) + " was not expanded here."); return false; }
     mine.forEach(function (h) {
       h.nodes.forEach(function (n) { if (expanded[n]) collapse(n); });
       edges.remove(h.edges.filter(function (e) { return edges.get(e); }));
       var gone = h.nodes.filter(function (n) { return n !== centre && nodes.get(n); });
+      gone.forEach(function (n) { delete loading[n]; });
       edges.remove(edges.get({ filter: function (e) { return gone.indexOf(e.from) >= 0 || gone.indexOf(e.to) >= 0; } }).map(function (e) { return e.id; }));
       nodes.remove(gone);
     });
@@ -244,6 +260,7 @@
     say("Hid " + ((nodes.get(id) || {}).name || id) + ". “Show hidden” brings it back.");
   }
   function pin(id) {
+    if (!nodes.get(id)) return false;  // collapsed meanwhile: update would add it back, alone
     pinned[id] = !pinned[id];
     nodes.update({ id: id, fixed: pinned[id], shapeProperties: { borderDashes: pinned[id] ? [4, 3] : false } });
     say((pinned[id] ? "Pinned " : "Unpinned ") + ((nodes.get(id) || {}).name || id) + (pinned[id] ? ": it stays where it is." : "."));
@@ -284,5 +301,6 @@
   AKG.graphml = function () { return AKG.graphmlOf(network); };
   window.akgExplorer = { nodes: nodes, edges: edges, expand: expand, collapse: collapse, back: back, hide: hide,
                          pin: pin, isExpanded: function (id) { return !!expanded[id]; },
+                         isLoading: function (id) { return !!loading[id]; },
                          isPinned: function (id) { return !!pinned[id]; }, history: function () { return history.slice(); } };
 })();
