@@ -8,7 +8,10 @@ stops it. ``run -- CMD…`` starts one (or reuses a running one), runs CMD with 
 ``NEO4J_USERNAME``, ``NEO4J_PASSWORD`` and ``NEO4J_DATABASE`` set, and stops what it started.
 Without java or mvn, ``run`` prints why and runs CMD without a server (the Neo4j tests skip);
 with ``CI=true`` a server that cannot start is an error. ``AKG_NEO4J_HEAP`` sets the JVM's
-heap (default ``1g``; a one-transaction load of a million rows needs several GiB). Transactions
+heap (default ``1g``; a one-transaction load of a million rows needs several GiB) and
+``AKG_NEO4J_JAVA_OPTS`` adds JVM options (``make test`` passes ``-XX:TieredStopAtLevel=1``:
+over the suite's many short queries the C2 compiler took about a third of the server's CPU).
+Transactions
 get memory limits from the heap (:func:`transaction_limits`): one transaction at most a quarter
 of it, all together at most half (``AKG_NEO4J_TX_MAX_MB`` overrides the first), so a
 researcher's query that builds a huge list fails with a memory error in seconds instead of
@@ -125,6 +128,11 @@ def transaction_limits(heap: str) -> tuple[int, int]:
     return total // 4, total // 2
 
 
+def java_options() -> list[str]:
+    """Extra JVM options: ``AKG_NEO4J_JAVA_OPTS`` (split on spaces)."""
+    return os.environ.get("AKG_NEO4J_JAVA_OPTS", "").split()
+
+
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
@@ -204,7 +212,7 @@ def start(number: int | None = None) -> dict[str, Any]:
            "AKG_NEO4J_TX_TOTAL_MB": str(max(total, one))}
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(  # noqa: S603 - fixed program, arguments built here
-            [java, "-Xms256m", f"-Xmx{heap}", "-XX:+UseSerialGC",
+            [java, "-Xms256m", f"-Xmx{heap}", "-XX:+UseSerialGC", *java_options(),
              "-cp", f"{classes}:{classpath}",
              "Launcher", str(home), str(port)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
