@@ -30,14 +30,15 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
-
-import neo4j
+from typing import IO, TYPE_CHECKING, Any
 
 from graph.attribution import attribution_lines
 from graph.base import GraphStore
 from graph.dump import iter_nodes, iter_rels
 from graph.schema import neo4j_ddl, quote
+
+if TYPE_CHECKING:   # the driver is the caller's: exporting needs no Neo4j
+    import neo4j
 from ontology.model import Model, load_model
 
 __all__ = ["BATCH", "cypher_literal", "replay", "script_lines", "statements", "write_cypher"]

@@ -8,7 +8,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import Graph
 
 from graph.base import GraphStore
-from graph.export import iter_nodes, iter_rels
+from graph.dump import iter_nodes, iter_rels
 from graph.rdf import to_rdf
 from ontology.model import ONTOLOGY_DIR, parse_turtle
 
