@@ -10,9 +10,6 @@ PORT   ?= 8000
 export AKG_DB ?= data/akg.lbug
 # pytest-xdist workers, each with a Neo4j test server of its own (worker gwK uses server K)
 TEST_WORKERS ?= 2
-# the test servers' JIT: C1 only (a third less CPU over the suite's many short queries; the
-# benchmarks' servers keep the JVM's default, both compilers)
-TEST_JAVA_OPTS ?= -XX:TieredStopAtLevel=1
 
 .PHONY: demo test lint bench install tools browser docs clean neo4j neo4j-stop
 
@@ -63,7 +60,7 @@ test: install tools browser
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/akg docs --check
-	AKG_NEO4J_JAVA_OPTS="$(TEST_JAVA_OPTS)" $(NEO4J) run --servers $(TEST_WORKERS) -- $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15 --doctest-modules ontology graph loaders queries api viz cli tests
+	$(NEO4J) run --servers $(TEST_WORKERS) -- $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15 --doctest-modules ontology graph loaders queries api viz cli tests
 
 lint: install
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks

@@ -8,6 +8,7 @@ Without it these tests fail, not skip, so a missing tool is never mistaken for a
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -28,14 +29,39 @@ def require_linter() -> None:
         )
 
 
+# Labels and relationship types in a pattern: backticked names right after "(" or "[" and an
+# optional variable ("(n:`Actor`:`Person`", "[r:`THREATENS`", "(:`Country`").
+_PATTERN_NAMES = re.compile(r"([(\[]\s*\w*\s*)((?::\s*`(?:[^`]|``)*`\s*)+)")
+_NAME = re.compile(r"`(?:[^`]|``)*`")
+
+
+def shape(statement: str) -> str:
+    """The statement with every label and relationship type in its patterns replaced by one name.
+
+    Those names come from the ontology through ``quote()`` (backticks escaped), so their text cannot
+    change how a statement parses, and the parser is given no schema to check them against:
+    statements of one shape get the same diagnostics (the 890 statements have about 170 shapes).
+    Aliases, variables and property keys are left alone.
+
+    >>> shape("MATCH (n:`Actor` {`id`: k})-[r:`THREATENS`]->(:`VictimGroup`:`X`) RETURN n.`id` AS `id`")
+    'MATCH (n:`L` {`id`: k})-[r:`L`]->(:`L`:`L`) RETURN n.`id` AS `id`'
+    """
+    return _PATTERN_NAMES.sub(lambda m: m.group(1) + _NAME.sub("`L`", m.group(2)), statement)
+
+
 @pytest.mark.slow
 def test_every_backend_statement_parses() -> None:
+    """Every statement, linted once per shape (see :func:`shape`)."""
     require_linter()
     statements = neo4j_statements()
     assert set(neo4j_ddl()) <= set(statements)
-    failures = [(query, errors) for query, errors in lint(statements) if errors]
-    report = "\n".join(f"{q}\n    {'; '.join(e)}" for q, e in failures)
-    assert not failures, f"{len(failures)} of {len(statements)} statements fail:\n{report}"
+    shapes: dict[str, list[str]] = {}
+    for query in statements:
+        shapes.setdefault(shape(query), []).append(query)
+    failures = [(query, errors) for query, errors in lint([group[0] for group in shapes.values()]) if errors]
+    report = "\n".join(f"{q}\n    {'; '.join(e)} (and {len(shapes[shape(q)]) - 1} more of this shape)"
+                       for q, e in failures)
+    assert not failures, f"{len(failures)} of {len(shapes)} shapes ({len(statements)} statements) fail:\n{report}"
 
 
 def test_the_linter_catches_broken_queries() -> None:

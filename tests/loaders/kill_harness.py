@@ -28,7 +28,7 @@ from graph.base import GraphStore
 
 AKG = str(Path(sys.executable).with_name("akg"))
 DERIVED = frozenset({"SeriesPoint", "SERIES_OF", "Alert", "RAISED_FOR", "POINTS_TO", "BASED_ON"})
-MOMENTS = 16
+MOMENTS = 12
 
 Fingerprint = tuple[str, dict[str, int]]
 

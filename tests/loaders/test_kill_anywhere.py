@@ -1,5 +1,5 @@
 """All or nothing at every instant, on each backend: a real ``akg load acled`` that *replaces* a
-dataset version is killed with SIGKILL at 16 moments spread over its whole run and a little past it
+dataset version is killed with SIGKILL at 12 moments spread over its whole run and a little past it
 (at least three in the last 10 %), then five more between the last kill that left the first version
 and the first that left the second (the commit lies there); after each kill the store must be
 exactly as before or exactly as after, by a full fingerprint (:mod:`tests.loaders.kill_harness`),

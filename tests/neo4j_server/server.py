@@ -9,8 +9,9 @@ stops it. ``run -- CMD…`` starts one (or reuses a running one), runs CMD with 
 Without java or mvn, ``run`` prints why and runs CMD without a server (the Neo4j tests skip);
 with ``CI=true`` a server that cannot start is an error. ``AKG_NEO4J_HEAP`` sets the JVM's
 heap (default ``1g``; a one-transaction load of a million rows needs several GiB) and
-``AKG_NEO4J_JAVA_OPTS`` adds JVM options (``make test`` passes ``-XX:TieredStopAtLevel=1``:
-over the suite's many short queries the C2 compiler took about a third of the server's CPU).
+``AKG_NEO4J_JAVA_OPTS`` adds JVM options (``-XX:TieredStopAtLevel=1``, C1 only, took a third
+less of the server's CPU over 59 short Neo4j tests, but a whole suite with it was not faster:
+its Neo4j-heavy tests ran longer, so ``make test`` keeps the JVM's default).
 Transactions
 get memory limits from the heap (:func:`transaction_limits`): one transaction at most a quarter
 of it, all together at most half (``AKG_NEO4J_TX_MAX_MB`` overrides the first), so a
