@@ -299,7 +299,8 @@ def main() -> None:
             if n in args.sizes and n >= STAGE_ROWS and not args.pipeline_only:
                 modes.append("bulk" + ONE_TRANSACTION)  # beside the staged load: the whole file in one transaction
             if args.neo4j:
-                neo = [f"neo4j-{m}" for m in modes if m != "floor"]
+                # Neo4j has no staged loads: its load is one transaction whatever the size
+                neo = [f"neo4j-{m}" for m in modes if m != "floor" and not m.endswith(ONE_TRANSACTION)]
                 modes = ([] if args.skip_ladybug else modes) + neo
             for mode in modes:
                 env = {**os.environ, **(fresh_neo4j() if mode.startswith("neo4j") else {})}
