@@ -18,15 +18,17 @@ from ontology.errors import AkgError, StoreAbandoned
 __all__ = ["cli", "main"]
 
 # Each command and the modules that define it: the first holds it (in its ``COMMANDS``), the others
-# add subcommands to it (``akg load acled``, ``ucdp``, ``ewp``, ``csv``, ``rdf``, ``ushmm-tools``). They are imported when the
-# command runs (or ``--help`` lists them all), so ``akg load`` does not first import Flask and the
-# API (``serve``) or the Neo4j driver (``copy``): about two thirds of its start-up time.
+# add subcommands to it (``akg load acled``, ``ucdp``, ``ewp``, ``csv``, ``rdf``, ``ushmm-tools``).
+# They are imported when the command runs (or ``--help`` lists them all), so ``akg load`` does not
+# first import Flask and the API (``serve``) or the Neo4j driver (``copy``): about two thirds of
+# its start-up time.
 COMMAND_MODULES: dict[str, tuple[str, ...]] = {
     "init": ("cli.admin",), "stats": ("cli.admin",), "ontology": ("cli.admin",),
     "export": ("cli.data",), "copy": ("cli.data",),
     "demo": ("cli.demo",),
     "docs": ("cli.docs_cmd",),
-    "load": ("cli.load", "cli.events", "cli.evidence", "cli.sources"), "validate": ("cli.load",), "new-assessment": ("cli.load",),
+    "load": ("cli.load", "cli.events", "cli.evidence", "cli.sources"),
+    "validate": ("cli.load",), "new-assessment": ("cli.load",),
     "retract": ("cli.provenance",), "log": ("cli.provenance",), "datasets": ("cli.provenance",),
     "query": ("cli.query",),
     "recommendation": ("cli.recommendation",),
