@@ -8,8 +8,11 @@ NEO4J   = $(PY) tests/neo4j_server/server.py
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 export AKG_DB ?= data/akg.lbug
-# pytest-xdist workers, each with a Neo4j test server of its own (worker gwK uses server K)
+# pytest-xdist workers; the Neo4j tests run in one of them, on one test server. (TEST_SERVERS=2
+# gives each worker a server of its own and splits the Neo4j tests in two: on 2 cores the two
+# servers' JVMs made the suite slower, 20-22 min against 18.)
 TEST_WORKERS ?= 2
+TEST_SERVERS ?= 1
 
 .PHONY: demo test lint bench install tools browser docs clean neo4j neo4j-stop
 
@@ -60,7 +63,7 @@ test: install tools browser
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks
 	$(VENV)/bin/mypy
 	$(VENV)/bin/akg docs --check
-	$(NEO4J) run --servers $(TEST_WORKERS) -- $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15 --doctest-modules ontology graph loaders queries api viz cli tests
+	$(NEO4J) run --servers $(TEST_SERVERS) -- $(PY) -m pytest -q -n $(TEST_WORKERS) --dist loadgroup --durations=15 --doctest-modules ontology graph loaders queries api viz cli tests
 
 lint: install
 	$(VENV)/bin/ruff check ontology graph loaders queries api viz cli tests benchmarks

@@ -83,30 +83,44 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ.update(neo4j_server.environment(state))
 
 
-# Neo4j tests in two xdist groups (``--dist loadgroup``), one per worker: the page and API
-# modules share a demo and a fixture graph built on the worker's server, so they stay together
+# With one server every Neo4j test is in one xdist group (``--dist loadgroup``: one worker, in
+# order). With two or more, in two groups, one per worker: the page and API modules (which share a
+# demo and a fixture graph built on the worker's server) and the rest.
 _SERVED = ("tests/pages/", "tests/api/", "tests/viz/")
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
     """Put each Neo4j test into its group (marked as each item is collected: xdist reads the
     groups in its own ``pytest_collection_modifyitems``)."""
-    if item.get_closest_marker("neo4j") is not None:
-        served = item.nodeid.startswith(_SERVED)
-        item.add_marker(pytest.mark.xdist_group("neo4j-served" if served else "neo4j-store"))
+    if item.get_closest_marker("neo4j") is None:
+        return
+    if int(os.environ.get("AKG_NEO4J_SERVERS") or 1) < 2:
+        item.add_marker(pytest.mark.xdist_group("neo4j"))
+        return
+    served = item.nodeid.startswith(_SERVED)
+    item.add_marker(pytest.mark.xdist_group("neo4j-served" if served else "neo4j-store"))
 
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Refuse to run Neo4j tests in several workers that would share one server (they would
-    wipe each other's data)."""
+    """Refuse to run when Neo4j tests could run in two workers on one server (they would wipe each
+    other's data): with fewer servers than workers, every Neo4j test must be in the one group."""
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
     servers = int(os.environ.get("AKG_NEO4J_SERVERS") or 1)
-    if workers > servers and os.environ.get("NEO4J_URI") and any(
-        item.get_closest_marker("neo4j") is not None for item in items
-    ):
-        raise pytest.UsageError(f"{workers} pytest-xdist workers but {servers} Neo4j test server(s): "
-                                f"run `tests/neo4j_server/server.py run --servers {workers} -- pytest …`")
+    if workers <= servers or not os.environ.get("NEO4J_URI"):
+        return
+    stray = [item.nodeid for item in items
+             if item.get_closest_marker("neo4j") is not None and not item.nodeid.endswith("@neo4j")]
+    if servers > 1:
+        raise pytest.UsageError(f"{workers} pytest-xdist workers but {servers} Neo4j test servers: "
+                                f"run `tests/neo4j_server/server.py run --servers {workers} -- pytest …` "
+                                "or with one server")
+    if not getattr(config.option, "loadgroup", False):
+        raise pytest.UsageError(f"{workers} pytest-xdist workers share one Neo4j test server: "
+                                "run with --dist loadgroup (its tests then stay in one worker)")
+    if stray:
+        raise pytest.UsageError(f"--dist loadgroup did not group {len(stray)} Neo4j tests (first: {stray[0]}); "
+                                "this pytest-xdist does not work with this pytest (see pyproject.toml)")
 
 
 @contextmanager

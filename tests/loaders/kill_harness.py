@@ -10,7 +10,7 @@ commits; a kill between the two leaves them one load behind until the next load 
 Example:
     >>> ms = moments(10.0)
     >>> len(ms), round(ms[0], 2), round(ms[-1], 2), sum(9.0 <= m <= 10.0 for m in ms) >= 3
-    (16, 0.3, 12.0, True)
+    (12, 0.3, 12.0, True)
 """
 
 from __future__ import annotations
