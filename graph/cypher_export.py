@@ -36,10 +36,10 @@ from graph.attribution import attribution_lines
 from graph.base import GraphStore
 from graph.dump import iter_nodes, iter_rels
 from graph.schema import neo4j_ddl, quote
+from ontology.model import Model, load_model
 
 if TYPE_CHECKING:   # the driver is the caller's: exporting needs no Neo4j
     import neo4j
-from ontology.model import Model, load_model
 
 __all__ = ["BATCH", "cypher_literal", "replay", "script_lines", "statements", "write_cypher"]
 

@@ -62,9 +62,9 @@ def _words(ids: pa.Array) -> tuple[np.ndarray, np.ndarray]:
         start = int(np.frombuffer(padded.buffers()[1], dtype=np.int32, count=1, offset=padded.offset * 4)[0])
         block = data[start:start + width * len(ids)]
     else:
-        offsets = pc.cast(ids, pa.large_string()).buffers()[1]
-        starts = np.frombuffer(offsets, dtype=np.int64, count=len(ids), offset=0)
-        data = np.frombuffer(pc.cast(ids, pa.large_string()).buffers()[2], dtype=np.uint8)
+        wide = pc.cast(ids, pa.large_string())   # 64-bit offsets, from 0
+        starts = np.frombuffer(wide.buffers()[1], dtype=np.int64, count=len(ids), offset=0)
+        data = np.frombuffer(wide.buffers()[2], dtype=np.uint8)
         columns = np.arange(width, dtype=np.int64)
         at = np.minimum(starts[:, None] + columns, len(data) - 1)
         block = np.where(columns < lengths[:, None], data[at], 0).astype(np.uint8)
@@ -91,10 +91,10 @@ class IdHashes:
             raise TypeError(f"ids must be strings, not {ids.type}")
         words, lengths = _words(ids)
         halves = []
+        shortest = int(lengths.min()) if len(lengths) else 0
         with np.errstate(over="ignore"):
             for key in self._keys:
                 h = np.full(len(ids), key, dtype=np.uint64) ^ (lengths.astype(np.uint64) * _GOLDEN)
-                shortest = int(lengths.min()) if len(lengths) else 0
                 for column in range(words.shape[1]):
                     mixed = _finish(h ^ words[:, column])
                     # only the words an id has: its hash does not depend on the batch's widest id
