@@ -133,7 +133,10 @@ class LadybugStore:
         self._readers: list[ladybug.Connection] = []
         self._closed = False
         self._db = self._open()
-        self._writer = LadybugWriter(self.model, ladybug.Connection(self._db))
+        self._writer = self._new_writer()
+
+    def _new_writer(self) -> LadybugWriter:
+        return LadybugWriter(self.model, ladybug.Connection(self._db), connect=lambda: ladybug.Connection(self._db))
 
     # ------------------------------------------------------------------ opening
     def _open(self) -> ladybug.Database:
@@ -279,7 +282,7 @@ class LadybugStore:
             finally:
                 # the new file, or the old one when the rename failed; the write lock is ours again
                 self._db = self._database(False)
-                self._writer = LadybugWriter(self.model, ladybug.Connection(self._db))
+                self._writer = self._new_writer()
                 self._tables = None
         return summary
 
