@@ -272,6 +272,12 @@ def fresh_neo4j() -> dict[str, str]:
     return server.environment(server.start())
 
 
+def _stop_neo4j() -> None:
+    from tests.neo4j_server import server
+
+    server.stop()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
@@ -309,15 +315,15 @@ def main() -> None:
                 if out.returncode:
                     rc = out.returncode
                     how = f"killed by {signal.Signals(-rc).name}" if rc < 0 else f"exit {rc}"
+                    if args.neo4j:
+                        _stop_neo4j()  # a failed run must not leave its server (and its heap) behind
                     raise SystemExit(f"{mode} at {n:,} rows failed ({how}):\n{out.stderr[-3000:]}")
                 results.append((n, mode, json.loads(out.stdout.strip().splitlines()[-1])))
                 print(f"{n:,} {mode}: {results[-1][2]['seconds']:.1f} s", file=sys.stderr)
                 if mode == "pipeline":
                     print(out.stderr[-2000:], file=sys.stderr)
         if args.neo4j:
-            from tests.neo4j_server import server
-
-            server.stop()
+            _stop_neo4j()
     if args.pipeline_only:
         report_pipeline(results, load, os.getloadavg()[0])
     else:
