@@ -233,6 +233,9 @@ def _edges(w: LadybugWriter, et: EdgeTable, state: _Written, summary: WriteSumma
 
 # rows held back at most before they are written (bounds the memory a load's tables take)
 PENDING_ROWS = 4_000_000
+# stored ids the switch tests against the file's at once (each test makes padded copies and hashes
+# of its ids, several times their size: tested a slice at a time, 10M stored ids need not be copied whole)
+SWITCH_SLICE = 1_000_000
 
 
 def _copy_nodes(w: LadybugWriter, label: str, tables: list[pa.Table]) -> None:
@@ -403,8 +406,11 @@ def _switch(w: LadybugWriter, switch: DatasetSwitch, written: IdHashes, created:
                             "nothing loaded (an empty version would delete everything in its scope)",
                             {"scope": ["matches nothing"]})
     in_scope = one_result(w.conn.execute(switch.scope_query, switch.scope_params)).get_as_arrow()
-    ids = in_scope.column(0).combine_chunks() if in_scope.num_rows else pa.array([], pa.string())
-    gone = ids.filter(pc.invert(written.contains(ids))).to_pylist()
+    gone: list[str] = []
+    for ids in in_scope.column(0).chunks if in_scope.num_rows else []:
+        for start in range(0, len(ids), SWITCH_SLICE):
+            part = ids.slice(start, SWITCH_SLICE)
+            gone.extend(part.filter(pc.invert(written.contains(part))).to_pylist())
     for start in range(0, len(gone), 20_000):
         w.conn.execute(f"UNWIND $ids AS k MATCH (n:{label} {{id: k}}) DETACH DELETE n",
                        {"ids": gone[start:start + 20_000]})

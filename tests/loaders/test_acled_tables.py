@@ -15,6 +15,7 @@ import pyarrow as pa
 import pytest
 
 import loaders.reference
+from graph import ladybug_bulk
 from graph.base import GraphStore
 from graph.bulk import Bulk
 from graph.datasets import scope_text, version_node
@@ -181,6 +182,19 @@ def test_a_reload_writes_only_new_changed_and_removed_rows(store: GraphStore, tm
     # nodes they name are unchanged)
     assert load(store, write(tmp_path / "v3.csv", [r[:-1] + ["3"] for r in v2])) == (0 + 2, 0, 5 + 4, 0)
     assert perpetrators(store) == after
+
+
+def test_the_switch_tests_the_stored_ids_a_slice_at_a_time(base_store: Path, tmp_path: Path,  # noqa: F811
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # Ladybug's switch (graph.ladybug_bulk): the five stored events in slices of two, one of them gone
+    monkeypatch.setattr(ladybug_bulk, "SWITCH_SLICE", 2)
+    copy = tmp_path / "akg.lbug"
+    shutil.copy(base_store, copy)
+    store = open_store(settings(copy))
+    try:
+        test_a_reload_writes_only_new_changed_and_removed_rows(store, tmp_path)
+    finally:
+        store.close()
 
 
 def test_a_file_too_large_to_keep_is_read_again_in_smaller_blocks(tmp_path: Path) -> None:
