@@ -35,8 +35,8 @@ __all__ = ["BadCell", "CsvSource", "open_source", "parse_dates", "parse_floats",
 
 BLOCK = 32 << 20  # bytes of CSV per Arrow batch (about 80 000 ACLED rows)
 KEEP = 768 << 20  # bytes of batches a pass keeps for the next one (a 1.5 million-row ACLED export)
-# bytes per batch when a file too large to keep is read again: Arrow's reader runs about 32 blocks
-# ahead of its consumer, 1.1 GiB with 32 MiB blocks and 0.3 GiB with 8 MiB ones (docs/performance.md)
+# bytes per batch when a file is too large to keep: Arrow's reader runs about 32 blocks ahead of its
+# consumer, 1.1 GiB with 32 MiB blocks and 0.3 GiB with 8 MiB ones (docs/performance.md)
 REREAD_BLOCK = 8 << 20
 
 
@@ -62,7 +62,10 @@ class CsvSource:
     while they fit in ``keep`` bytes, and the next pass replays them, letting each go once given:
     a load's second pass neither reads nor parses the file again, and reads exactly what the
     first pass checked. A larger file is read again, in smaller blocks (``reread_block``): the
-    reader's read-ahead, not the batch, is what costs memory then.
+    reader's read-ahead, not the batch, is what costs memory then. A file whose size on disk
+    already exceeds ``keep`` (its batches are larger than its text) is known to be too large
+    before it is read: no pass keeps anything, and every pass reads in ``reread_block`` blocks
+    (which also bound the largest cell such a file may hold, in both passes alike).
 
     The file must not change while it is loaded: its size, modification time and inode when it was
     opened are compared with the file's at the end of every pass, and a difference (rows appended by
@@ -97,6 +100,8 @@ class CsvSource:
             self._parsed.clear()
             self.check_unchanged()
             return
+        if self.opened is not None and self.opened[0] > self.keep:
+            self._too_large = True
         self._kept = [] if self.keep and block_size is None and not self._too_large else None
         self._complete = False
         self._parsed.clear()

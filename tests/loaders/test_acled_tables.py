@@ -197,18 +197,21 @@ def test_the_switch_tests_the_stored_ids_a_slice_at_a_time(base_store: Path, tmp
         store.close()
 
 
-def test_a_file_too_large_to_keep_is_read_again_in_smaller_blocks(tmp_path: Path) -> None:
+@pytest.mark.parametrize("known", [True, False], ids=["larger-on-disk", "batches-larger"])
+def test_a_file_too_large_to_keep_is_read_again_in_smaller_blocks(tmp_path: Path, known: bool) -> None:
     """The first pass keeps its batches while they fit; past that the second pass reads the file
-    again with ``reread_block`` (a different batching) and derives the same tables."""
+    again with ``reread_block`` (a different batching) and derives the same tables. A file larger
+    on disk than ``keep`` is known to be too large before it is read: both passes read it in
+    ``reread_block`` blocks and neither keeps anything."""
     path = write(tmp_path / "a.csv", [*ROWS, *(row(f"R{i}", VAC, "Night Riders", place=f"Village {i}")
                                              for i in range(40))])
     kept = acled.open_acled(path)
     kept.block_size = 600
     assert acled.check(kept)[0] and kept._complete                  # every batch kept: no second read
     reread = acled.open_acled(path)
-    reread.block_size, reread.keep, reread.reread_block = 600, 1500, 250
-    acled.check(reread)
-    assert not reread._complete and reread._too_large
+    size = path.stat().st_size
+    # the batches hold the text and four bytes of offset per cell: more than the file's size
+    reread.block_size, reread.keep, reread.reread_block = 600, (1500 if known else size + 1), 250
     sizes: list[int] = []
     original = reread._read
 
@@ -217,8 +220,10 @@ def test_a_file_too_large_to_keep_is_read_again_in_smaller_blocks(tmp_path: Path
         return original(block_size)
 
     reread._read = spy  # type: ignore[method-assign]
+    acled.check(reread)
+    assert not reread._complete and reread._too_large and reread._kept is None
     again, whole = list(acled.chunks(reread, AliasTable({}, {}))), list(acled.chunks(kept, AliasTable({}, {})))
-    assert sizes == [250]
+    assert sizes == ([250, 250] if known else [600, 250])
     for label in ("Event", "Location", "Actor", "VictimGroup"):
         assert sorted(table(again, label), key=str) == sorted(table(whole, label), key=str), label
     for rel in ("OCCURRED_IN", "PERPETRATED", "TARGETED"):
