@@ -54,7 +54,7 @@ def _load(store: GraphStore, path: Path, *, keep: int | None = None,
     """What ``akg load acled`` does before the series (small read blocks: several batches); ``during``
     runs (and is waited for) once the writing pass has built its first chunk."""
     source = acled.open_acled(path)
-    source.block_size = 16 << 10
+    source.block_size = source.reread_block = 16 << 10
     if keep is not None:
         source.keep = keep
     digest = file_hash(path)

@@ -35,8 +35,9 @@ def _load(db: Path, csv_path: Path, block: int, **settings: int) -> list[int]:
     try:
         init_store(store)
         source = acled.open_acled(csv_path)
-        source.block_size = block
-        source.keep = 0  # read the file again rather than keep its batches: they would count here
+        # read the file again rather than keep its batches (they would count here), in blocks of ``block``
+        source.block_size = source.reread_block = block
+        source.keep = 0
         rows, _ = acled.check(source)
         version = version_node("ACLED", file_hash(csv_path), scope=scope_text(), file=csv_path.name, rows=rows,
                                accessed=dt.date(2026, 1, 1))
