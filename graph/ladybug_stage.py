@@ -166,8 +166,7 @@ class StagedCopy:
         except RuntimeError as exc:
             self._remove()
             raise StoreError(f"cannot open the staged copy {self.path}: {str(exc).strip()}") from None
-        writer = LadybugWriter(self.model, ladybug.Connection(db), staged=True,
-                               connect=lambda: ladybug.Connection(db))
+        writer = LadybugWriter(self.model, lambda: ladybug.Connection(db), staged=True)
         try:
             summary = write_bulk(writer, chunks, switch, rows_per_transaction)
             writer.conn.execute("CHECKPOINT")

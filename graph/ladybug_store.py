@@ -10,7 +10,6 @@ per-query timeout and a row cap.
 from __future__ import annotations
 
 import os
-import re
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -26,76 +25,19 @@ from graph.bulk import Bulk
 from graph.changes import ChangeSet
 from graph.datasets import DatasetSwitch
 from graph.ladybug_bulk import write_bulk
+from graph.ladybug_errors import RECOVERY_PENDING, failed_write, first_line, translate_error
 from graph.ladybug_write import LadybugWriter, is_file_error, one_result, rows_of
 from graph.records import Edge, Node
 from graph.schema import ladybug_ddl, ladybug_type, literal, quote
 from graph.settings import Settings
 from graph.values import clean_node, clean_rel
-from ontology.errors import QueryRefused, QueryTimeout, StoreAbandoned, StoreError, StoreLocked
+from ontology.errors import StoreAbandoned, StoreError
 from ontology.model import Model, load_model
 
-__all__ = ["LadybugStore", "translate_error"]
+__all__ = ["LadybugStore"]
 
-_LOCK_RE = re.compile(r"Lock is held by PID (\d+)")
-_RECOVERY_PENDING = "checkpoint recovery is pending"
 # How long a read-only open waits for another process's checkpoint to finish.
 RECOVERY_WAIT_S = 5.0
-
-
-def translate_error(exc: Exception, path: object = None) -> StoreError | QueryRefused | QueryTimeout:
-    """Map a Ladybug RuntimeError to the project's exceptions (message kept, internals dropped)."""
-    text = str(exc).strip()
-    if text.startswith("Interrupted"):
-        return QueryTimeout("the query ran past its time limit and was stopped")
-    if _RECOVERY_PENDING in text:
-        return StoreError(
-            f"database {path} has an interrupted checkpoint (a process writing it was killed) and "
-            "another process holds it for writing: stop that process, or run `akg stats` once it "
-            "has finished"
-        )
-    if "read-only" in text or "read only" in text:  # a write inside a read-only transaction or database
-        return QueryRefused(f"the database refused a write: {text}")
-    if "Could not set lock" in text:
-        pid = _LOCK_RE.search(text)
-        who = f"process {pid.group(1)}" if pid else "another process"
-        return StoreLocked(
-            f"database {path} is locked by {who} (for example a running `akg serve`); "
-            "stop it or open the database read-only"
-        )
-    first = text.splitlines()[0] if text else type(exc).__name__
-    return StoreError(first)
-
-
-_COMMITTED = "Transaction committed successfully"
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
-def _failed_write(exc: BaseException, at_commit: bool) -> str | None:
-    """What a write that failed while committing, or just after, left (``None`` for other failures).
-
-    A failure after COMMIT returned is Ladybug's post-commit checkpoint: the write is durable. A
-    failure of COMMIT itself (writing the write-ahead log: a full disk, a file size limit) may come
-    after the log holds the whole transaction, which reopening the database then applies: the store
-    holds the write whole or not at all, and only reopening it tells which.
-
-    Example:
-        >>> _failed_write(RuntimeError("IO exception: Cannot write to file. path: x.wal"), True)[:43]
-        'committing failed (disk full or a file size'
-    """
-    text = _first_line(exc)
-    disk = "disk full or a file size limit reached: " if is_file_error(exc) else ""
-    if _COMMITTED in text:
-        cause = text[text.find("IO exception"):] if "IO exception" in text else text
-        return (f"the write was committed, but updating the database file afterwards failed ({disk}{cause}): the "
-                "write is durable, and the next open of the database completes the update once there is space")
-    if at_commit and disk:
-        return (f"committing failed ({disk}{text}): the database holds either the state before this write or "
-                "all of it, never a part; reopening it tells which (for a dataset, `akg datasets`)")
-    return None
 
 
 class LadybugStore:
@@ -136,7 +78,7 @@ class LadybugStore:
         self._writer = self._new_writer()
 
     def _new_writer(self) -> LadybugWriter:
-        return LadybugWriter(self.model, ladybug.Connection(self._db), connect=lambda: ladybug.Connection(self._db))
+        return LadybugWriter(self.model, lambda: ladybug.Connection(self._db))
 
     # ------------------------------------------------------------------ opening
     def _open(self) -> ladybug.Database:
@@ -159,7 +101,7 @@ class LadybugStore:
             ladybug_stage.remove_leftovers(path)  # this process alone may write the store now
             return db
         except RuntimeError as exc:
-            if not (self.read_only and _RECOVERY_PENDING in str(exc)):
+            if not (self.read_only and RECOVERY_PENDING in str(exc)):
                 raise translate_error(exc, path) from None
         return self._recover_then_open()
 
@@ -189,12 +131,12 @@ class LadybugStore:
             try:
                 self._database(read_only=False).close()  # replays the WAL and the checkpoint
             except RuntimeError as exc:
-                if "Could not set lock" not in str(exc) and _RECOVERY_PENDING not in str(exc):
+                if "Could not set lock" not in str(exc) and RECOVERY_PENDING not in str(exc):
                     raise translate_error(exc, path) from None
             try:
                 return self._database(self.read_only)
             except RuntimeError as exc:
-                if _RECOVERY_PENDING not in str(exc) or time.monotonic() > deadline:
+                if RECOVERY_PENDING not in str(exc) or time.monotonic() > deadline:
                     raise translate_error(exc, path) from None
             time.sleep(0.1)
 
@@ -303,12 +245,12 @@ class LadybugStore:
             try:
                 return action()
             except BaseException as exc:
-                failed = _failed_write(exc, self._writer.commit_failed)
+                failed = failed_write(exc, self._writer.commit_failed)
                 if self._writer.abandoned:
                     disk = "disk full or a file size limit reached: " if is_file_error(exc) else ""
                     why = "" if disk else " (Ladybug cannot roll back a bulk COPY safely)"
                     raise StoreAbandoned(
-                        (failed or f"a bulk write failed ({disk}{_first_line(exc)}) and was abandoned before "
+                        (failed or f"a bulk write failed ({disk}{first_line(exc)}) and was abandoned before "
                          "commit: the database is unchanged") + f"; this process must exit without further use{why}"
                     ) from None
                 if failed is not None:

@@ -68,18 +68,17 @@ class LadybugWriter:
     """Applies one batch in one transaction on the owning connection.
 
     Ladybug 0.22's connection keeps every Arrow table a ``COPY … FROM`` read until the connection
-    is closed (measured: a load held all it had copied, 7.7 GiB of Arrow at 10M ACLED rows). With
-    ``connect``, the writer therefore replaces its connection with a new one after each commit
-    that followed a COPY (:meth:`renew`), which lets those tables go.
+    is closed (measured: a load held all it had copied, 7.7 GiB of Arrow at 10M ACLED rows). The
+    writer therefore opens its connections with ``connect`` and replaces its connection with a new
+    one after each commit that followed a COPY (:meth:`renew`), which lets those tables go.
     """
 
     copy_threshold = 2000
 
-    def __init__(self, model: Model, conn: ladybug.Connection, *, staged: bool = False,
-                 connect: Callable[[], ladybug.Connection] | None = None) -> None:
+    def __init__(self, model: Model, connect: Callable[[], ladybug.Connection], *, staged: bool = False) -> None:
         self.model = model
-        self.conn = conn
         self.connect = connect
+        self.conn = connect()
         self.staged = staged  # writing a staged copy of the store (graph.ladybug_stage)
         self.copy_started = False
         self.commit_failed = False
@@ -229,8 +228,6 @@ class LadybugWriter:
     def renew(self) -> None:
         """Close the connection and continue on a new one (outside a transaction; see the class
         docstring): the Arrow tables the old one copied from are freed."""
-        if self.connect is None:
-            return
         old, self.conn = self.conn, self.connect()
         old.close()
 

@@ -85,6 +85,11 @@ class CsvSource:
     _too_large: bool = field(default=False, repr=False)
     _parsed: dict[tuple[int, str, str], tuple[pa.Array, list[int]]] = field(default_factory=dict, repr=False)
 
+    @property
+    def larger_on_disk(self) -> bool:
+        """Whether the file's size when opened already exceeds what a pass keeps."""
+        return self.opened is not None and self.opened[0] > self.keep
+
     def batches(self, block_size: int | None = None) -> Iterator[tuple[int, pa.RecordBatch]]:
         """(line of the batch's first row, batch), all values as text.
 
@@ -100,8 +105,7 @@ class CsvSource:
             self._parsed.clear()
             self.check_unchanged()
             return
-        if self.opened is not None and self.opened[0] > self.keep:
-            self._too_large = True
+        self._too_large = self._too_large or self.larger_on_disk
         self._kept = [] if self.keep and block_size is None and not self._too_large else None
         self._complete = False
         self._parsed.clear()

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from graph.ladybug_store import LadybugStore, translate_error
+from graph.ladybug_errors import translate_error
+from graph.ladybug_store import LadybugStore
 from graph.records import Node
 from graph.settings import Settings
 
