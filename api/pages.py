@@ -1,29 +1,24 @@
-"""Pages for people: watch-list, country dashboard, network explorer, response planner, query
-console, and the self-contained network views under ``/viz/``.
+"""Pages for people: watch-list, country dashboard, network explorer, response planner and query
+console, on the ``pages`` blueprint with its handlers (404 page, bad dates answer 400).
 
 Server-rendered with Jinja (autoescaped); scripts and styles are served from this app
 (``/pages-static/`` and ``/viz/assets/``), never from a CDN. The pages run under the API's
-strict Content Security Policy; the ``/viz/`` network views are single files with their script
-inlined, so they carry their own policy (inline code only, no connections at all).
+strict Content Security Policy. The self-contained network views under ``/viz/`` are in
+:mod:`api.network_views`, which adds them to this blueprint (this module does not import it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
-import networkx as nx
 from flask import (
     Blueprint,
     Response,
-    abort,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from werkzeug.exceptions import HTTPException
@@ -41,25 +36,15 @@ from queries import catalogue, execute
 from queries.analytics import centrality, communities
 from queries.citations import role_sources
 from queries.isolated import QueryBusy
-from queries.leverage import DEFAULT_HOPS, MAX_HOPS
-from viz.dashboard import country_dashboard, country_id, watchlist
+from viz.dashboard import country_dashboard, watchlist
 from viz.early_warning import country_signals, review_status, shown_until
-from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
+from viz.network import build_view
 from viz.planner import plan, plan_markdown
 from viz.provenance import country_provenance, datasets_shown, score_datasets
-from viz.provenance_pages import briefing_markdown, label_view, network_provenance, plan_provenance
+from viz.provenance_pages import briefing_markdown, network_provenance, plan_provenance
 from viz.results import cell_text, node_names, result_graph
 from viz.style import class_styles, confidence_levels, edge_style, relationship_styles, role_styles
-from viz.subgraphs import (
-    UnknownNode,
-    actor_network,
-    class_of,
-    country_network,
-    describe_actors,
-    describe_groups,
-    leverage_network,
-    paths_network,
-)
+from viz.subgraphs import UnknownNode, actor_network, class_of
 from viz.timeline import slider
 from viz.vocab import stages
 
@@ -70,9 +55,6 @@ BROKERS = 5  # the explorer highlights this many nodes of highest betweenness
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static/pages",
                static_url_path="/pages-static")
 
-VIEW_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
-            "connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
-VIZ_ASSETS = frozenset({"vis-network.min.js", "akg-network.js"})
 CONSOLE_ROWS = 500
 
 
@@ -125,15 +107,6 @@ def _int(name: str, default: int, low: int, high: int) -> int:
 def _not_found(message: str, **search: Any) -> tuple[str, int]:
     sentence = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
     return render_template("pages/not_found.html", message=sentence, **search), 404
-
-
-def _view_response(view: View) -> Response:
-    if _notices():
-        view = replace(view, notice=" ".join([*_notices(), view.notice]).strip())
-    response = Response(render_html(view), mimetype="text/html")
-    response.headers["Content-Security-Policy"] = VIEW_CSP
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
 
 
 @bp.app_context_processor
@@ -366,79 +339,6 @@ def _result(columns: list[str], rows: list[list[Any]], truncated: bool) -> dict[
     names = node_names(graph)
     return {"columns": columns, "rows": [[cell_text(c, names) for c in row] for row in rows], "truncated": truncated,
             "view": view}
-
-
-# ------------------------------------------------------------------------------ /viz/
-@bp.get("/viz/actor/<path:actor_id>")
-def viz_actor(actor_id: str) -> Response:
-    """An actor's ego network (``depth`` 1-3, optional ``from``/``to`` window for events)."""
-    aid = _full("actor", actor_id)
-    graph = actor_network(_store(), aid, depth=_int("depth", 2, 1, 3), date_from=_date("from"), date_to=_date("to"))
-    name = str(graph.nodes[aid].get("name") or aid)
-    view = build_view(graph, title=f"{name}: ego network", focus=[aid],
-                      empty_message=f"{name} has no recorded relationships yet.")
-    return _view_response(label_view(view, network_provenance(_store(), graph, actor=aid, date_from=_date("from"),
-                                                               date_to=_date("to"))))
-
-
-@bp.get("/viz/country/<code>")
-def viz_country(code: str) -> Response:
-    """A country's actors, victim groups and event clusters."""
-    cid = country_id(code)
-    graph = country_network(_store(), cid, as_of=_date("as_of"))
-    view = build_view(graph, title=f"{graph.graph['name']}: actors and victim groups",
-                      empty_message="No actors or victim groups are recorded for this country.")
-    return _view_response(label_view(view, network_provenance(_store(), graph, country=cid, date_to=_date("as_of"))))
-
-
-@bp.get("/viz/paths")
-def viz_paths() -> Response:
-    """Paths from ``actor`` to victim ``group``."""
-    actor, group = request.args.get("actor", ""), request.args.get("group", "")
-    if not actor or not group:
-        return _view_response(empty_view("Paths", "Give an actor and a victim group: /viz/paths?actor=…&group=…"))
-    aid, gid = _full("actor", actor), _full("group", group)
-    graph = paths_network(_store(), aid, gid, max_hops=_int("max_hops", 4, 1, 4))
-    names = [graph.nodes[n].get("name") or n for n in (aid, gid)]
-    return _view_response(build_view(graph, title=f"Paths from {names[0]} to {names[1]}", focus=[aid, gid],
-                                     empty_message="No path connects them (up to four steps)."))
-
-
-@bp.get("/viz/leverage/<path:actor_id>")
-def viz_leverage(actor_id: str) -> Response:
-    """Every leverage chain over an actor (``steps``: longest chain, 1 to 5), or a plain statement of none."""
-    aid = _full("actor", actor_id)
-    steps = _int("steps", DEFAULT_HOPS, 1, MAX_HOPS)
-    graph = leverage_network(_store(), aid, max_steps=steps)
-    name = graph.nodes[aid].get("name") or aid
-    if graph.graph["chains"]:
-        strongest = "; ".join(graph.graph["paths"])
-        subtitle = f"{graph.graph['chains']} chain(s) within {steps} hops, strongest: {strongest}"
-    else:
-        subtitle = (f"No leverage over {name} is recorded: no leverage, command, arms, support or membership "
-                    f"chain reaches it within {steps} hops.")
-    return _view_response(build_view(graph, title=f"Leverage over {name}", subtitle=subtitle, focus=[aid],
-                                     empty_message="No leverage over this actor is recorded."))
-
-
-@bp.get("/viz/data/nodes")
-def viz_nodes() -> Response:
-    """Styled vis-network nodes (role, tooltip) for ids the explorer received from the API."""
-    ids = [i for i in request.args.get("ids", "").split(",") if i][:200]
-    graph = nx.MultiDiGraph()
-    for i in ids:
-        graph.add_node(i, label=class_of(i), name=request.args.get(f"name.{i}") or i)
-    describe_actors(_store(), graph)
-    describe_groups(_store(), graph)
-    return jsonify(build_view(graph).nodes)
-
-
-@bp.get("/viz/assets/<name>")
-def viz_asset(name: str) -> Response:
-    """vis-network and our drawing script, from the viz package."""
-    if name not in VIZ_ASSETS:
-        abort(404)
-    return send_from_directory(STATIC_DIR, name, mimetype="text/javascript", max_age=3600)
 
 
 def _style_tables() -> dict[str, Any]:
