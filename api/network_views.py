@@ -29,7 +29,8 @@ from dataclasses import replace
 import networkx as nx
 from flask import Response, abort, jsonify, request, send_from_directory
 
-from api.pages import _date, _full, _int, _notices, _store, bp
+from api.page_args import date_arg, full_id, int_arg, notices, page_store
+from api.pages import bp
 from queries.leverage import DEFAULT_HOPS, MAX_HOPS
 from viz.dashboard import country_id
 from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
@@ -54,8 +55,8 @@ VIZ_ASSETS = frozenset({"vis-network.min.js", "akg-network.js"})
 
 def _view_response(view: View) -> Response:
     """The view as one HTML file under :data:`VIEW_CSP`, with the request's notices (bad dates) on top."""
-    if _notices():
-        view = replace(view, notice=" ".join([*_notices(), view.notice]).strip())
+    if notices():
+        view = replace(view, notice=" ".join([*notices(), view.notice]).strip())
     response = Response(render_html(view), mimetype="text/html")
     response.headers["Content-Security-Policy"] = VIEW_CSP
     response.headers["X-Frame-Options"] = "SAMEORIGIN"
@@ -65,23 +66,24 @@ def _view_response(view: View) -> Response:
 @bp.get("/viz/actor/<path:actor_id>")
 def viz_actor(actor_id: str) -> Response:
     """An actor's ego network (``depth`` 1-3, optional ``from``/``to`` window for events)."""
-    aid = _full("actor", actor_id)
-    graph = actor_network(_store(), aid, depth=_int("depth", 2, 1, 3), date_from=_date("from"), date_to=_date("to"))
+    aid, store = full_id("actor", actor_id), page_store()
+    date_from, date_to = date_arg("from"), date_arg("to")
+    graph = actor_network(store, aid, depth=int_arg("depth", 2, 1, 3), date_from=date_from, date_to=date_to)
     name = str(graph.nodes[aid].get("name") or aid)
     view = build_view(graph, title=f"{name}: ego network", focus=[aid],
                       empty_message=f"{name} has no recorded relationships yet.")
-    return _view_response(label_view(view, network_provenance(_store(), graph, actor=aid, date_from=_date("from"),
-                                                               date_to=_date("to"))))
+    return _view_response(label_view(view, network_provenance(store, graph, actor=aid, date_from=date_from,
+                                                               date_to=date_to)))
 
 
 @bp.get("/viz/country/<code>")
 def viz_country(code: str) -> Response:
     """A country's actors, victim groups and event clusters."""
-    cid = country_id(code)
-    graph = country_network(_store(), cid, as_of=_date("as_of"))
+    cid, store, as_of = country_id(code), page_store(), date_arg("as_of")
+    graph = country_network(store, cid, as_of=as_of)
     view = build_view(graph, title=f"{graph.graph['name']}: actors and victim groups",
                       empty_message="No actors or victim groups are recorded for this country.")
-    return _view_response(label_view(view, network_provenance(_store(), graph, country=cid, date_to=_date("as_of"))))
+    return _view_response(label_view(view, network_provenance(store, graph, country=cid, date_to=as_of)))
 
 
 @bp.get("/viz/paths")
@@ -90,8 +92,8 @@ def viz_paths() -> Response:
     actor, group = request.args.get("actor", ""), request.args.get("group", "")
     if not actor or not group:
         return _view_response(empty_view("Paths", "Give an actor and a victim group: /viz/paths?actor=…&group=…"))
-    aid, gid = _full("actor", actor), _full("group", group)
-    graph = paths_network(_store(), aid, gid, max_hops=_int("max_hops", 4, 1, 4))
+    aid, gid = full_id("actor", actor), full_id("group", group)
+    graph = paths_network(page_store(), aid, gid, max_hops=int_arg("max_hops", 4, 1, 4))
     names = [graph.nodes[n].get("name") or n for n in (aid, gid)]
     return _view_response(build_view(graph, title=f"Paths from {names[0]} to {names[1]}", focus=[aid, gid],
                                      empty_message="No path connects them (up to four steps)."))
@@ -100,9 +102,9 @@ def viz_paths() -> Response:
 @bp.get("/viz/leverage/<path:actor_id>")
 def viz_leverage(actor_id: str) -> Response:
     """Every leverage chain over an actor (``steps``: longest chain, 1 to 5), or a plain statement of none."""
-    aid = _full("actor", actor_id)
-    steps = _int("steps", DEFAULT_HOPS, 1, MAX_HOPS)
-    graph = leverage_network(_store(), aid, max_steps=steps)
+    aid = full_id("actor", actor_id)
+    steps = int_arg("steps", DEFAULT_HOPS, 1, MAX_HOPS)
+    graph = leverage_network(page_store(), aid, max_steps=steps)
     name = graph.nodes[aid].get("name") or aid
     if graph.graph["chains"]:
         strongest = "; ".join(graph.graph["paths"])
@@ -121,8 +123,8 @@ def viz_nodes() -> Response:
     graph = nx.MultiDiGraph()
     for i in ids:
         graph.add_node(i, label=class_of(i), name=request.args.get(f"name.{i}") or i)
-    describe_actors(_store(), graph)
-    describe_groups(_store(), graph)
+    describe_actors(page_store(), graph)
+    describe_groups(page_store(), graph)
     return jsonify(build_view(graph).nodes)
 
 

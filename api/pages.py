@@ -25,10 +25,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from api.errors import ApiError, error_response
-from api.models import day_problem
+from api.page_args import date_arg, full_id, int_arg, notices, page_store
 from api.queries import query_pool, rate_limit
 from api.state import state
-from graph.base import GraphStore
 from loaders.early_warning import coverage
 from ontology.errors import AkgError
 from ontology.model import load_model
@@ -56,52 +55,6 @@ bp = Blueprint("pages", __name__, template_folder="templates", static_folder="st
                static_url_path="/pages-static")
 
 CONSOLE_ROWS = 500
-
-
-def _store() -> GraphStore:
-    return state().store()
-
-
-def _full(prefix: str, ident: str) -> str:
-    ident = ident.strip()
-    return ident if ident.startswith(f"{prefix}/") else f"{prefix}/{ident}"
-
-
-def _date(name: str) -> dt.date | None:
-    """A date parameter; a malformed or out-of-range one is ignored and the page says so (``_notices``).
-
-    A valid ``as_of`` is kept in ``g.as_of``: the pages' links carry it on (``keep`` in the templates).
-    """
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        _notices().append(f"{name}={raw!r} is not a date like 1994-04-06, so it was ignored: showing the latest data.")
-        return None
-    problem = day_problem(day)
-    if problem:
-        _notices().append(f"{name}={raw} {problem}, so it was ignored: showing the latest data.")
-        return None
-    if name == "as_of":
-        g.as_of = day
-    return day
-
-
-def _notices() -> list[str]:
-    """Messages about the request (bad dates) that the page shows at its top."""
-    if "date_notices" not in g:
-        g.date_notices = []
-    notices: list[str] = g.date_notices
-    return notices
-
-
-def _int(name: str, default: int, low: int, high: int) -> int:
-    try:
-        return max(low, min(high, int(request.args.get(name, default))))
-    except ValueError:
-        return default
 
 
 def _not_found(message: str, **search: Any) -> tuple[str, int]:
@@ -146,8 +99,8 @@ def _unknown(exc: UnknownNode) -> tuple[str, int]:
 @bp.get("/")
 def home() -> str:
     """Watch-list: monitored countries by region with risk, trend, score and next trigger."""
-    store = _store()
-    as_of = _date("as_of")
+    store = page_store()
+    as_of = date_arg("as_of")
     data = watchlist(store, today=as_of)
     review = review_status(store, today=as_of)
     for _, members in data["regions"]:
@@ -169,7 +122,7 @@ def home() -> str:
 def countries() -> WerkzeugResponse | tuple[str, int]:
     """Find a country by name or ISO code: one match opens its dashboard, several are listed."""
     q = request.args.get("q", "").strip()
-    rows = execute(_store(), "country_overview", {}).dicts() if q else []
+    rows = execute(page_store(), "country_overview", {}).dicts() if q else []
     exact = [r for r in rows if q.upper() in {str(r["notation"]), r["country"].upper()}]
     matches = exact or [r for r in rows if q.lower() in str(r["name"]).lower()]
     if len(matches) == 1:
@@ -185,8 +138,8 @@ def countries() -> WerkzeugResponse | tuple[str, int]:
 @bp.get("/countries/<code>")
 def country(code: str) -> str:
     """Country dashboard."""
-    store = _store()
-    as_of = _date("as_of")
+    store = page_store()
+    as_of = date_arg("as_of")
     data = country_dashboard(store, code, as_of=as_of)
     data["signals"] = country_signals(store, data["country"], as_of=as_of)
     data["coverage"] = shown_until(coverage(store, data["country"].split("/", 1)[1]), as_of)
@@ -197,7 +150,7 @@ def country(code: str) -> str:
 @bp.get("/explorer")
 def explorer() -> str:
     """Network explorer: search an actor, draw its network, expand nodes, filter, path, export."""
-    store = _store()
+    store = page_store()
     q = request.args.get("q", "").strip()
     actor = request.args.get("actor", "").strip()
     found = execute(store, "actor_search", {"q": q}, limit=50).dicts() if q else []
@@ -207,19 +160,19 @@ def explorer() -> str:
     prov = None
     span = None
     if actor:
-        date_from, date_to, as_of = _date("from"), _date("to"), _date("as_of")
+        date_from, date_to, as_of = date_arg("from"), date_arg("to"), date_arg("as_of")
         if as_of:  # replay: events in the year up to that day (unless a window is given)
             date_to = date_to or as_of
             date_from = date_from or as_of - dt.timedelta(days=365)
-        graph = actor_network(store, _full("actor", actor), depth=_int("depth", 1, 1, 3), date_from=date_from,
+        graph = actor_network(store, full_id("actor", actor), depth=int_arg("depth", 1, 1, 3), date_from=date_from,
                               date_to=date_to, as_of=as_of)
-        view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
-                          focus=[_full("actor", actor)],
+        view = build_view(graph, title=str(graph.nodes[full_id("actor", actor)].get("name") or actor),
+                          focus=[full_id("actor", actor)],
                           empty_message="This actor has no recorded relationships yet.").as_dict()
         view["meta"]["communities"] = {r["id"]: r["community"] for r in communities(graph)}
         view["meta"]["brokers"] = {r["id"]: r["betweenness"] for r in centrality(graph)[:BROKERS]
                                    if r["betweenness"] > 0}
-        prov = network_provenance(store, graph, actor=_full("actor", actor), date_from=date_from, date_to=date_to)
+        prov = network_provenance(store, graph, actor=full_id("actor", actor), date_from=date_from, date_to=date_to)
         claims = role_sources(store, [n for n in graph if class_of(str(n)) == "Actor"])
         span = slider(view, as_of or date_to, also=[date_from, date_to, *(c.get("date") for c in claims)])
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
@@ -235,7 +188,7 @@ def _stage() -> str:
     value = request.args.get("stage", "").strip().upper()
     codes = [s.code for s in stages()]
     if value and value not in codes:
-        _notices().append(f"stage={value!r} is not one of {', '.join(codes)}, so it was ignored: "
+        notices().append(f"stage={value!r} is not one of {', '.join(codes)}, so it was ignored: "
                           "showing every stage.")
         return ""
     return value
@@ -243,8 +196,8 @@ def _stage() -> str:
 
 def _plan_args() -> dict[str, Any]:
     code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
-    return {"country": code, "victim_group": _full("group", group) if group else "",
-            "min_level": _int("min_level", 2, 0, 3), "stage": _stage(), "as_of": _date("as_of")}
+    return {"country": code, "victim_group": full_id("group", group) if group else "",
+            "min_level": int_arg("min_level", 2, 0, 3), "stage": _stage(), "as_of": date_arg("as_of")}
 
 
 def _good_args() -> dict[str, str]:
@@ -258,7 +211,7 @@ def _good_args() -> dict[str, str]:
 @bp.get("/planner")
 def planner() -> str:
     """Response planner for a country or a victim group."""
-    store = _store()
+    store = page_store()
     code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
     args = _plan_args()
     day = {"as_of": args["as_of"]} if args["as_of"] else {}
@@ -277,10 +230,10 @@ def planner() -> str:
 @bp.get("/planner/briefing.md")
 def planner_markdown() -> Response:
     """The plan as a Markdown briefing (download)."""
-    data = plan(_store(), **_plan_args())
-    text = briefing_markdown(plan_markdown(data), data, plan_provenance(_store(), data))
-    if _notices():
-        text = "".join(f"> {n}\n" for n in _notices()) + "\n" + text
+    data = plan(page_store(), **_plan_args())
+    text = briefing_markdown(plan_markdown(data), data, plan_provenance(page_store(), data))
+    if notices():
+        text = "".join(f"> {n}\n" for n in notices()) + "\n" + text
     response = Response(text, mimetype="text/markdown")
     response.headers["Content-Disposition"] = 'attachment; filename="briefing.md"'
     return response
@@ -289,8 +242,8 @@ def planner_markdown() -> Response:
 @bp.get("/planner/print")
 def planner_print() -> str:
     """The plan as a print-ready page (save as PDF from the browser)."""
-    data = plan(_store(), **_plan_args())
-    return render_template("pages/planner_print.html", p=data, prov=plan_provenance(_store(), data))
+    data = plan(page_store(), **_plan_args())
+    return render_template("pages/planner_print.html", p=data, prov=plan_provenance(page_store(), data))
 
 
 @bp.route("/console", methods=["GET", "POST"])
@@ -313,13 +266,13 @@ def console() -> Response | str:
             st = state()
             rate_limit()
             pool = query_pool()
-            found = pool.run(None if pool.isolated else _store(), cypher, timeout=st.query_timeout,
+            found = pool.run(None if pool.isolated else page_store(), cypher, timeout=st.query_timeout,
                              limit=min(st.row_limit, CONSOLE_ROWS))
             result = _result(found.columns, found.rows, found.truncated)
         elif chosen in queries and request.args.get("run"):
             params = {p.name: request.args[p.name] for p in queries[chosen].params
                       if request.args.get(p.name, "") != ""}
-            found = execute(_store(), chosen, params, limit=CONSOLE_ROWS)
+            found = execute(page_store(), chosen, params, limit=CONSOLE_ROWS)
             result = _result(found.columns, found.rows, found.truncated)
     except ApiError as exc:  # over the rate limit
         error, status, headers = exc.message, exc.status, exc.headers
