@@ -14,7 +14,8 @@ Configuration comes from the same :class:`~graph.settings.Settings` as the CLI
 
 and any other Flask key (``TESTING``…). Endpoints live under ``/api/v1``; ``/healthz`` and
 ``/readyz`` at the root; the OpenAPI 3.1 document at ``/api/v1/openapi.json`` and its docs page
-at ``/api/v1/docs``. If a module ``api.pages`` exists, its ``bp`` blueprint is registered too.
+at ``/api/v1/docs``. The HTML pages are ``api.pages.bp``, which also carries the ``/viz/`` network
+views of ``api.network_views`` (imported here, before the blueprint is registered).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from api import (
     groups,
     maps,
     meta,
+    network_views,  # noqa: F401 - adds the /viz/ routes to pages.bp
     pages,
     provenance,
     queries,
@@ -205,7 +207,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> OpenAPI:
     app.register_api(meta.bp)
     app.register_blueprint(meta.docs_bp)
     app.register_blueprint(maps.vendor_bp)
-    app.register_blueprint(pages.bp)
+    app.register_blueprint(pages.bp)  # the pages and the /viz/ views (api.network_views)
 
     app.before_request(_fresh)
     app.before_request(_guard)

@@ -1,39 +1,33 @@
-"""Pages for people: watch-list, country dashboard, network explorer, response planner, query
-console, and the self-contained network views under ``/viz/``.
+"""Pages for people: watch-list, country dashboard, network explorer, response planner and query
+console, on the ``pages`` blueprint with its handlers (404 page, bad dates answer 400).
 
 Server-rendered with Jinja (autoescaped); scripts and styles are served from this app
 (``/pages-static/`` and ``/viz/assets/``), never from a CDN. The pages run under the API's
-strict Content Security Policy; the ``/viz/`` network views are single files with their script
-inlined, so they carry their own policy (inline code only, no connections at all).
+strict Content Security Policy. The self-contained network views under ``/viz/`` are in
+:mod:`api.network_views`, which adds them to this blueprint (this module does not import it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import replace
 from typing import Any
 
-import networkx as nx
 from flask import (
     Blueprint,
     Response,
-    abort,
     g,
-    jsonify,
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from api.errors import ApiError, error_response
-from api.models import day_problem
+from api.page_args import date_arg, full_id, int_arg, notices, page_store
 from api.queries import query_pool, rate_limit
 from api.state import state
-from graph.base import GraphStore
 from loaders.early_warning import coverage
 from ontology.errors import AkgError
 from ontology.model import load_model
@@ -41,25 +35,15 @@ from queries import catalogue, execute
 from queries.analytics import centrality, communities
 from queries.citations import role_sources
 from queries.isolated import QueryBusy
-from queries.leverage import DEFAULT_HOPS, MAX_HOPS
-from viz.dashboard import country_dashboard, country_id, watchlist
+from viz.dashboard import country_dashboard, watchlist
 from viz.early_warning import country_signals, review_status, shown_until
-from viz.network import STATIC_DIR, View, build_view, empty_view, render_html
+from viz.network import build_view
 from viz.planner import plan, plan_markdown
 from viz.provenance import country_provenance, datasets_shown, score_datasets
-from viz.provenance_pages import briefing_markdown, label_view, network_provenance, plan_provenance
+from viz.provenance_pages import briefing_markdown, network_provenance, plan_provenance
 from viz.results import cell_text, node_names, result_graph
 from viz.style import class_styles, confidence_levels, edge_style, relationship_styles, role_styles
-from viz.subgraphs import (
-    UnknownNode,
-    actor_network,
-    class_of,
-    country_network,
-    describe_actors,
-    describe_groups,
-    leverage_network,
-    paths_network,
-)
+from viz.subgraphs import UnknownNode, actor_network, class_of
 from viz.timeline import slider
 from viz.vocab import stages
 
@@ -70,70 +54,12 @@ BROKERS = 5  # the explorer highlights this many nodes of highest betweenness
 bp = Blueprint("pages", __name__, template_folder="templates", static_folder="static/pages",
                static_url_path="/pages-static")
 
-VIEW_CSP = ("default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data: blob:; "
-            "connect-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'self'")
-VIZ_ASSETS = frozenset({"vis-network.min.js", "akg-network.js"})
 CONSOLE_ROWS = 500
-
-
-def _store() -> GraphStore:
-    return state().store()
-
-
-def _full(prefix: str, ident: str) -> str:
-    ident = ident.strip()
-    return ident if ident.startswith(f"{prefix}/") else f"{prefix}/{ident}"
-
-
-def _date(name: str) -> dt.date | None:
-    """A date parameter; a malformed or out-of-range one is ignored and the page says so (``_notices``).
-
-    A valid ``as_of`` is kept in ``g.as_of``: the pages' links carry it on (``keep`` in the templates).
-    """
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        day = dt.date.fromisoformat(raw)
-    except ValueError:
-        _notices().append(f"{name}={raw!r} is not a date like 1994-04-06, so it was ignored: showing the latest data.")
-        return None
-    problem = day_problem(day)
-    if problem:
-        _notices().append(f"{name}={raw} {problem}, so it was ignored: showing the latest data.")
-        return None
-    if name == "as_of":
-        g.as_of = day
-    return day
-
-
-def _notices() -> list[str]:
-    """Messages about the request (bad dates) that the page shows at its top."""
-    if "date_notices" not in g:
-        g.date_notices = []
-    notices: list[str] = g.date_notices
-    return notices
-
-
-def _int(name: str, default: int, low: int, high: int) -> int:
-    try:
-        return max(low, min(high, int(request.args.get(name, default))))
-    except ValueError:
-        return default
 
 
 def _not_found(message: str, **search: Any) -> tuple[str, int]:
     sentence = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
     return render_template("pages/not_found.html", message=sentence, **search), 404
-
-
-def _view_response(view: View) -> Response:
-    if _notices():
-        view = replace(view, notice=" ".join([*_notices(), view.notice]).strip())
-    response = Response(render_html(view), mimetype="text/html")
-    response.headers["Content-Security-Policy"] = VIEW_CSP
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
 
 
 @bp.app_context_processor
@@ -173,8 +99,8 @@ def _unknown(exc: UnknownNode) -> tuple[str, int]:
 @bp.get("/")
 def home() -> str:
     """Watch-list: monitored countries by region with risk, trend, score and next trigger."""
-    store = _store()
-    as_of = _date("as_of")
+    store = page_store()
+    as_of = date_arg("as_of")
     data = watchlist(store, today=as_of)
     review = review_status(store, today=as_of)
     for _, members in data["regions"]:
@@ -196,7 +122,7 @@ def home() -> str:
 def countries() -> WerkzeugResponse | tuple[str, int]:
     """Find a country by name or ISO code: one match opens its dashboard, several are listed."""
     q = request.args.get("q", "").strip()
-    rows = execute(_store(), "country_overview", {}).dicts() if q else []
+    rows = execute(page_store(), "country_overview", {}).dicts() if q else []
     exact = [r for r in rows if q.upper() in {str(r["notation"]), r["country"].upper()}]
     matches = exact or [r for r in rows if q.lower() in str(r["name"]).lower()]
     if len(matches) == 1:
@@ -212,8 +138,8 @@ def countries() -> WerkzeugResponse | tuple[str, int]:
 @bp.get("/countries/<code>")
 def country(code: str) -> str:
     """Country dashboard."""
-    store = _store()
-    as_of = _date("as_of")
+    store = page_store()
+    as_of = date_arg("as_of")
     data = country_dashboard(store, code, as_of=as_of)
     data["signals"] = country_signals(store, data["country"], as_of=as_of)
     data["coverage"] = shown_until(coverage(store, data["country"].split("/", 1)[1]), as_of)
@@ -224,7 +150,7 @@ def country(code: str) -> str:
 @bp.get("/explorer")
 def explorer() -> str:
     """Network explorer: search an actor, draw its network, expand nodes, filter, path, export."""
-    store = _store()
+    store = page_store()
     q = request.args.get("q", "").strip()
     actor = request.args.get("actor", "").strip()
     found = execute(store, "actor_search", {"q": q}, limit=50).dicts() if q else []
@@ -234,19 +160,19 @@ def explorer() -> str:
     prov = None
     span = None
     if actor:
-        date_from, date_to, as_of = _date("from"), _date("to"), _date("as_of")
+        date_from, date_to, as_of = date_arg("from"), date_arg("to"), date_arg("as_of")
         if as_of:  # replay: events in the year up to that day (unless a window is given)
             date_to = date_to or as_of
             date_from = date_from or as_of - dt.timedelta(days=365)
-        graph = actor_network(store, _full("actor", actor), depth=_int("depth", 1, 1, 3), date_from=date_from,
+        graph = actor_network(store, full_id("actor", actor), depth=int_arg("depth", 1, 1, 3), date_from=date_from,
                               date_to=date_to, as_of=as_of)
-        view = build_view(graph, title=str(graph.nodes[_full("actor", actor)].get("name") or actor),
-                          focus=[_full("actor", actor)],
+        view = build_view(graph, title=str(graph.nodes[full_id("actor", actor)].get("name") or actor),
+                          focus=[full_id("actor", actor)],
                           empty_message="This actor has no recorded relationships yet.").as_dict()
         view["meta"]["communities"] = {r["id"]: r["community"] for r in communities(graph)}
         view["meta"]["brokers"] = {r["id"]: r["betweenness"] for r in centrality(graph)[:BROKERS]
                                    if r["betweenness"] > 0}
-        prov = network_provenance(store, graph, actor=_full("actor", actor), date_from=date_from, date_to=date_to)
+        prov = network_provenance(store, graph, actor=full_id("actor", actor), date_from=date_from, date_to=date_to)
         claims = role_sources(store, [n for n in graph if class_of(str(n)) == "Actor"])
         span = slider(view, as_of or date_to, also=[date_from, date_to, *(c.get("date") for c in claims)])
     return render_template("pages/explorer.html", q=q, found=found, actor=actor, view=view,
@@ -262,7 +188,7 @@ def _stage() -> str:
     value = request.args.get("stage", "").strip().upper()
     codes = [s.code for s in stages()]
     if value and value not in codes:
-        _notices().append(f"stage={value!r} is not one of {', '.join(codes)}, so it was ignored: "
+        notices().append(f"stage={value!r} is not one of {', '.join(codes)}, so it was ignored: "
                           "showing every stage.")
         return ""
     return value
@@ -270,8 +196,8 @@ def _stage() -> str:
 
 def _plan_args() -> dict[str, Any]:
     code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
-    return {"country": code, "victim_group": _full("group", group) if group else "",
-            "min_level": _int("min_level", 2, 0, 3), "stage": _stage(), "as_of": _date("as_of")}
+    return {"country": code, "victim_group": full_id("group", group) if group else "",
+            "min_level": int_arg("min_level", 2, 0, 3), "stage": _stage(), "as_of": date_arg("as_of")}
 
 
 def _good_args() -> dict[str, str]:
@@ -285,7 +211,7 @@ def _good_args() -> dict[str, str]:
 @bp.get("/planner")
 def planner() -> str:
     """Response planner for a country or a victim group."""
-    store = _store()
+    store = page_store()
     code, group = request.args.get("country", "").strip(), request.args.get("group", "").strip()
     args = _plan_args()
     day = {"as_of": args["as_of"]} if args["as_of"] else {}
@@ -304,10 +230,10 @@ def planner() -> str:
 @bp.get("/planner/briefing.md")
 def planner_markdown() -> Response:
     """The plan as a Markdown briefing (download)."""
-    data = plan(_store(), **_plan_args())
-    text = briefing_markdown(plan_markdown(data), data, plan_provenance(_store(), data))
-    if _notices():
-        text = "".join(f"> {n}\n" for n in _notices()) + "\n" + text
+    data = plan(page_store(), **_plan_args())
+    text = briefing_markdown(plan_markdown(data), data, plan_provenance(page_store(), data))
+    if notices():
+        text = "".join(f"> {n}\n" for n in notices()) + "\n" + text
     response = Response(text, mimetype="text/markdown")
     response.headers["Content-Disposition"] = 'attachment; filename="briefing.md"'
     return response
@@ -316,8 +242,8 @@ def planner_markdown() -> Response:
 @bp.get("/planner/print")
 def planner_print() -> str:
     """The plan as a print-ready page (save as PDF from the browser)."""
-    data = plan(_store(), **_plan_args())
-    return render_template("pages/planner_print.html", p=data, prov=plan_provenance(_store(), data))
+    data = plan(page_store(), **_plan_args())
+    return render_template("pages/planner_print.html", p=data, prov=plan_provenance(page_store(), data))
 
 
 @bp.route("/console", methods=["GET", "POST"])
@@ -340,13 +266,13 @@ def console() -> Response | str:
             st = state()
             rate_limit()
             pool = query_pool()
-            found = pool.run(None if pool.isolated else _store(), cypher, timeout=st.query_timeout,
+            found = pool.run(None if pool.isolated else page_store(), cypher, timeout=st.query_timeout,
                              limit=min(st.row_limit, CONSOLE_ROWS))
             result = _result(found.columns, found.rows, found.truncated)
         elif chosen in queries and request.args.get("run"):
             params = {p.name: request.args[p.name] for p in queries[chosen].params
                       if request.args.get(p.name, "") != ""}
-            found = execute(_store(), chosen, params, limit=CONSOLE_ROWS)
+            found = execute(page_store(), chosen, params, limit=CONSOLE_ROWS)
             result = _result(found.columns, found.rows, found.truncated)
     except ApiError as exc:  # over the rate limit
         error, status, headers = exc.message, exc.status, exc.headers
@@ -366,79 +292,6 @@ def _result(columns: list[str], rows: list[list[Any]], truncated: bool) -> dict[
     names = node_names(graph)
     return {"columns": columns, "rows": [[cell_text(c, names) for c in row] for row in rows], "truncated": truncated,
             "view": view}
-
-
-# ------------------------------------------------------------------------------ /viz/
-@bp.get("/viz/actor/<path:actor_id>")
-def viz_actor(actor_id: str) -> Response:
-    """An actor's ego network (``depth`` 1-3, optional ``from``/``to`` window for events)."""
-    aid = _full("actor", actor_id)
-    graph = actor_network(_store(), aid, depth=_int("depth", 2, 1, 3), date_from=_date("from"), date_to=_date("to"))
-    name = str(graph.nodes[aid].get("name") or aid)
-    view = build_view(graph, title=f"{name}: ego network", focus=[aid],
-                      empty_message=f"{name} has no recorded relationships yet.")
-    return _view_response(label_view(view, network_provenance(_store(), graph, actor=aid, date_from=_date("from"),
-                                                               date_to=_date("to"))))
-
-
-@bp.get("/viz/country/<code>")
-def viz_country(code: str) -> Response:
-    """A country's actors, victim groups and event clusters."""
-    cid = country_id(code)
-    graph = country_network(_store(), cid, as_of=_date("as_of"))
-    view = build_view(graph, title=f"{graph.graph['name']}: actors and victim groups",
-                      empty_message="No actors or victim groups are recorded for this country.")
-    return _view_response(label_view(view, network_provenance(_store(), graph, country=cid, date_to=_date("as_of"))))
-
-
-@bp.get("/viz/paths")
-def viz_paths() -> Response:
-    """Paths from ``actor`` to victim ``group``."""
-    actor, group = request.args.get("actor", ""), request.args.get("group", "")
-    if not actor or not group:
-        return _view_response(empty_view("Paths", "Give an actor and a victim group: /viz/paths?actor=…&group=…"))
-    aid, gid = _full("actor", actor), _full("group", group)
-    graph = paths_network(_store(), aid, gid, max_hops=_int("max_hops", 4, 1, 4))
-    names = [graph.nodes[n].get("name") or n for n in (aid, gid)]
-    return _view_response(build_view(graph, title=f"Paths from {names[0]} to {names[1]}", focus=[aid, gid],
-                                     empty_message="No path connects them (up to four steps)."))
-
-
-@bp.get("/viz/leverage/<path:actor_id>")
-def viz_leverage(actor_id: str) -> Response:
-    """Every leverage chain over an actor (``steps``: longest chain, 1 to 5), or a plain statement of none."""
-    aid = _full("actor", actor_id)
-    steps = _int("steps", DEFAULT_HOPS, 1, MAX_HOPS)
-    graph = leverage_network(_store(), aid, max_steps=steps)
-    name = graph.nodes[aid].get("name") or aid
-    if graph.graph["chains"]:
-        strongest = "; ".join(graph.graph["paths"])
-        subtitle = f"{graph.graph['chains']} chain(s) within {steps} hops, strongest: {strongest}"
-    else:
-        subtitle = (f"No leverage over {name} is recorded: no leverage, command, arms, support or membership "
-                    f"chain reaches it within {steps} hops.")
-    return _view_response(build_view(graph, title=f"Leverage over {name}", subtitle=subtitle, focus=[aid],
-                                     empty_message="No leverage over this actor is recorded."))
-
-
-@bp.get("/viz/data/nodes")
-def viz_nodes() -> Response:
-    """Styled vis-network nodes (role, tooltip) for ids the explorer received from the API."""
-    ids = [i for i in request.args.get("ids", "").split(",") if i][:200]
-    graph = nx.MultiDiGraph()
-    for i in ids:
-        graph.add_node(i, label=class_of(i), name=request.args.get(f"name.{i}") or i)
-    describe_actors(_store(), graph)
-    describe_groups(_store(), graph)
-    return jsonify(build_view(graph).nodes)
-
-
-@bp.get("/viz/assets/<name>")
-def viz_asset(name: str) -> Response:
-    """vis-network and our drawing script, from the viz package."""
-    if name not in VIZ_ASSETS:
-        abort(404)
-    return send_from_directory(STATIC_DIR, name, mimetype="text/javascript", max_age=3600)
 
 
 def _style_tables() -> dict[str, Any]:
