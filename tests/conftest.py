@@ -5,13 +5,17 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from graph.base import GraphStore
+from graph.export import iter_nodes, iter_rels
+from graph.records import Edge, Node
 from graph.registry import open_store
 from graph.settings import Settings
+from graph.transfer import edge_record, node_record
 from tests.neo4j_server import server as neo4j_server
 
 NEO4J_SKIP = os.environ.get("AKG_NEO4J_SKIP_REASON") or "NEO4J_URI not set: live Neo4j tests skipped"
@@ -65,6 +69,32 @@ def _wipe_neo4j(store: GraphStore) -> None:
     ids = [row[0] for row in store.run_read("MATCH (n) RETURN n.id").rows]
     if ids:
         store.delete_nodes(ids)
+
+
+@dataclass
+class Neo4jSnapshot:
+    """Every node and relationship of a store, kept as records.
+
+    :meth:`restore` writes them into the wiped Neo4j test database in one transaction (about half
+    a second for the API's fixture graph), where building the same graph through the loaders again
+    takes many times that: modules that share the one database and find it changed restore their
+    graph instead of loading it again. That the loaders build the same graph on both backends is
+    what the parity tests check (``tests/test_backend_parity.py``), and ``akg copy`` is tested to
+    write it unchanged.
+    """
+
+    nodes: list[Node]
+    edges: list[Edge]
+
+    @classmethod
+    def of(cls, store: GraphStore) -> Neo4jSnapshot:
+        """The records of everything ``store`` holds."""
+        return cls([node_record(n) for n in iter_nodes(store)], [edge_record(r) for r in iter_rels(store)])
+
+    def restore(self, store: GraphStore) -> None:
+        """Wipe the test server's database and write the records back."""
+        _wipe_neo4j(store)
+        store.write(self.nodes, self.edges)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -1,10 +1,10 @@
 """The API's fixture graph (vocabularies + the 20 example assessments + one risk score) on each
 backend, and apps over it.
 
-On Ladybug the graph is built once per session in a temporary database file. On Neo4j it is
-built once per session on the test server (tests/neo4j_server/server.py) with the same loaders,
-kept as records, and written back whenever the database no longer holds it (other Neo4j tests
-wipe the one database) and after every test that writes. ``app``, ``client``, ``variant`` and
+On Ladybug the graph is built once per session in a temporary database file. On Neo4j the test
+server (tests/neo4j_server/server.py) gets that graph's records, written back whenever the
+database no longer holds them (other Neo4j tests wipe the one database) and after every test
+that writes. ``app``, ``client``, ``variant`` and
 ``writable`` run each test on both backends (the Neo4j ones carry the ``neo4j`` marker, so
 pytest-xdist keeps them in the one worker of the Neo4j group); ``api_db`` is the Ladybug file,
 for the tests that copy it. ``any_app`` also makes apps on each backend.
@@ -28,15 +28,13 @@ from api.queries import POOL
 from cli.admin import init_store
 from graph.base import GraphStore
 from graph.editorial import file_writer
-from graph.export import iter_nodes, iter_rels
 from graph.ingest import load_files
 from graph.ladybug_store import LadybugStore
 from graph.records import Edge, Node
 from graph.registry import open_store
 from graph.settings import Settings
-from graph.transfer import edge_record, node_record
 from loaders import assessment
-from tests.conftest import _wipe_neo4j, backend_params
+from tests.conftest import Neo4jSnapshot, _wipe_neo4j, backend_params
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "assessments"
@@ -78,20 +76,25 @@ def build(db: Path) -> None:
 
 
 class Neo4jGraph:
-    """The fixture graph on the Neo4j test server: loaded once, then restored from its records.
+    """The fixture graph on the Neo4j test server: the records of the Ladybug fixture graph
+    (:func:`build`), written once and written back whenever the database no longer holds them.
 
-    A restore (wipe, then one write of every node and relationship) takes about half a second,
-    a load through the loaders many times that.
+    A restore (wipe, then one write of every node and relationship) takes about half a second;
+    loading the assessments on Neo4j, 8 s on an idle machine and over a minute beside a busy
+    suite. The loaders' Neo4j path is tested elsewhere (the backend parity tests build the demo on
+    both backends and compare them).
     """
 
-    def __init__(self, store: GraphStore) -> None:
+    def __init__(self, store: GraphStore, source: Path) -> None:
         self.store = store
         store.init_schema()
-        _wipe_neo4j(store)
-        build_into(store)
-        self.nodes = [node_record(n) for n in iter_nodes(store)]
-        self.edges = [edge_record(r) for r in iter_rels(store)]
-        self.counts = self._counts()
+        built = open_store(api_settings(source), read_only=True)
+        try:
+            self.snapshot = Neo4jSnapshot.of(built)
+        finally:
+            built.close()
+        self.counts = (len(self.snapshot.nodes), len(self.snapshot.edges))
+        self.restore()
 
     def _counts(self) -> tuple[int, int]:
         return int(self.store.run_read(NODES).scalar()), int(self.store.run_read(RELATIONSHIPS).scalar())
@@ -104,8 +107,7 @@ class Neo4jGraph:
 
     def restore(self) -> None:
         """Wipe the database and write the fixture graph again."""
-        _wipe_neo4j(self.store)
-        self.store.write(self.nodes, self.edges)
+        self.snapshot.restore(self.store)
         assert self._counts() == self.counts
 
 
@@ -118,11 +120,11 @@ def api_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def neo4j_graph() -> Iterator[Neo4jGraph]:
+def neo4j_graph(api_db: Path) -> Iterator[Neo4jGraph]:
     """The fixture graph on the Neo4j test server (the database wiped at the end)."""
     store = open_store(Settings.from_env().with_overrides(backend="neo4j"))
     try:
-        graph = Neo4jGraph(store)
+        graph = Neo4jGraph(store, api_db)
         yield graph
         _wipe_neo4j(store)
     finally:

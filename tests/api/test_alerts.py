@@ -16,7 +16,7 @@ from flask_openapi3.openapi import OpenAPI
 from api import create_app
 from graph.settings import Settings
 from tests.api.conftest import TOKEN, api_settings, auth
-from tests.conftest import _wipe_neo4j, backend_params, neo4j_test_store
+from tests.conftest import Neo4jSnapshot, backend_params, neo4j_test_store
 from tests.early_warning import build_syria, build_syria_into
 
 # An alert whose status someone changed (all start without one).
@@ -27,8 +27,8 @@ CHANGED = "MATCH (a:Alert) WHERE a.status_changed IS NOT NULL RETURN count(a) AS
 def ew_settings(request: pytest.FixtureRequest,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], Settings]]:
     """Settings of the Syria store as each test must find it: a copy of the module's Ladybug file;
-    on Neo4j the module's database (building it takes as long as a dozen of these tests), built
-    again before a test when an earlier one changed an alert's status."""
+    on Neo4j the module's database (building it takes as long as a dozen of these tests), its
+    records written back before a test when an earlier one changed an alert's status."""
     if request.param == "ladybug":
         built = tmp_path_factory.mktemp("ew-api") / "akg.lbug"
         build_syria(built)
@@ -41,11 +41,11 @@ def ew_settings(request: pytest.FixtureRequest,
         return
     with neo4j_test_store() as store:
         build_syria_into(store)
+        snapshot = Neo4jSnapshot.of(store)
 
         def unchanged(tmp: Path) -> Settings:
             if store.run_read(CHANGED).scalar():
-                _wipe_neo4j(store)
-                build_syria_into(store)
+                snapshot.restore(store)
             return store.settings
 
         yield unchanged

@@ -23,7 +23,7 @@ import pytest
 
 from cli.demo import build_demo
 from graph.base import GraphStore
-from tests.conftest import _wipe_neo4j, backend_params, neo4j_test_store
+from tests.conftest import Neo4jSnapshot, _wipe_neo4j, backend_params, neo4j_test_store
 from tests.pages.server import ROOT, demo_store, serve
 from tests.viz.conftest import add_xss_actor
 
@@ -58,12 +58,14 @@ NEO4J_SERVED: set[str] = set()
 
 
 class Neo4jDemo:
-    """The demo (and the hostile actor) built on the Neo4j test server and served on 127.0.0.1, once
-    per session: built again when another test module has wiped or changed the database since."""
+    """The demo (and the hostile actor) built on the Neo4j test server by ``akg demo``'s own build and
+    served on 127.0.0.1, once per session: when another test module has wiped or changed the
+    database since, the records of that first build are written back (:class:`Neo4jSnapshot`)."""
 
     def __init__(self, store: GraphStore, url: str) -> None:
         self.store, self.url = store, url
         self.fingerprint: tuple[int, int] | None = None
+        self.snapshot: Neo4jSnapshot | None = None
 
     def _count(self) -> tuple[int, int]:
         nodes = int(self.store.run_read("MATCH (n) RETURN count(n)").scalar())
@@ -72,11 +74,15 @@ class Neo4jDemo:
 
     def ready(self) -> GraphStore:
         """The store holding the demo, built now unless it still holds exactly what was built."""
-        if self.fingerprint is None or self._count() != self.fingerprint:
+        if self.snapshot is None:
             _wipe_neo4j(self.store)
             build_demo(self.store, ROOT / "examples")
             add_xss_actor(self.store)
+            self.snapshot = Neo4jSnapshot.of(self.store)
             self.fingerprint = self._count()
+        elif self._count() != self.fingerprint:
+            self.snapshot.restore(self.store)
+            assert self._count() == self.fingerprint
         return self.store
 
 
