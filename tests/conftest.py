@@ -97,11 +97,16 @@ class Neo4jSnapshot:
         store.write(self.nodes, self.edges)
 
 
+def _servers() -> int:
+    """How many Neo4j test servers ``server.py run --servers N`` started (1 when not told)."""
+    return int(os.environ.get("AKG_NEO4J_SERVERS") or 1)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """Under pytest-xdist with several test servers (``server.py run --servers N``), worker
     ``gwK`` uses server ``K mod N``: its ``NEO4J_*`` variables point there, so that every store
     the worker opens (fixtures, the CLI it starts) is a database no other worker wipes."""
-    servers = int(os.environ.get("AKG_NEO4J_SERVERS") or 1)
+    servers = _servers()
     worker = os.environ.get("PYTEST_XDIST_WORKER", "")
     if servers < 2 or not worker.startswith("gw") or not os.environ.get("NEO4J_URI"):
         return
@@ -124,7 +129,7 @@ def pytest_itemcollected(item: pytest.Item) -> None:
     groups in its own ``pytest_collection_modifyitems``)."""
     if item.get_closest_marker("neo4j") is None:
         return
-    if int(os.environ.get("AKG_NEO4J_SERVERS") or 1) < 2:
+    if _servers() < 2:
         item.add_marker(pytest.mark.xdist_group("neo4j"))
         return
     served = item.nodeid.startswith(_SERVED)
@@ -136,7 +141,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Refuse to run when Neo4j tests could run in two workers on one server (they would wipe each
     other's data): with fewer servers than workers, every Neo4j test must be in the one group."""
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT") or 1)
-    servers = int(os.environ.get("AKG_NEO4J_SERVERS") or 1)
+    servers = _servers()
     if workers <= servers or not os.environ.get("NEO4J_URI"):
         return
     stray = [item.nodeid for item in items

@@ -154,7 +154,10 @@ def country_dashboard(store: GraphStore, code: str, *, today: dt.date | None = N
     # the day asked for (events in the year up to it), else the latest assessment (events up to it)
     graph = country_network(store, country, as_of=until or as_of,
                             events_from=until - dt.timedelta(days=365) if until else None)
-    operating = _rows(store, "actor_search", country=country)
+    # the query collects roles and naming assessments in no set order: sorted, the page reads the same
+    # on every backend and after every reload
+    operating = [{**r, "roles": sorted(r["roles"] or []), "assessments": sorted(r["assessments"] or [])}
+                 for r in _rows(store, "actor_search", country=country)]
     empty = (f"No relationships between actors operating in {info['name']} are recorded "
              "(the actors are listed above)." if operating else
              "No actors or victim groups are recorded for this country yet.")

@@ -14,10 +14,11 @@ from flask.testing import FlaskClient
 from flask_openapi3.openapi import OpenAPI
 
 from api import create_app
+from graph.registry import open_store
 from graph.settings import Settings
 from tests.api.conftest import TOKEN, api_settings, auth
 from tests.conftest import Neo4jSnapshot, backend_params, neo4j_test_store
-from tests.early_warning import build_syria, build_syria_into
+from tests.early_warning import build_syria
 
 # An alert whose status someone changed (all start without one).
 CHANGED = "MATCH (a:Alert) WHERE a.status_changed IS NOT NULL RETURN count(a) AS n"
@@ -27,8 +28,10 @@ CHANGED = "MATCH (a:Alert) WHERE a.status_changed IS NOT NULL RETURN count(a) AS
 def ew_settings(request: pytest.FixtureRequest,
                 tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[[Path], Settings]]:
     """Settings of the Syria store as each test must find it: a copy of the module's Ladybug file;
-    on Neo4j the module's database (building it takes as long as a dozen of these tests), its
-    records written back before a test when an earlier one changed an alert's status."""
+    on Neo4j the module's database holding that Ladybug store's records (building it through the
+    loaders on Neo4j takes as long as a dozen of these tests; the loaders' and the series' Neo4j
+    paths are tested in tests/loaders), written back before a test when an earlier one changed an
+    alert's status."""
     if request.param == "ladybug":
         built = tmp_path_factory.mktemp("ew-api") / "akg.lbug"
         build_syria(built)
@@ -39,9 +42,15 @@ def ew_settings(request: pytest.FixtureRequest,
 
         yield copy
         return
+    built = tmp_path_factory.mktemp("ew-api-neo4j") / "akg.lbug"
+    build_syria(built)
+    source = open_store(api_settings(built), read_only=True)
+    try:
+        snapshot = Neo4jSnapshot.of(source)
+    finally:
+        source.close()
     with neo4j_test_store() as store:
-        build_syria_into(store)
-        snapshot = Neo4jSnapshot.of(store)
+        snapshot.restore(store)
 
         def unchanged(tmp: Path) -> Settings:
             if store.run_read(CHANGED).scalar():
