@@ -201,3 +201,19 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[GraphStore
         if request.param == "neo4j":
             _wipe_neo4j(s)
         s.close()
+
+
+@pytest.fixture(scope="session")
+def demo_app_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
+    """The demo store (assessments, events, scores: ``akg demo``'s build) plus an actor with a
+    hostile name, on Ladybug, built once a session: the pages, their browser tests and the viz tests
+    read it."""
+    from tests.pages.server import demo_store
+    from tests.viz.conftest import add_xss_actor
+
+    store = demo_store(tmp_path_factory.mktemp("demo") / "akg.lbug")
+    add_xss_actor(store)
+    try:
+        yield store
+    finally:
+        store.close()

@@ -31,7 +31,7 @@ from graph import ladybug_stage
 from graph.base import GraphStore
 from graph.registry import open_store
 from graph.settings import Settings
-from tests.conftest import _wipe_neo4j, backend_params, refuse_unless_test_server
+from tests.conftest import Neo4jSnapshot, _wipe_neo4j, backend_params, refuse_unless_test_server
 from tests.loaders import kill_harness as k
 
 ROWS = 2_000
@@ -153,13 +153,20 @@ def neo4j_kill_target() -> Iterator[Callable[[Path, Path], None]]:
     settings = store.settings  # type: ignore[attr-defined]
     driver = neo4j.GraphDatabase.driver(settings.neo4j_uri, auth=(settings.neo4j_username, settings.neo4j_password))
 
+    snapshot: list[Neo4jSnapshot] = []
+
     def first_version(first: Path) -> k.Fingerprint:
-        # the reset is not under test: one statement clears the database, the first version loads
-        # in this process (the same command, without starting Python again)
+        # the reset is not under test: one statement clears the database; the first version loads
+        # in this process (the same command, without starting Python again) the first time, and
+        # its records are written back after that
         driver.execute_query("MATCH (n) DETACH DELETE n", database_=settings.neo4j_database)
+        if snapshot:
+            snapshot[0].restore(store)
+            return k.fingerprint(store)
         init_store(store)
         done = CliRunner().invoke(cli, ["load", "acled", str(first)], env=NEO4J)
         assert done.exit_code == 0, done.output
+        snapshot.append(Neo4jSnapshot.of(store))
         return k.fingerprint(store)
 
     def run(first: Path, second: Path) -> None:

@@ -24,7 +24,7 @@ import pytest
 from cli.demo import build_demo
 from graph.base import GraphStore
 from tests.conftest import Neo4jSnapshot, _wipe_neo4j, backend_params, neo4j_test_store
-from tests.pages.server import ROOT, demo_store, serve
+from tests.pages.server import ROOT, serve
 from tests.viz.conftest import add_xss_actor
 
 CHROMIUM = "/usr/bin/chromium"
@@ -33,17 +33,6 @@ SCREENSHOTS = ROOT / "docs" / "img"
 ARGS = ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
         "--disable-background-networking", "--disable-component-update", "--no-first-run", "--disable-sync",
         "--window-size=1400,1000", "--hide-scrollbars"]
-
-
-@pytest.fixture(scope="session")
-def demo_app_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    """The demo store (assessments, events, scores) plus an actor with a hostile name."""
-    store = demo_store(tmp_path_factory.mktemp("pages-demo") / "akg.lbug")
-    add_xss_actor(store)
-    try:
-        yield store
-    finally:
-        store.close()
 
 
 @pytest.fixture(scope="session")

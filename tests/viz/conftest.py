@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
 from graph.base import GraphStore
 from graph.records import Edge, Node
-from tests.pages.server import demo_store
 
 XSS = "<script>alert(1)</script>"
 XSS_ID = "actor/test-xss"
@@ -24,11 +21,6 @@ def add_xss_actor(store: GraphStore) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
-    """The demo store plus one actor with a hostile name."""
-    store = demo_store(tmp_path_factory.mktemp("viz-demo") / "akg.lbug")
-    add_xss_actor(store)
-    try:
-        yield store
-    finally:
-        store.close()
+def demo(demo_app_store: GraphStore) -> GraphStore:
+    """The demo store plus one actor with a hostile name (the pages' store: built once a session)."""
+    return demo_app_store
