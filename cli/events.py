@@ -23,6 +23,7 @@ from loaders.actors import AliasTable
 from loaders.early_warning import refresh, touched_windows
 from loaders.event_csv import BadCell, CsvSource
 from loaders.event_frame import Collector
+from loaders.reference import reference
 from loaders.thresholds import load_thresholds
 from ontology.errors import StoreAbandoned, StoreError
 
@@ -31,12 +32,30 @@ __all__ = ["COMMANDS"]
 SHOWN = 30
 
 
+def _country_codes(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    """The ``--country`` codes in upper case; an unknown one stops the command before it reads anything.
+
+    Example:
+        >>> _country_codes(None, None, ("rwa",))  # type: ignore[arg-type]
+        ('RWA',)
+    """
+    countries = reference().countries
+    codes = tuple(c.strip().upper() for c in value)
+    for code in codes:
+        if code not in countries:
+            hint = reference().suggest_country(code)
+            raise click.BadParameter(f"unknown country code {code!r}; give an ISO3 code"
+                                     + (f" (did you mean {hint}?)" if hint else ""))
+    return codes
+
+
 def _common(f: Callable[..., None]) -> Callable[..., None]:
     options = [
         click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path)),
         click.option("--aliases", "alias_files", multiple=True, type=click.Path(exists=True, path_type=Path),
                      help="CSV of alias,id pairs mapping dataset actor names to actor/ or group/ ids."),
-        click.option("--country", "countries", multiple=True, help="Only rows of this ISO3 country (repeatable)."),
+        click.option("--country", "countries", multiple=True, callback=_country_codes,
+                     help="Only rows of this ISO3 country (repeatable)."),
         click.option("--since", type=click.DateTime(["%Y-%m-%d"]), help="Only events on or after this date."),
         click.option("--skip-bad-rows", is_flag=True,
                      help="Load the good rows and write the bad ones to PATH.bad-rows.txt."),
@@ -62,7 +81,7 @@ def _run(ctx: click.Context, path: Path, source: CsvSource, dataset: str,
     started = time.perf_counter()
     limits = load_thresholds(thresholds)  # a bad thresholds file stops the load before it starts
     digest = file_hash(path)
-    codes = [c.upper() for c in countries] or None
+    codes = list(countries) or None
     scope = scope_text(codes, since.date() if since else None)
     with store_from(ctx) as store:
         same = [v for v in current_versions(store, dataset) if v["scope"] == scope and v["content_hash"] == digest]

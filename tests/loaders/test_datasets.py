@@ -90,6 +90,20 @@ def test_a_reexport_without_three_events_removes_exactly_those(db: Path, tmp_pat
     assert log[0]["removed"] == 3 and log[1]["by"] == "tester"
 
 
+@pytest.mark.parametrize(("code", "said"), [("RWD", "unknown country code 'RWD'; give an ISO3 code (did you mean RWA"),
+                                           ("?Republic", "unknown country code '?REPUBLIC'"),
+                                           ("of", "unknown country code 'OF'")])
+def test_an_unknown_country_code_is_named_before_anything_is_read(db: Path, code: str, said: str) -> None:
+    runner = CliRunner()
+    assert runner.invoke(cli, ["load", "acled", str(DEMO), "--illustrative"]).exit_code == 0
+    before = events(db)
+    out = runner.invoke(cli, ["load", "acled", str(DEMO), "--country", "RWA", "--country", code])
+    assert out.exit_code == 2, out.output
+    assert "Invalid value for '--country'" in out.output and said in out.output
+    assert "Traceback" not in out.output and out.exception is None or isinstance(out.exception, SystemExit)
+    assert events(db) == before
+
+
 def test_a_scope_that_matches_nothing_is_refused_and_changes_nothing(db: Path) -> None:
     runner = CliRunner()
     assert runner.invoke(cli, ["load", "acled", str(DEMO), "--illustrative"]).exit_code == 0
