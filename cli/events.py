@@ -39,11 +39,11 @@ def _country_codes(ctx: click.Context, param: click.Parameter, value: tuple[str,
         >>> _country_codes(None, None, ("rwa",))  # type: ignore[arg-type]
         ('RWA',)
     """
-    countries = reference().countries
+    ref = reference()
     codes = tuple(c.strip().upper() for c in value)
     for code in codes:
-        if code not in countries:
-            hint = reference().suggest_country(code)
+        if code not in ref.countries:
+            hint = ref.suggest_country(code)
             raise click.BadParameter(f"unknown country code {code!r}; give an ISO3 code"
                                      + (f" (did you mean {hint}?)" if hint else ""))
     return codes

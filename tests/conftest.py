@@ -91,10 +91,31 @@ class Neo4jSnapshot:
         """The records of everything ``store`` holds."""
         return cls([node_record(n) for n in iter_nodes(store)], [edge_record(r) for r in iter_rels(store)])
 
+    @classmethod
+    def read(cls, settings: Settings) -> Neo4jSnapshot:
+        """The records of the database ``settings`` name, opened read-only for this."""
+        store = open_store(settings, read_only=True)
+        try:
+            return cls.of(store)
+        finally:
+            store.close()
+
     def restore(self, store: GraphStore) -> None:
         """Wipe the test server's database and write the records back."""
         _wipe_neo4j(store)
         store.write(self.nodes, self.edges)
+        assert _counts(store) == (len(self.nodes), len(self.edges))
+
+    def ensure(self, store: GraphStore) -> None:
+        """Write the records back unless ``store`` holds as many nodes and relationships (what other
+        tests leave is an empty database; the tests that change one restore it themselves)."""
+        if _counts(store) != (len(self.nodes), len(self.edges)):
+            self.restore(store)
+
+
+def _counts(store: GraphStore) -> tuple[int, int]:
+    nodes = int(store.run_read("MATCH (n) RETURN count(n)").scalar())
+    return nodes, int(store.run_read("MATCH ()-[r]->() RETURN count(r)").scalar())
 
 
 def _servers() -> int:

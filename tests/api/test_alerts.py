@@ -14,7 +14,6 @@ from flask.testing import FlaskClient
 from flask_openapi3.openapi import OpenAPI
 
 from api import create_app
-from graph.registry import open_store
 from graph.settings import Settings
 from tests.api.conftest import TOKEN, api_settings, auth
 from tests.conftest import Neo4jSnapshot, backend_params, neo4j_test_store
@@ -44,11 +43,7 @@ def ew_settings(request: pytest.FixtureRequest,
         return
     built = tmp_path_factory.mktemp("ew-api-neo4j") / "akg.lbug"
     build_syria(built)
-    source = open_store(api_settings(built), read_only=True)
-    try:
-        snapshot = Neo4jSnapshot.of(source)
-    finally:
-        source.close()
+    snapshot = Neo4jSnapshot.read(api_settings(built))
     with neo4j_test_store() as store:
         snapshot.restore(store)
 

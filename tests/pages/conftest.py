@@ -53,13 +53,7 @@ class Neo4jDemo:
 
     def __init__(self, store: GraphStore, url: str) -> None:
         self.store, self.url = store, url
-        self.fingerprint: tuple[int, int] | None = None
         self.snapshot: Neo4jSnapshot | None = None
-
-    def _count(self) -> tuple[int, int]:
-        nodes = int(self.store.run_read("MATCH (n) RETURN count(n)").scalar())
-        relationships = int(self.store.run_read("MATCH ()-[r]->() RETURN count(r)").scalar())
-        return nodes, relationships
 
     def ready(self) -> GraphStore:
         """The store holding the demo, built now unless it still holds exactly what was built."""
@@ -68,10 +62,8 @@ class Neo4jDemo:
             build_demo(self.store, ROOT / "examples")
             add_xss_actor(self.store)
             self.snapshot = Neo4jSnapshot.of(self.store)
-            self.fingerprint = self._count()
-        elif self._count() != self.fingerprint:
-            self.snapshot.restore(self.store)
-            assert self._count() == self.fingerprint
+        else:
+            self.snapshot.ensure(self.store)
         return self.store
 
 
