@@ -31,6 +31,12 @@ class LogItem(BaseModel):
     country: str | None
     file: str | None
     content_hash: str | None
+    rows_in_scope: int | None = Field(None, description="Rows of the file inside the version's scope")
+    load_state: str | None = Field(None, description="loading (under way or interrupted: loading the same file "
+                                   "again completes it), complete, abandoned (another file replaced it "
+                                   "first); empty: loaded in one transaction")
+    rows_committed: int | None = Field(None, description="Rows in scope written so far by a load in several "
+                                       "transactions")
     created: int | None
     updated: int | None
     removed: int | None
@@ -53,7 +59,7 @@ def get_log(query: LogQuery) -> dict[str, Any]:
 
 
 class DatasetQuery(BaseModel):
-    include_replaced: bool = Field(False, description="Also list versions a newer one replaced")
+    include_replaced: bool = Field(False, description="Also list versions a newer one replaced or abandoned")
 
 
 class DatasetItem(BaseModel):
@@ -82,6 +88,8 @@ class DatasetList(BaseModel):
 @bp.get("/datasets", summary="Loaded dataset versions with licence and required citation",
         responses={200: DatasetList})
 def get_datasets(query: DatasetQuery) -> dict[str, Any]:
-    """Every current dataset version (ACLED, UCDP GED, EWP), or every version ever loaded."""
-    found = [r for r in list_versions(store()) if query.include_replaced or r["current"]]
+    """Every current dataset version (ACLED, UCDP GED, EWP) and any whose load is under way, or every
+    version ever loaded."""
+    found = [r for r in list_versions(store()) if query.include_replaced or r["current"]
+             or r["load_state"] == "loading"]
     return {"items": found}

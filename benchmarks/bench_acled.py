@@ -20,8 +20,10 @@ file instead of generating one (its row count as the size). ``AKG_BUFFER_POOL_MB
 buffer pool (default 2048).
 
 With ``--neo4j`` the same files also load into Neo4j (the project's test server, restarted
-with an empty database for each run; Java and Maven needed): the backend's ``UNWIND`` batches
-in one transaction, and the naive way as one auto-commit ``MERGE`` per node and relationship.
+with an empty database for each run; Java and Maven needed): the pipeline as ``akg load acled``
+runs it there (``UNWIND`` batches; a file of ``AKG_NEO4J_TRANSACTION_ROWS`` rows or more in
+transactions of that many rows in scope, :mod:`graph.neo4j_batched`), with the server's peak RSS,
+and the naive way as one auto-commit ``MERGE`` per node and relationship.
 
     python -m benchmarks.bench_acled [--sizes 10000 100000 1000000] [--naive 10000] [--neo4j]
     python -m benchmarks.bench_acled --pipeline-only --sizes 10000000 [--csv acled_10000000.csv]
@@ -102,11 +104,9 @@ def pipeline(store: Any, path: Path) -> dict[str, Any]:
 def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
     """In a child process: load one file; report seconds, rows and peak RSS."""
     from cli.admin import init_store
-    from graph.ingest import load_bulk
     from graph.registry import open_store
     from graph.settings import Settings
     from loaders import acled
-    from loaders.actors import AliasTable
 
     path = Path(csv_path)
     if mode == "floor":
@@ -132,6 +132,11 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
         out["store_mib"] = _size(Path(db)) / 2**20
         out["peak_after_queries_mib"] = _peak()
         return out
+    if mode == "neo4j-bulk":  # as `akg load acled` writes it: a dataset version, in transactions of N rows
+        out = pipeline(store, path)
+        out["peak_mib"] = _peak()
+        store.close()
+        return out
     if mode == "bulk":
         out = pipeline(store, path)
         out["peak_mib"] = _peak()
@@ -153,10 +158,7 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
     source = acled.open_acled(path)
     rows, bad = acled.check(source)
     assert not bad
-    if mode == "neo4j-bulk":
-        summary = load_bulk(store, acled.chunks(source, AliasTable.from_store(store)))
-        changes = summary.changes
-    elif mode == "neo4j-naive":
+    if mode == "neo4j-naive":
         changes = naive_neo4j(store, source)
     else:
         changes = naive(store, source)
@@ -166,6 +168,7 @@ def run_one(csv_path: str, db: str, mode: str) -> dict[str, Any]:
 
 
 ONE_TRANSACTION = "-1tx"
+NEO4J_TRANSACTION_ROWS = Settings.from_env().neo4j_transaction_rows  # Neo4j: rows in scope per transaction
 STAGE_ROWS = Settings().stage_rows  # files of this many rows and more load staged (graph.ladybug_stage)
 BUFFER_POOL_MB = int(os.environ.get("AKG_BUFFER_POOL_MB", "2048"))  # the store's setting, 2 GiB unless set
 QUERY_RUNS = 20
@@ -267,9 +270,22 @@ def fresh_neo4j() -> dict[str, str]:
 
     server.stop()
     os.environ.setdefault("AKG_NEO4J_HEAP", "8g")
-    os.environ.setdefault("AKG_NEO4J_TX_MAX_MB", "6144")  # a million rows in one transaction
+    os.environ.setdefault("AKG_NEO4J_TX_MAX_MB", "6144")  # room for a large file with AKG_NEO4J_TRANSACTION_ROWS=0
     os.environ.setdefault("AKG_NEO4J_PAGECACHE_MB", "2048")
     return server.environment(server.start())
+
+
+def _neo4j_peak() -> float | None:
+    """The test server's peak resident memory so far (VmHWM of its JVM), MiB."""
+    from tests.neo4j_server import server
+
+    state = server.read_state()
+    if state is None:
+        return None
+    for line in Path(f"/proc/{state['pid']}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
 
 
 def _stop_neo4j() -> None:
@@ -305,7 +321,7 @@ def main() -> None:
             if n in args.sizes and n >= STAGE_ROWS and not args.pipeline_only:
                 modes.append("bulk" + ONE_TRANSACTION)  # beside the staged load: the whole file in one transaction
             if args.neo4j:
-                # Neo4j has no staged loads: its load is one transaction whatever the size
+                # Neo4j has no staged loads (large files load in several transactions instead)
                 neo = [f"neo4j-{m}" for m in modes if m != "floor" and not m.endswith(ONE_TRANSACTION)]
                 modes = ([] if args.skip_ladybug else modes) + neo
             for mode in modes:
@@ -319,6 +335,8 @@ def main() -> None:
                         _stop_neo4j()  # a failed run must not leave its server (and its heap) behind
                     raise SystemExit(f"{mode} at {n:,} rows failed ({how}):\n{out.stderr[-3000:]}")
                 results.append((n, mode, json.loads(out.stdout.strip().splitlines()[-1])))
+                if mode.startswith("neo4j"):
+                    results[-1][2]["server_peak_mib"] = _neo4j_peak()
                 print(f"{n:,} {mode}: {results[-1][2]['seconds']:.1f} s", file=sys.stderr)
                 if mode == "pipeline":
                     print(out.stderr[-2000:], file=sys.stderr)
@@ -353,7 +371,9 @@ def report(results: list[tuple[int, str, dict[str, Any]]], load_before: float, l
     floors = {n: r for n, m, r in results if m == "floor"}
     names = {"bulk": "pipeline (`akg load acled` path)", "bulk" + ONE_TRANSACTION: "pipeline, one transaction",
              "floor": "engine floor (parse + derive + COPY)",
-             "naive": "naive MERGE per row", "neo4j-bulk": "Neo4j UNWIND batches, one transaction",
+             "naive": "naive MERGE per row",
+             "neo4j-bulk": f"Neo4j UNWIND batches, transactions of {NEO4J_TRANSACTION_ROWS:,} rows in scope"
+             if NEO4J_TRANSACTION_ROWS else "Neo4j UNWIND batches, one transaction",
              "neo4j-naive": "Neo4j naive MERGE per row (auto-commit)"}
     print(f"\nACLED load (2 cores, load average {load_before:.1f} before and {load_after:.1f} after; synthetic "
           f"ACLED-format rows; buffer pool {BUFFER_POOL_MB} MiB; peak RSS of the loading process)\n")
@@ -392,6 +412,10 @@ def report(results: list[tuple[int, str, dict[str, Any]]], load_before: float, l
             if mode.startswith("bulk"):
                 print(f"{n:,} rows, {names[mode]}, 1 % changed re-load: "
                       + ", ".join(f"{k} {v:.1f}" for k, v in r["changed"]["stages"].items()))
+    for n, mode, r in results:
+        if mode.startswith("neo4j") and r.get("server_peak_mib"):
+            print(f"\n{n:,} rows, {names[mode]}: Neo4j server peak RSS {r['server_peak_mib']:,.0f} MiB"
+                  + (", stages: " + ", ".join(f"{k} {v:.1f}" for k, v in r["stages"].items()) if "stages" in r else ""))
     for prefix in ("", "neo4j-"):
         bulk = {n: r for n, m, r in results if m == prefix + "bulk"}
         slow = {n: r for n, m, r in results if m == prefix + "naive"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import click
 
@@ -61,19 +62,35 @@ def log_cmd(ctx: click.Context, country: str | None, since: dt.datetime | None, 
 
 
 @click.command("datasets")
-@click.option("--all", "show_all", is_flag=True, help="Also list versions a newer one replaced.")
+@click.option("--all", "show_all", is_flag=True, help="Also list versions a newer one replaced (or abandoned).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (with licence and citation).")
 @click.pass_context
 def datasets_cmd(ctx: click.Context, show_all: bool, as_json: bool) -> None:
-    """Loaded dataset versions: which file, scope, rows, access date, and whether current or illustrative."""
+    """Loaded dataset versions: which file, scope, rows, access date, and whether current or illustrative.
+
+    A version whose load is under way, or was interrupted (state ``loading``, with the rows in
+    scope written so far), is listed too: loading the same file again completes it.
+    """
     with store_from(ctx, read_only=True) as store:
-        rows = [r for r in list_versions(store) if show_all or r["current"]]
+        rows = [r for r in list_versions(store) if show_all or r["current"] or r["load_state"] == "loading"]
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
-    echo_table(["id", "dataset", "version", "scope", "rows", "accessed", "current", "illustrative", "file"],
+    echo_table(["id", "dataset", "version", "scope", "rows", "accessed", "current", "state", "illustrative", "file"],
                [[r["id"], r["dataset"], r["version"], r["scope"], r["rows"], r["accessed"], r["current"],
-                 r["illustrative"], r["file"]] for r in rows])
+                 load_state(r), r["illustrative"], r["file"]] for r in rows])
+
+
+def load_state(version: dict[str, Any]) -> str:
+    """How a version's load went, for a table: ``loading (1200 rows written)`` while unfinished.
+
+    >>> load_state({"load_state": "loading", "rows_committed": 1200})
+    'loading (1200 rows written)'
+    >>> load_state({"load_state": None, "rows_committed": None})
+    'complete'
+    """
+    state = version.get("load_state") or "complete"
+    return f"loading ({version.get('rows_committed') or 0} rows written)" if state == "loading" else state
 
 
 COMMANDS = [retract_group, log_cmd, datasets_cmd]

@@ -146,6 +146,48 @@ class Bulk:
         """Number of table rows (for progress reporting)."""
         return sum(t.num_rows for t in self.node_tables.values())
 
+    def label_rows(self, label: str) -> int:
+        """Rows of the ``label`` table."""
+        table = self.node_tables.get(label)
+        return table.num_rows if table is not None else 0
+
+    def rows_slice(self, label: str, start: int, stop: int) -> Bulk:
+        """The part of the chunk that rows ``start:stop`` of its ``label`` table need: those rows, and
+        each relationship (table row or record) whose later ``label`` end among them is in the slice.
+        The first slice (``start == 0``) also carries the records, the other tables and the
+        relationships with no ``label`` end, so the slices of a chunk together write the chunk.
+
+        >>> b = Bulk(node_tables={"Event": node_table("Event", {"id": ["e/1", "e/2"]})},
+        ...          edge_tables=[edge_table("OCCURRED_IN", "Event", "Location",
+        ...                                  {"from": ["e/1", "e/2"], "to": ["loc/a", "loc/a"]})])
+        >>> second = b.rows_slice("Event", 1, 2)
+        >>> second.node_tables["Event"].column("id").to_pylist(), second.edge_tables[0].table.column("from").to_pylist()
+        (['e/2'], ['e/2'])
+        """
+        table = self.node_tables.get(label)
+        if table is None or (start == 0 and stop >= table.num_rows):
+            return self
+        ids = table.column("id")
+        first = start == 0
+
+        def keep(src: pa.Array | pa.ChunkedArray, dst: pa.Array | pa.ChunkedArray) -> pa.Array:
+            # position of each end in the label table (null: not a label row); the later one decides
+            at = pc.max_element_wise(pc.index_in(src, value_set=ids), pc.index_in(dst, value_set=ids))
+            return pc.fill_null(pc.and_(pc.greater_equal(at, start), pc.less(at, stop)), first)
+
+        edge_tables = [EdgeTable(et.type, et.source_label, et.target_label,
+                                 et.table.filter(keep(et.table.column("from"), et.table.column("to"))))
+                       for et in self.edge_tables]
+        edges: list[Edge] = []
+        if self.edges:
+            mask = keep(pa.array([e.source for e in self.edges], pa.string()),
+                        pa.array([e.target for e in self.edges], pa.string())).to_pylist()
+            edges = [e for e, m in zip(self.edges, mask, strict=True) if m]
+        tables = {name: table.slice(start, stop - start) if name == label else t
+                  for name, t in self.node_tables.items() if first or name == label}
+        return Bulk(nodes=list(self.nodes) if first else [], edges=edges, node_tables=tables,
+                    edge_tables=[et for et in edge_tables if et.table.num_rows], absent=self.absent)
+
 
 def switch_ids(chunk: Bulk, label: str) -> list[pa.Array]:
     """Ids of ``label`` a chunk writes (table rows and records), as Arrow arrays."""

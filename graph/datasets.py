@@ -19,6 +19,13 @@ each backend's ``write_bulk``):
 
 A file whose hash equals a current version of the same dataset and scope is not loaded again.
 
+A file too large for one Neo4j transaction (``AKG_NEO4J_TRANSACTION_ROWS``) is loaded in several
+(:mod:`graph.neo4j_batched`): the version is written first with ``load_state`` ``loading`` and
+``rows_committed``, the count of its rows in scope already committed, and switched to
+``complete`` and current last. :func:`plan_version` finds such an unfinished version: the same
+file resumes it (``DatasetSwitch.committed``); a file of a covering scope retires it as
+``abandoned``. A version loaded in one transaction has no ``load_state``.
+
 Example:
     >>> scope_text(["SDN", "TCD"], dt.date(2024, 1, 1))
     'country=SDN+TCD,since=2024-01-01'
@@ -46,8 +53,9 @@ if TYPE_CHECKING:
     from graph.base import GraphStore, WriteSummary
 
 __all__ = [
-    "CURRENT", "KNOWN", "DatasetSwitch", "Publisher", "VersionPlan", "covers", "current_versions", "list_versions",
-    "parse_scope", "plan_version", "scope_query", "scope_text", "stamped", "version_node",
+    "CURRENT", "KNOWN", "RETIRE", "UNFINISHED", "DatasetSwitch", "Publisher", "VersionPlan", "covers",
+    "current_versions", "list_versions", "parse_scope", "plan_version", "scope_query", "scope_text", "stamped",
+    "version_node",
 ]
 
 
@@ -91,7 +99,17 @@ LIST = (
     "v.dataset_scope AS scope, v.current AS current, v.illustrative AS illustrative, v.row_count AS rows, "
     "v.file AS file, v.file_date AS file_date, v.accessed AS accessed, v.publisher AS publisher, "
     "v.licence AS licence, v.citation AS citation, v.reliability AS reliability, "
-    "v.credibility AS credibility, v.content_hash AS content_hash ORDER BY dataset, accessed DESC, id"
+    "v.credibility AS credibility, v.content_hash AS content_hash, v.rows_in_scope AS rows_in_scope, "
+    "v.load_state AS load_state, v.rows_committed AS rows_committed ORDER BY dataset, accessed DESC, id"
+)
+UNFINISHED = (
+    "MATCH (v:DatasetVersion) WHERE v.dataset = $dataset AND v.load_state = 'loading' "
+    "RETURN v.id AS id, v.dataset_scope AS scope, v.rows_committed AS rows_committed ORDER BY id"
+)
+# retired versions stop being current; one whose load never completed is marked abandoned
+RETIRE = (
+    "UNWIND $ids AS k MATCH (v:DatasetVersion {id: k}) SET v.current = false, "
+    "v.load_state = CASE WHEN v.load_state = 'loading' THEN 'abandoned' ELSE v.load_state END"
 )
 
 
@@ -171,11 +189,19 @@ class DatasetSwitch:
     scope_params: dict[str, Any]
     retire: list[str]               # versions whose scope the new one covers
     entries: Callable[[WriteSummary], list[Node]] = field(default=lambda s: [])
+    # rows in scope that an interrupted load of this very version committed (see load_state);
+    # None when no load of it was interrupted
+    committed: int | None = None
 
     @property
     def version_id(self) -> str:
         """Id of the new version."""
         return self.version.id
+
+    def version_as(self, **props: Any) -> Node:
+        """The version node with ``props`` set (``rows_in_scope`` at the switch, ``load_state`` …)."""
+        v = self.version
+        return Node(v.id, v.label, tuple(sorted({**v.props, **props}.items())), v.source, v.line)
 
 
 def scope_query(label: str, dataset: str, scope: str) -> tuple[str, dict[str, Any]]:
@@ -224,6 +250,12 @@ def plan_version(
         if v["scope"] == scope and v["content_hash"] == digest:
             return VersionPlan(None, unchanged=str(v["id"]))
     retire = sorted(str(v["id"]) for v in current if covers(scope, str(v["scope"])) and v["id"] != version.id)
+    committed: int | None = None
+    for v in store.run_read(UNFINISHED, {"dataset": dataset}).dicts():
+        if v["id"] == version.id:
+            committed = int(v["rows_committed"] or 0)
+        elif covers(scope, str(v["scope"])):
+            retire.append(str(v["id"]))
     query, params = scope_query(label, dataset, scope)
 
     def entries(summary: WriteSummary) -> list[Node]:
@@ -233,10 +265,12 @@ def plan_version(
                   "updated": summary.nodes_updated + summary.edges_updated,
                   "removed": summary.nodes_removed + summary.edges_removed}
         details = [f"replaces {r}" for r in retire] + [f"scope {scope}", f"{props.get('row_count')} rows"]
+        if committed is not None:
+            details.append(f"resumed an interrupted load after {committed} rows in scope (counts are this run's)")
         return [audit.entry(action, version.id, file=str(props.get("file") or ""), content_hash=digest,
                             counts=counts, by=by, details=details)]
 
-    return VersionPlan(DatasetSwitch(version, label, query, params, retire, entries))
+    return VersionPlan(DatasetSwitch(version, label, query, params, sorted(retire), entries, committed))
 
 
 def stamped(chunks: Iterable[Bulk], label: str, version_id: str) -> Iterator[Bulk]:

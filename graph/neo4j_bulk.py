@@ -52,7 +52,7 @@ from ontology.errors import InvalidRecord
 from ontology.model import Model, load_model
 
 __all__ = [
-    "bulk_columns", "bulk_statements", "edge_table_create", "edge_table_diff", "edge_table_update",
+    "ChunkWriter", "bulk_columns", "bulk_statements", "edge_table_create", "edge_table_diff", "edge_table_update",
     "node_table_create", "node_table_diff", "node_table_update", "prefetched", "write_chunks",
 ]
 
@@ -226,7 +226,10 @@ def _member(column: pa.ChunkedArray, ids: set[str]) -> pa.ChunkedArray:
     return pc.is_in(column, pa.array(present, pa.string()))
 
 
-class _Writer:
+class ChunkWriter:
+    """Writes chunks into ``tx`` (which a batched load replaces between chunks: what it knows of
+    the nodes created so far stays true once they are committed)."""
+
     def __init__(self, tx: w.Tx, model: Model, switch: DatasetSwitch | None) -> None:
         self.tx = tx
         self.model = model
@@ -234,6 +237,14 @@ class _Writer:
         self.created: set[str] = set()     # nodes created in this transaction
         self.restated: set[str] = set()    # table rows whose links were dropped to be restated
         self.summary = WriteSummary()
+
+    def chunk(self, chunk: Bulk) -> None:
+        """Write one chunk: its records, then its node tables, then its relationship tables."""
+        self.records(chunk.nodes, chunk.edges)
+        for label, table in chunk.node_tables.items():
+            self.nodes(label, table)
+        for et in chunk.edge_tables:
+            self.edges(et)
 
     def records(self, nodes: list[Node], edges: list[Edge]) -> None:
         m = self.model
@@ -324,14 +335,10 @@ class _Writer:
 def write_chunks(tx: w.Tx, model: Model, chunks: Iterable[Bulk],
                  switch: DatasetSwitch | None = None) -> WriteSummary:
     """Write every chunk inside ``tx`` (see the module docstring); the caller commits."""
-    writer = _Writer(tx, model, switch)
+    writer = ChunkWriter(tx, model, switch)
     written: list[pa.Array] = []
     for chunk in chunks:
-        writer.records(chunk.nodes, chunk.edges)
-        for label, table in chunk.node_tables.items():
-            writer.nodes(label, table)
-        for et in chunk.edge_tables:
-            writer.edges(et)
+        writer.chunk(chunk)
         if switch is not None:
             written.extend(switch_ids(chunk, switch.label))
     if switch is not None:

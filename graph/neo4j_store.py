@@ -35,7 +35,7 @@ from neo4j import (
     unit_of_work,
 )
 
-from graph import neo4j_bulk
+from graph import datasets, neo4j_batched, neo4j_bulk
 from graph import neo4j_write as w
 from graph.base import ReadResult, Stats, WriteSummary
 from graph.bulk import Bulk
@@ -73,6 +73,8 @@ def neo4j_statements(model: Model | None = None) -> list[str]:
         out.append(w.count_rels(rel.name))
     out.append(w.RESOLVE_ENDS)
     out += [w.node_unlink(label) for label in m.classes]
+    out += [w.repoint_text(label) for label in ("Event", "RiskScore")]
+    out += [datasets.RETIRE, datasets.UNFINISHED, w.PROGRESS]
     out += neo4j_bulk.bulk_statements(m)
     return list(dict.fromkeys(out))
 
@@ -256,8 +258,20 @@ class Neo4jStore:
     # ------------------------------------------------------------------ writes
     def write_bulk(self, chunks: Iterable[Bulk], switch: DatasetSwitch | None = None) -> WriteSummary:
         """All chunks in one transaction, table rows in column-wise batches (:mod:`graph.neo4j_bulk`);
-        with ``switch``, the dataset's version switch runs in that transaction too."""
+        with ``switch``, the dataset's version switch runs in that transaction too.
+
+        A dataset file of at least ``AKG_NEO4J_TRANSACTION_ROWS`` rows is loaded in transactions of
+        that many rows instead, logged on its version so that a killed load resumes
+        (:mod:`graph.neo4j_batched`)."""
         self._writable()
+        per_tx = self.settings.neo4j_transaction_rows
+        if switch is not None and per_tx and int(switch.version.props.get("row_count") or 0) >= per_tx:
+            try:
+                with self._session(WRITE_ACCESS) as session:
+                    return neo4j_batched.write_batched(session, self.model, neo4j_bulk.prefetched(chunks), switch,
+                                                       per_tx)
+            except (nx.Neo4jError, nx.DriverError) as exc:
+                raise self._fail(exc) from None
         try:
             with self._session(WRITE_ACCESS) as session, session.begin_transaction() as tx:
                 summary = neo4j_bulk.write_chunks(tx, self.model, neo4j_bulk.prefetched(chunks), switch)

@@ -48,6 +48,11 @@ class Settings:
         "Ladybug staged loads: buffer pool of the copy being written, MiB; 0 means AKG_BUFFER_POOL_MB (the "
         "dataset-version switch of a re-load runs in one transaction and needs about as much as one)."
     )
+    neo4j_transaction_rows: int = _setting(
+        "AKG_NEO4J_TRANSACTION_ROWS", 200_000,
+        "Neo4j: a dataset file of at least this many rows loads in transactions of this many rows in scope, "
+        "logged on its version so a killed load resumes (graph.neo4j_batched); 0 keeps one transaction."
+    )
     neo4j_uri: str = _setting("NEO4J_URI", "", "Neo4j server URI, e.g. neo4j://127.0.0.1:7687.")
     neo4j_username: str = _setting("NEO4J_USERNAME", "neo4j", "Neo4j user name.")
     neo4j_password: str = _setting("NEO4J_PASSWORD", "", "Neo4j password (never printed).")

@@ -43,7 +43,7 @@ __all__ = [
 
 SOURCE_FIELDS = ("id", "title", "publisher", "date", "url", "reliability", "credibility")
 VERSION_FIELDS = ("id", "dataset", "version", "accessed", "citation", "illustrative", "publisher", "licence",
-                  "url", "current")
+                  "url", "current", "load_state", "rows_committed")
 
 SOURCES_CYPHER = """
 MATCH (s:Source) WHERE s.id IN $ids
@@ -54,7 +54,8 @@ VERSIONS_CYPHER = """
 MATCH (v:DatasetVersion) WHERE v.id IN $ids
 RETURN v.id AS id, v.dataset AS dataset, v.version AS version, v.accessed AS accessed,
        v.citation AS citation, v.illustrative AS illustrative, v.publisher AS publisher,
-       v.licence AS licence, v.url AS url, v.current AS current
+       v.licence AS licence, v.url AS url, v.current AS current, v.load_state AS load_state,
+       v.rows_committed AS rows_committed
 """
 # What one assessment states about each item, with the sources it cites for it.
 STATEMENT_SOURCES_CYPHER = """

@@ -5,7 +5,9 @@
   dates, links and grades instead of ids.
 - :func:`datasets_shown` describes the dataset versions behind the numbers a page shows:
   the ``illustrative`` flag (the page then carries the "Illustrative data" banner) and the
-  attribution lines (the publisher's required citation with the access date) for its footer.
+  attribution lines (the publisher's required citation with the access date) for its footer,
+  and the versions whose load is under way or was interrupted (``loading``: the page then says
+  that its numbers mix two versions of the dataset until the load completes).
 - :func:`country_sources` numbers every source the country's assessments cite (the
   dashboard's Sources section) and lists the indicators observed, badged when unverified.
 - :func:`plan_citations` numbers the sources of a response plan (its findings and the USHMM
@@ -15,9 +17,9 @@
 Example:
     >>> datasets_shown([{"id": "d", "dataset": "ACLED", "citation": "ACLED; accessed 2025-01-02",
     ...                  "illustrative": True, "accessed": None}])
-    {'illustrative': True, 'attribution': ['ACLED; accessed 2025-01-02'], 'datasets': ['ACLED']}
-    >>> datasets_shown([])
-    {'illustrative': False, 'attribution': [], 'datasets': []}
+    {'illustrative': True, 'attribution': ['ACLED; accessed 2025-01-02'], 'datasets': ['ACLED'], 'loading': []}
+    >>> datasets_shown([{"id": "d2", "dataset": "ACLED", "load_state": "loading", "rows_committed": 4000}])["loading"]
+    [{'id': 'd2', 'dataset': 'ACLED', 'rows': 4000}]
 """
 
 from __future__ import annotations
@@ -75,8 +77,11 @@ def cite_graph(store: GraphStore, graph: nx.MultiDiGraph) -> None:
 def datasets_shown(versions: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Banner flag, attribution lines and dataset names for the versions behind a page's numbers."""
     found = list(versions)
+    unfinished = sorted((v for v in found if v.get("load_state") == "loading"), key=lambda v: str(v["id"]))
+    loading = [{"id": str(v["id"]), "dataset": str(v.get("dataset") or v["id"]),
+                "rows": int(v.get("rows_committed") or 0)} for v in unfinished]
     return {"illustrative": any_illustrative(found), "attribution": attribution(found),
-            "datasets": sorted({str(v.get("dataset")) for v in found if v.get("dataset")})}
+            "datasets": sorted({str(v.get("dataset")) for v in found if v.get("dataset")}), "loading": loading}
 
 
 def event_datasets(store: GraphStore, *, country: str = "", actor: str = "", date_from: dt.date | None = None,
