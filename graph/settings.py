@@ -49,7 +49,7 @@ class Settings:
         "dataset-version switch of a re-load runs in one transaction and needs about as much as one)."
     )
     neo4j_transaction_rows: int = _setting(
-        "AKG_NEO4J_TRANSACTION_ROWS", 200_000,
+        "AKG_NEO4J_TRANSACTION_ROWS", 100_000,
         "Neo4j: a dataset file of at least this many rows loads in transactions of this many rows in scope, "
         "logged on its version so a killed load resumes (graph.neo4j_batched); 0 keeps one transaction."
     )
