@@ -76,9 +76,11 @@ def datasets_cmd(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
-    echo_table(["id", "dataset", "version", "scope", "rows", "accessed", "current", "state", "illustrative", "file"],
-               [[r["id"], r["dataset"], r["version"], r["scope"], r["rows"], r["accessed"], r["current"],
-                 load_state(r), r["illustrative"], r["file"]] for r in rows])
+    # rows: the file's; in scope: those the version holds (a --country load reads the whole file)
+    echo_table(["id", "dataset", "version", "scope", "in scope", "file rows", "accessed", "current", "state",
+                "illustrative", "file"],
+               [[r["id"], r["dataset"], r["version"], r["scope"], r["rows_in_scope"], r["rows"], r["accessed"],
+                 r["current"], load_state(r), r["illustrative"], r["file"]] for r in rows])
 
 
 def load_state(version: dict[str, Any]) -> str:

@@ -90,6 +90,26 @@ def test_a_reexport_without_three_events_removes_exactly_those(db: Path, tmp_pat
     assert log[0]["removed"] == 3 and log[1]["by"] == "tester"
 
 
+def test_a_scoped_version_records_its_rows_in_scope_beside_the_files_rows(db: Path) -> None:
+    runner = CliRunner()
+    done = runner.invoke(cli, ["load", "acled", str(DEMO), "--country", "COD", "--illustrative"])
+    assert done.exit_code == 0, done.output
+    store = open_store(Settings(db_path=db, buffer_pool_mb=128), read_only=True)
+    try:
+        [version] = [v for v in list_versions(store) if v["current"]]
+        congo = store.run_read("MATCH (e:Event) WHERE e.dataset_version = $v RETURN count(e)", {"v": version["id"]})
+    finally:
+        store.close()
+    with DEMO.open(encoding="utf-8") as f:
+        in_file = list(csv.DictReader(f))
+    in_scope = sum(r["iso"] == "180" for r in in_file)  # ACLED's numeric code of DR Congo
+    assert 0 < in_scope < len(in_file)
+    assert (version["rows_in_scope"], version["rows"]) == (in_scope, len(in_file)) == (congo.rows[0][0], len(in_file))
+    listed = runner.invoke(cli, ["datasets"])
+    header, row = listed.output.splitlines()[0], next(x for x in listed.output.splitlines() if version["id"] in x)
+    assert "in scope" in header and "file rows" in header and f" {in_scope} " in row and f" {len(in_file)} " in row
+
+
 @pytest.mark.parametrize(("code", "said"), [("RWD", "unknown country code 'RWD'; give an ISO3 code (did you mean RWA"),
                                            ("?Republic", "unknown country code '?REPUBLIC'"),
                                            ("of", "unknown country code 'OF'")])
