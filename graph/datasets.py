@@ -53,7 +53,7 @@ if TYPE_CHECKING:
     from graph.base import GraphStore, WriteSummary
 
 __all__ = [
-    "CURRENT", "KNOWN", "RETIRE", "UNFINISHED", "DatasetSwitch", "Publisher", "VersionPlan", "covers",
+    "CURRENT", "KNOWN", "LOAD_STATES", "RETIRE", "UNFINISHED", "DatasetSwitch", "Publisher", "VersionPlan", "covers",
     "current_versions", "list_versions", "parse_scope", "plan_version", "scope_query", "scope_text", "stamped",
     "version_node",
 ]
@@ -103,14 +103,16 @@ LIST = (
     "v.load_state AS load_state, v.rows_committed AS rows_committed ORDER BY dataset, accessed DESC, id"
 )
 UNFINISHED = (
-    "MATCH (v:DatasetVersion) WHERE v.dataset = $dataset AND v.load_state = 'loading' "
+    "MATCH (v:DatasetVersion) WHERE v.dataset = $dataset AND v.load_state = $loading "
     "RETURN v.id AS id, v.dataset_scope AS scope, v.rows_committed AS rows_committed ORDER BY id"
 )
 # retired versions stop being current; one whose load never completed is marked abandoned
 RETIRE = (
     "UNWIND $ids AS k MATCH (v:DatasetVersion {id: k}) SET v.current = false, "
-    "v.load_state = CASE WHEN v.load_state = 'loading' THEN 'abandoned' ELSE v.load_state END"
+    "v.load_state = CASE WHEN v.load_state = $loading THEN $abandoned ELSE v.load_state END"
 )
+# the values of load_state (ontology/shapes.ttl), passed as parameters: statements hold no literals
+LOAD_STATES = {"loading": "loading", "complete": "complete", "abandoned": "abandoned"}
 
 
 def scope_text(countries: Sequence[str] | None = None, since: dt.date | None = None,
@@ -251,7 +253,7 @@ def plan_version(
             return VersionPlan(None, unchanged=str(v["id"]))
     retire = sorted(str(v["id"]) for v in current if covers(scope, str(v["scope"])) and v["id"] != version.id)
     committed: int | None = None
-    for v in store.run_read(UNFINISHED, {"dataset": dataset}).dicts():
+    for v in store.run_read(UNFINISHED, {"dataset": dataset, "loading": LOAD_STATES["loading"]}).dicts():
         if v["id"] == version.id:
             committed = int(v["rows_committed"] or 0)
         elif covers(scope, str(v["scope"])):

@@ -29,7 +29,7 @@ from neo4j.graph import Relationship as NeoRel
 
 from graph.base import WriteSummary
 from graph.changes import ChangeSet
-from graph.datasets import RETIRE, DatasetSwitch
+from graph.datasets import LOAD_STATES, RETIRE, DatasetSwitch
 from graph.schema import quote
 from graph.upsert import dedupe_nodes, group_edges, plan_edges, plan_nodes
 from graph.values import clean_node, clean_rel
@@ -364,7 +364,7 @@ def finish_switch(tx: Tx, model: Model, switch: DatasetSwitch, summary: WriteSum
     """Retire the covered versions; write the version node (current, with ``rows_in_scope`` and
     ``state``) and its log entries; ``counted=False``: the node was counted when first written."""
     if switch.retire:
-        tx.run(RETIRE, {"ids": switch.retire}).consume()
+        tx.run(RETIRE, {"ids": switch.retire, **LOAD_STATES}).consume()
     extra = [switch.version_as(rows_in_scope=rows_in_scope, current=True, **state), *switch.entries(summary)]
     counts = write_tx(tx, model, dedupe_nodes(model, extra), {}, {n.id: n.label for n in extra})
     summary.nodes_created += counts["nodes_created"]
