@@ -40,7 +40,7 @@ class Settings:
         "several transactions, then swapped in; needs free disk for a second copy); 0 means never."
     )
     stage_transaction_rows: int = _setting(
-        "AKG_STAGE_TRANSACTION_ROWS", 2_000_000,
+        "AKG_STAGE_TRANSACTION_ROWS", 1_000_000,
         "Ladybug staged loads: table rows (nodes and relationships) written per transaction."
     )
     stage_buffer_pool_mb: int = _setting(
