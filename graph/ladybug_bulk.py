@@ -421,6 +421,6 @@ def _switch(w: LadybugWriter, switch: DatasetSwitch, written: IdHashes, created:
         w.conn.execute(RETIRE, {"ids": switch.retire, "loading": LOAD_STATES["loading"],
                                 "abandoned": LOAD_STATES["abandoned"]})
     # a version an interrupted load left unfinished (copied from Neo4j) is complete now
-    done = {} if switch.committed is None else {"load_state": "complete", "rows_committed": len(written)}
+    done = {} if switch.committed is None else {"load_state": LOAD_STATES["complete"], "rows_committed": len(written)}
     summary.add(w.apply([switch.version_as(rows_in_scope=len(written), **done), *switch.entries(summary)], [],
                         created))

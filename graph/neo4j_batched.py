@@ -42,7 +42,7 @@ import neo4j
 from graph import neo4j_write as w
 from graph.base import WriteSummary
 from graph.bulk import Bulk, switch_ids
-from graph.datasets import DatasetSwitch
+from graph.datasets import LOAD_STATES, DatasetSwitch
 from graph.neo4j_bulk import ChunkWriter
 from graph.upsert import dedupe_nodes
 from ontology.model import Model
@@ -125,7 +125,7 @@ def write_batched(session: neo4j.Session, model: Model, chunks: Iterable[Bulk], 
                   per_tx: int) -> WriteSummary:
     """Load a dataset version in transactions of ``per_tx`` rows in scope (see the module)."""
     skip = switch.committed or 0
-    start = switch.version_as(current=False, load_state="loading", rows_committed=skip)
+    start = switch.version_as(current=False, load_state=LOAD_STATES["loading"], rows_committed=skip)
     _in_transaction(session, lambda tx: w.write_tx(tx, model, dedupe_nodes(model, [start]), {},
                                                            {start.id: start.label}))
     batches = _Batches(session, model, switch, per_tx)
@@ -152,7 +152,7 @@ def write_batched(session: neo4j.Session, model: Model, chunks: Iterable[Bulk], 
         pass
     # the version node was written before the rows: it counts once, as created (or updated on resume)
     _in_transaction(session, lambda tx: w.finish_switch(tx, model, switch, summary, len(written), counted=False,
-                                                       load_state="complete", rows_committed=position))
+                                                       load_state=LOAD_STATES["complete"], rows_committed=position))
     if switch.committed is None:
         summary.nodes_created += 1
     else:

@@ -380,7 +380,7 @@ def switch_tx(tx: Tx, model: Model, switch: DatasetSwitch, written: set[str],
     delete_ids(tx, switch.label, gone)
     summary.nodes_removed += len(gone)
     repoint(tx, switch, 2**62)
-    done: dict[str, Any] = {} if switch.committed is None else {"load_state": "complete",
+    done: dict[str, Any] = {} if switch.committed is None else {"load_state": LOAD_STATES["complete"],
                                                                 "rows_committed": len(written)}
     finish_switch(tx, model, switch, summary, len(written), **done)
 

@@ -28,10 +28,11 @@ from cli import cli
 from cli.admin import init_store
 from graph.base import GraphStore
 from graph.bulk import Bulk
-from graph.datasets import list_versions
+from graph.datasets import LOAD_STATES, list_versions
 from graph.neo4j_batched import cuts
 from loaders.acled import chunks, open_acled
 from loaders.actors import AliasTable
+from ontology.model import load_model
 from tests.conftest import NEO4J_SKIP, Neo4jSnapshot, neo4j_test_store
 from tests.loaders import kill_harness as k
 from tests.loaders.test_kill_anywhere import _settle, _some_countries
@@ -71,6 +72,11 @@ def test_the_cuts_of_a_file_end_where_transactions_end_and_skip_what_was_committ
         position += rows
     assert min(a for a, b in resumed if b > a) == 200
     assert sum(b - a for a, b in resumed) == sum(sizes) - 200
+
+
+def test_the_load_states_are_the_ontologys() -> None:
+    allowed = load_model().constraint("DatasetVersion", "load_state").values
+    assert allowed is not None and set(LOAD_STATES.values()) == set(allowed)
 
 
 def _acled_chunk(tmp_path: Path) -> Bulk:
