@@ -48,28 +48,27 @@ ON_NEO4J = [pytest.mark.neo4j, pytest.mark.skipif(not os.environ.get("NEO4J_URI"
 
 
 # ---------------------------------------------------------------- without a server
-def test_the_cuts_of_a_file_end_where_transactions_end_and_skip_what_was_committed() -> None:
-    per_tx, sizes = 100, [30, 250, 0, 75, 120]
+def _file_cuts(sizes: list[int], per_tx: int, skip: int) -> list[tuple[int, int]]:
+    """The file-wide row ranges :func:`cuts` gives for chunks of ``sizes`` rows."""
     ranges: list[tuple[int, int]] = []
     position = in_tx = 0
     for rows in sizes:
-        for a, b in cuts(rows=rows, position=position, skip=0, per_tx=per_tx, in_tx=in_tx):
+        for a, b in cuts(rows=rows, position=position, skip=skip, per_tx=per_tx, in_tx=in_tx):
             ranges.append((position + a, position + b))
             in_tx = (in_tx + b - a) % per_tx
         position += rows
-    nonempty = [r for r in ranges if r[0] != r[1]]
+    return ranges
+
+
+def test_the_cuts_of_a_file_end_where_transactions_end_and_skip_what_was_committed() -> None:
+    per_tx, sizes = 100, [30, 250, 0, 75, 120]
+    nonempty = [r for r in _file_cuts(sizes, per_tx, skip=0) if r[0] != r[1]]
     assert [b - a for a, b in nonempty] and sum(b - a for a, b in nonempty) == sum(sizes)
     assert all(x[1] == y[0] for x, y in zip(nonempty, nonempty[1:], strict=False))
     ends = {b for _, b in nonempty}
     assert {100, 200, 300, 400} <= ends  # every transaction boundary is a cut
     # resuming after 200 committed rows writes exactly the rows from 200 on
-    resumed: list[tuple[int, int]] = []
-    position = in_tx = 0
-    for rows in sizes:
-        for a, b in cuts(rows=rows, position=position, skip=200, per_tx=per_tx, in_tx=in_tx):
-            resumed.append((position + a, position + b))
-            in_tx = (in_tx + b - a) % per_tx
-        position += rows
+    resumed = _file_cuts(sizes, per_tx, skip=200)
     assert min(a for a, b in resumed if b > a) == 200
     assert sum(b - a for a, b in resumed) == sum(sizes) - 200
 
