@@ -7,7 +7,8 @@ and clear the response cache.
 The app serves what is committed, whoever committed it. Before each request it compares the
 store's *stamp* with the one it last saw: for Ladybug the size, modification time and inode of
 the database file and its write-ahead log (two ``stat`` calls; any commit by any process
-changes them), for Neo4j the newest audit-log entry (every load writes one). When the stamp
+changes them), for Neo4j the newest audit-log entry (every load writes one) and the rows
+committed so far by loads in several transactions (each of their commits moves it). When the stamp
 moved, the response cache is dropped and a read-only Ladybug store is reopened (a read-only
 Ladybug database does not see commits made after it opened). Each request holds a lease on
 the store it started with, so a reopened store's predecessor is closed only once the
@@ -32,6 +33,7 @@ from flask import current_app, g, has_request_context
 from api.errors import StoreUnavailable
 from api.security import RateLimiter, Tokens
 from graph.base import GraphStore
+from graph.datasets import LOAD_STATES
 from graph.registry import open_store
 from graph.settings import Settings
 from ontology.errors import AkgError, StoreError, StoreLocked
@@ -40,7 +42,11 @@ __all__ = ["ApiState", "CachedResponse", "ResponseCache", "state"]
 
 log = logging.getLogger("api")
 
-LAST_LOG = "MATCH (l:LogEntry) RETURN max(l.at) AS last"
+# Neo4j: the newest log entry, and how far the loads in several transactions have come (their
+# transactions commit rows before the load's one log entry: graph.neo4j_batched)
+LAST_WRITE = ("MATCH (l:LogEntry) WITH max(l.at) AS last "
+              "OPTIONAL MATCH (v:DatasetVersion) WHERE v.load_state = $loading "
+              "RETURN last, sum(v.rows_committed) AS loading")
 
 
 CachedResponse = tuple[int, bytes, tuple[tuple[str, str], ...]]
@@ -141,7 +147,7 @@ class ApiState:
             return tuple(out)
         if self._store is None:
             return None
-        return self._store.run_read(LAST_LOG).scalar()
+        return tuple(self._store.run_read(LAST_WRITE, {"loading": LOAD_STATES["loading"]}).rows[0])
 
     def refresh(self) -> bool:
         """Notice commits made since the last look: drop the cache, reopen a read-only store.

@@ -26,6 +26,7 @@ from api import create_app
 from benchmarks.acled_gen import generate
 from cli import cli
 from cli.admin import init_store
+from graph import neo4j_write
 from graph.base import GraphStore
 from graph.bulk import Bulk
 from graph.datasets import LOAD_STATES, list_versions
@@ -221,6 +222,31 @@ def test_a_batched_load_killed_at_any_moment_resumes_to_exactly_the_uninterrupte
     assert not _unfinished(store)
 
 
+@pytest.mark.parametrize("case", [pytest.param("neo4j", marks=ON_NEO4J)])
+def test_a_load_stopped_after_its_last_rows_resumes_without_writing_them_again(
+    prepared: Prepared, monkeypatch: pytest.MonkeyPatch, case: str
+) -> None:
+    """Every row committed, the removed events deleted, the replaced version's rows not yet
+    repointed (the moment a kill would have to hit within a few transactions)."""
+    p, store = prepared, prepared.store
+    p.start.restore(store)
+
+    def stop(*args: object, **kwargs: object) -> int:
+        raise RuntimeError("stopped before the repoint")
+
+    monkeypatch.setattr(neo4j_write, "repoint", stop)
+    stopped = CliRunner().invoke(cli, ["load", "acled", str(p.second)], env=BATCHED)
+    assert stopped.exit_code != 0 and isinstance(stopped.exception, RuntimeError)
+    monkeypatch.undo()
+    [unfinished] = _unfinished(store)
+    _load(p.second, BATCHED)
+    [version] = [v for v in list_versions(store) if v["current"]]
+    assert version["id"] == unfinished["id"] and version["load_state"] == "complete"
+    assert unfinished["rows_committed"] == version["rows_committed"] == version["rows_in_scope"]
+    assert f"resumed an interrupted load after {version['rows_in_scope']} rows" in _last_log(store)
+    assert full_fingerprint(store) == p.one_transaction
+
+
 def _last_log(store: GraphStore) -> str:
     rows = store.run_read("MATCH (n:LogEntry) WHERE n.action STARTS WITH 'dataset-' "
                           "RETURN n.details ORDER BY n.at DESC LIMIT 1").rows
@@ -235,9 +261,13 @@ def test_another_file_abandons_an_unfinished_version_and_removes_what_it_added(
     p.start.restore(store)
     generate(2_000, tmp_path / "v3.csv", seed=7)
     third = _some_countries(tmp_path / "v3.csv")
+    served = create_app({"SETTINGS": store.settings, "TESTING": True}).extensions["akg"]  # type: ignore[attr-defined]
+    served.store()
+    seen = served.stamp()
     assert _kill_when(k.load(third, env=BATCHED), _committed(store, PER_TX))
     _settle(store)
     [orphan] = _unfinished(store)
+    assert served.stamp() != seen  # a server sees the committed rows (no log entry yet), drops its cache
     # the unfinished version is named where its rows are seen: pages, `akg datasets`, the API
     pages = create_app({"STORE": store, "TESTING": True}).test_client()
     page = pages.get("/countries/SDN").get_data(as_text=True)
