@@ -3,8 +3,8 @@
 A dataset file of at least ``AKG_NEO4J_TRANSACTION_ROWS`` rows (``Settings.neo4j_transaction_rows``;
 0 keeps every load in one transaction) is loaded in several transactions:
 
-1. The new ``DatasetVersion`` is written first, not current, with ``load_state`` ``loading`` and
-   ``rows_committed`` 0.
+1. The new ``DatasetVersion`` is written in the first transaction, not current, with
+   ``load_state`` ``loading`` and ``rows_committed`` 0.
 2. Its rows in scope are written in file order, ``N`` per transaction. A chunk is cut where a
    transaction ends (:meth:`graph.bulk.Bulk.rows_slice`: each slice carries the relationships of
    its rows). Each transaction also sets ``rows_committed``, so the log and the rows it counts are
@@ -15,7 +15,8 @@ A dataset file of at least ``AKG_NEO4J_TRANSACTION_ROWS`` rows (``Settings.neo4j
    (``load_state`` ``complete``, ``rows_in_scope``), with its log entry.
 
 Every write is an upsert, so writing a row twice is writing it once. A load killed at any moment
-leaves the store as it was, or a ``loading`` version. Loading the same file again resumes it:
+leaves the store as it was, or a ``loading`` version (a file with no rows in its scope commits
+nothing: it is refused before the first commit). Loading the same file again resumes it:
 rows before ``rows_committed`` are still read and checked (and their ids kept for step 3) but not
 written again, and the result is the store an uninterrupted load gives. Loading another file of a
 covering scope instead marks the unfinished version ``abandoned`` and deletes what it wrote that
@@ -73,6 +74,8 @@ class _Batches:
     """The open transaction of a batched load and the rows in it."""
 
     def __init__(self, session: neo4j.Session, model: Model, switch: DatasetSwitch, per_tx: int) -> None:
+        self.start = switch.version_as(current=False, load_state=LOAD_STATES["loading"],
+                                       rows_committed=switch.committed or 0)
         self.session = session
         self.model = model
         self.switch = switch
@@ -90,7 +93,9 @@ class _Batches:
         """Write ``part`` (``rows`` rows in scope, ending at ``position`` in the file); commit when full."""
         if self.tx is None:
             self.tx = self.session.begin_transaction()
-            if self.writer is None:
+            if self.writer is None:  # the first transaction also writes the version (the log's home)
+                w.write_tx(self.tx, self.model, dedupe_nodes(self.model, [self.start]), {},
+                           {self.start.id: self.start.label})
                 self.writer = ChunkWriter(self.tx, self.model, self.switch)
             self.writer.tx = self.tx  # what it knows of the nodes created stays true once committed
         assert self.writer is not None
@@ -125,9 +130,6 @@ def write_batched(session: neo4j.Session, model: Model, chunks: Iterable[Bulk], 
                   per_tx: int) -> WriteSummary:
     """Load a dataset version in transactions of ``per_tx`` rows in scope (see the module)."""
     skip = switch.committed or 0
-    start = switch.version_as(current=False, load_state=LOAD_STATES["loading"], rows_committed=skip)
-    _in_transaction(session, lambda tx: w.write_tx(tx, model, dedupe_nodes(model, [start]), {},
-                                                           {start.id: start.label}))
     batches = _Batches(session, model, switch, per_tx)
     written: set[str] = set()
     position = 0
@@ -139,18 +141,19 @@ def write_batched(session: neo4j.Session, model: Model, chunks: Iterable[Bulk], 
             for a, b in cuts(rows=rows, position=position, skip=skip, per_tx=per_tx, in_tx=batches.rows):
                 batches.write(chunk.rows_slice(switch.label, a, b), b - a, position + b)
             position += rows
+        # nothing in scope: no transaction was committed, and the open one is rolled back
+        w.check_written(switch, written)
         batches.commit(position)
     finally:
         batches.close()
     summary = batches.summary
-    w.check_written(switch, written)
     gone = _in_transaction(session, lambda tx: w.gone_ids(tx, switch, written))
     for part in (gone[i:i + per_tx] for i in range(0, len(gone), per_tx)):
         _in_transaction(session, lambda tx, ids=part: w.delete_ids(tx, switch.label, ids))  # type: ignore[misc]
     summary.nodes_removed += len(gone)
     while _in_transaction(session, lambda tx: w.repoint(tx, switch, per_tx)) >= per_tx:
         pass
-    # the version node was written before the rows: it counts once, as created (or updated on resume)
+    # the version node was written with the first rows: it counts once, as created (or updated on resume)
     _in_transaction(session, lambda tx: w.finish_switch(tx, model, switch, summary, len(written), counted=False,
                                                        load_state=LOAD_STATES["complete"], rows_committed=position))
     if switch.committed is None:

@@ -247,6 +247,17 @@ def test_a_load_stopped_after_its_last_rows_resumes_without_writing_them_again(
     assert full_fingerprint(store) == p.one_transaction
 
 
+@pytest.mark.parametrize("case", [pytest.param("neo4j", marks=ON_NEO4J)])
+def test_a_file_with_no_rows_in_its_scope_changes_nothing(prepared: Prepared, case: str) -> None:
+    p, store = prepared, prepared.store
+    p.start.restore(store)
+    logged = store.run_read("MATCH (n:LogEntry) RETURN count(n)").rows
+    refused = CliRunner().invoke(cli, ["load", "acled", str(p.second), "--country", "FRA"], env=BATCHED)
+    assert refused.exit_code != 0 and "no Event rows in scope country=FRA" in str(refused.exception)
+    assert full_fingerprint(store) == p.before and not _unfinished(store)
+    assert store.run_read("MATCH (n:LogEntry) RETURN count(n)").rows == logged
+
+
 def _last_log(store: GraphStore) -> str:
     rows = store.run_read("MATCH (n:LogEntry) WHERE n.action STARTS WITH 'dataset-' "
                           "RETURN n.details ORDER BY n.at DESC LIMIT 1").rows
