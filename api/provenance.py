@@ -90,6 +90,5 @@ class DatasetList(BaseModel):
 def get_datasets(query: DatasetQuery) -> dict[str, Any]:
     """Every current dataset version (ACLED, UCDP GED, EWP) and any whose load is under way, or every
     version ever loaded."""
-    found = [r for r in list_versions(store()) if query.include_replaced or r["current"]
-             or r["load_state"] == "loading"]
+    found = list_versions(store(), every=query.include_replaced)
     return {"items": found}

@@ -10,7 +10,7 @@ import click
 
 from cli.common import echo_table, store_from
 from graph import audit
-from graph.datasets import list_versions
+from graph.datasets import is_loading, list_versions
 from graph.editorial import retract
 
 __all__ = ["COMMANDS"]
@@ -72,7 +72,7 @@ def datasets_cmd(ctx: click.Context, show_all: bool, as_json: bool) -> None:
     scope written so far), is listed too: loading the same file again completes it.
     """
     with store_from(ctx, read_only=True) as store:
-        rows = [r for r in list_versions(store) if show_all or r["current"] or r["load_state"] == "loading"]
+        rows = list_versions(store, every=show_all)
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False, default=str))
         return
@@ -92,7 +92,7 @@ def load_state(version: dict[str, Any]) -> str:
     'complete'
     """
     state = version.get("load_state") or "complete"
-    return f"loading ({version.get('rows_committed') or 0} rows written)" if state == "loading" else state
+    return f"{state} ({version.get('rows_committed') or 0} rows written)" if is_loading(version) else state
 
 
 COMMANDS = [retract_group, log_cmd, datasets_cmd]

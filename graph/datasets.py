@@ -40,7 +40,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -54,8 +54,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "CURRENT", "KNOWN", "LOAD_STATES", "RETIRE", "UNFINISHED", "DatasetSwitch", "Publisher", "VersionPlan", "covers",
-    "current_versions", "list_versions", "parse_scope", "plan_version", "scope_query", "scope_text", "stamped",
-    "version_node",
+    "current_versions", "is_loading", "list_versions", "parse_scope", "plan_version", "retire_params",
+    "scope_query", "scope_text", "stamped", "version_node",
 ]
 
 
@@ -113,6 +113,11 @@ RETIRE = (
 )
 # the values of load_state (ontology/shapes.ttl), passed as parameters: statements hold no literals
 LOAD_STATES = {"loading": "loading", "complete": "complete", "abandoned": "abandoned"}
+
+
+def retire_params(ids: Sequence[str]) -> dict[str, Any]:
+    """Parameters of :data:`RETIRE` for the versions ``ids``."""
+    return {"ids": list(ids), "loading": LOAD_STATES["loading"], "abandoned": LOAD_STATES["abandoned"]}
 
 
 def scope_text(countries: Sequence[str] | None = None, since: dt.date | None = None,
@@ -200,6 +205,13 @@ class DatasetSwitch:
         """Id of the new version."""
         return self.version.id
 
+    def completed(self, rows_in_scope: int) -> dict[str, Any]:
+        """What a switch in one transaction adds to the version: ``complete`` when it finishes a
+        load that an interrupted batched load began (nothing otherwise)."""
+        if self.committed is None:
+            return {}
+        return {"load_state": LOAD_STATES["complete"], "rows_committed": rows_in_scope}
+
     def version_as(self, **props: Any) -> Node:
         """The version node with ``props`` set (``rows_in_scope`` at the switch, ``load_state`` …)."""
         v = self.version
@@ -228,9 +240,16 @@ def current_versions(store: GraphStore, dataset: str) -> list[dict[str, Any]]:
     return store.run_read(CURRENT, {"dataset": dataset}).dicts()
 
 
-def list_versions(store: GraphStore) -> list[dict[str, Any]]:
-    """Every loaded version, newest access first per dataset."""
-    return store.run_read(LIST).dicts()
+def list_versions(store: GraphStore, *, every: bool = True) -> list[dict[str, Any]]:
+    """Every loaded version, newest access first per dataset; ``every=False``: the current ones
+    and those whose load is under way or was interrupted (what readers see rows of)."""
+    found = store.run_read(LIST).dicts()
+    return found if every else [v for v in found if v["current"] or is_loading(v)]
+
+
+def is_loading(version: Mapping[str, Any]) -> bool:
+    """Whether a version's load (in several transactions) is under way or was interrupted."""
+    return version.get("load_state") == LOAD_STATES["loading"]
 
 
 @dataclass

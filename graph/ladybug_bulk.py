@@ -23,7 +23,7 @@ import pyarrow.compute as pc
 
 from graph.base import WriteSummary
 from graph.bulk import Bulk, EdgeTable, arrow_type, switch_ids
-from graph.datasets import LOAD_STATES, RETIRE, DatasetSwitch
+from graph.datasets import RETIRE, DatasetSwitch, retire_params
 from graph.id_hashes import IdHashes
 from graph.ladybug_write import LadybugWriter, one_result, rows_of
 from graph.schema import literal, quote
@@ -418,9 +418,7 @@ def _switch(w: LadybugWriter, switch: DatasetSwitch, written: IdHashes, created:
     if switch.retire:
         w.conn.execute(f"MATCH (n:{label}) WHERE n.dataset_version IN $old SET n.dataset_version = $new",
                        {"old": switch.retire, "new": switch.version_id})
-        w.conn.execute(RETIRE, {"ids": switch.retire, "loading": LOAD_STATES["loading"],
-                                "abandoned": LOAD_STATES["abandoned"]})
+        w.conn.execute(RETIRE, retire_params(switch.retire))
     # a version an interrupted load left unfinished (copied from Neo4j) is complete now
-    done = {} if switch.committed is None else {"load_state": LOAD_STATES["complete"], "rows_committed": len(written)}
-    summary.add(w.apply([switch.version_as(rows_in_scope=len(written), **done), *switch.entries(summary)], [],
-                        created))
+    version = switch.version_as(rows_in_scope=len(written), **switch.completed(len(written)))
+    summary.add(w.apply([version, *switch.entries(summary)], [], created))

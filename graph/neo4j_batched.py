@@ -40,6 +40,7 @@ from typing import TypeVar
 
 import neo4j
 
+from graph import neo4j_switch as sw
 from graph import neo4j_write as w
 from graph.base import WriteSummary
 from graph.bulk import Bulk, switch_ids
@@ -94,7 +95,7 @@ class _Batches:
         if self.tx is None:
             self.tx = self.session.begin_transaction()
             if self.writer is None:  # the first transaction also writes the version (the log's home)
-                w.write_tx(self.tx, self.model, dedupe_nodes(self.model, [self.start]), {},
+                sw.write_tx(self.tx, self.model, dedupe_nodes(self.model, [self.start]), {},
                            {self.start.id: self.start.label})
                 self.writer = ChunkWriter(self.tx, self.model, self.switch)
             self.writer.tx = self.tx  # what it knows of the nodes created stays true once committed
@@ -108,7 +109,7 @@ class _Batches:
         """Commit the open transaction with the log of how far the file is written."""
         if self.tx is None:
             return
-        self.tx.run(w.PROGRESS, {"id": self.switch.version_id, "rows": position}).consume()
+        self.tx.run(sw.PROGRESS, {"id": self.switch.version_id, "rows": position}).consume()
         self.tx.commit()
         self.tx, self.rows = None, 0
 
@@ -142,19 +143,19 @@ def write_batched(session: neo4j.Session, model: Model, chunks: Iterable[Bulk], 
                 batches.write(chunk.rows_slice(switch.label, a, b), b - a, position + b)
             position += rows
         # nothing in scope: no transaction was committed, and the open one is rolled back
-        w.check_written(switch, written)
+        sw.check_written(switch, written)
         batches.commit(position)
     finally:
         batches.close()
     summary = batches.summary
-    gone = _in_transaction(session, lambda tx: w.gone_ids(tx, switch, written))
+    gone = _in_transaction(session, lambda tx: sw.gone_ids(tx, switch, written))
     for part in (gone[i:i + per_tx] for i in range(0, len(gone), per_tx)):
         _in_transaction(session, lambda tx, ids=part: w.delete_ids(tx, switch.label, ids))  # type: ignore[misc]
     summary.nodes_removed += len(gone)
-    while _in_transaction(session, lambda tx: w.repoint(tx, switch, per_tx)) >= per_tx:
+    while _in_transaction(session, lambda tx: sw.repoint(tx, switch, per_tx)) >= per_tx:
         pass
     # the version node was written with the first rows: it counts once, as created (or updated on resume)
-    _in_transaction(session, lambda tx: w.finish_switch(tx, model, switch, summary, len(written), counted=False,
+    _in_transaction(session, lambda tx: sw.finish_switch(tx, model, switch, summary, len(written), counted=False,
                                                        load_state=LOAD_STATES["complete"], rows_committed=position))
     if switch.committed is None:
         summary.nodes_created += 1

@@ -45,6 +45,7 @@ from graph import neo4j_write as w
 from graph.base import WriteSummary
 from graph.bulk import Bulk, EdgeTable, switch_ids
 from graph.datasets import DatasetSwitch
+from graph.neo4j_switch import switch_tx
 from graph.records import Edge, Node
 from graph.schema import quote
 from graph.upsert import dedupe_edges, dedupe_nodes
@@ -345,5 +346,5 @@ def write_chunks(tx: w.Tx, model: Model, chunks: Iterable[Bulk],
         seen: set[str] = set()
         for ids in written:
             seen.update(ids.to_pylist())
-        w.switch_tx(tx, model, switch, seen, writer.summary)
+        switch_tx(tx, model, switch, seen, writer.summary)
     return writer.summary

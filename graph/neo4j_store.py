@@ -1,13 +1,13 @@
 """The server backend: Neo4j through the official driver (6.x).
 
-Writes are one ``session.execute_write`` per call (see :mod:`graph.neo4j_write`); reads run
-in ``session.execute_read`` on a ``READ_ACCESS`` session, so the server itself refuses any
-write, with a transaction timeout (``unit_of_work``) and a row cap. A read that passes the
-server's transaction memory limit (``db.memory.transaction.max``) is :class:`QueryTooLarge`
-at once: the driver would otherwise retry it, a transient error, for 30 seconds. The sessions of one store
-share a bookmark manager: on a cluster (``neo4j://`` routing) its reads see its own writes. Every Cypher text sent is
-generated from the model and listed by :func:`neo4j_statements`, which the lint test feeds
-to Neo4j's own parser.
+Writes are one ``session.execute_write`` per call (see :mod:`graph.neo4j_write`, and
+:mod:`graph.neo4j_switch` for a dataset version's switch); reads run in ``session.execute_read`` on a
+``READ_ACCESS`` session, so the server itself refuses any write, with a transaction timeout
+(``unit_of_work``) and a row cap. A read that passes the server's transaction memory limit
+(``db.memory.transaction.max``) is :class:`QueryTooLarge` at once: the driver would otherwise retry it,
+a transient error, for 30 seconds. The sessions of one store share a bookmark manager: on a cluster
+(``neo4j://`` routing) its reads see its own writes. Every Cypher text sent is generated from the model
+and listed by :func:`neo4j_statements`, which the lint test feeds to Neo4j's own parser.
 
 Example:
     >>> texts = neo4j_statements()
@@ -35,7 +35,7 @@ from neo4j import (
     unit_of_work,
 )
 
-from graph import datasets, neo4j_batched, neo4j_bulk
+from graph import datasets, neo4j_batched, neo4j_bulk, neo4j_switch
 from graph import neo4j_write as w
 from graph.base import ReadResult, Stats, WriteSummary
 from graph.bulk import Bulk
@@ -73,8 +73,8 @@ def neo4j_statements(model: Model | None = None) -> list[str]:
         out.append(w.count_rels(rel.name))
     out.append(w.RESOLVE_ENDS)
     out += [w.node_unlink(label) for label in m.classes]
-    out += [w.repoint_text(label) for label in ("Event", "RiskScore")]
-    out += [datasets.RETIRE, datasets.UNFINISHED, w.PROGRESS]
+    out += [neo4j_switch.repoint_text(label) for label in ("Event", "RiskScore")]
+    out += [datasets.RETIRE, datasets.UNFINISHED, neo4j_switch.PROGRESS]
     out += neo4j_bulk.bulk_statements(m)
     return list(dict.fromkeys(out))
 
@@ -294,7 +294,7 @@ class Neo4jStore:
         try:
             with self._session(WRITE_ACCESS) as session:
                 counts = session.execute_write(
-                    w.write_tx, self.model, batch_nodes, batch_edges, label_of, switch
+                    neo4j_switch.write_tx, self.model, batch_nodes, batch_edges, label_of, switch
                 )
         except (nx.Neo4jError, nx.DriverError) as exc:
             raise self._fail(exc) from None

@@ -29,20 +29,18 @@ from neo4j.graph import Relationship as NeoRel
 
 from graph.base import WriteSummary
 from graph.changes import ChangeSet
-from graph.datasets import LOAD_STATES, RETIRE, DatasetSwitch
 from graph.schema import quote
-from graph.upsert import dedupe_nodes, group_edges, plan_edges, plan_nodes
+from graph.upsert import group_edges, plan_edges, plan_nodes
 from graph.values import clean_node, clean_rel
 from ontology.errors import InvalidRecord
 from ontology.model import Model
 
 __all__ = [
-    "BULK_ROWS", "PROGRESS", "RESOLVE_ENDS", "Tx", "apply_tx", "column_batches", "count_nodes", "count_rels",
+    "BULK_ROWS", "RESOLVE_ENDS", "Tx", "apply_tx", "column_batches", "count_nodes", "count_rels", "delete_ids",
     "delete_tx",
     "edge_create", "edge_delete", "edge_lookup", "edge_update", "from_neo4j", "node_create", "node_delete",
     "node_delete_plain", "node_ids", "node_lookup", "node_unlink", "node_update", "plain_rows", "records",
-    "check_written", "delete_ids", "finish_switch", "gone_ids", "repoint", "repoint_text", "switch_tx", "to_param",
-    "upsert_tx", "write_tx",
+    "to_param", "upsert_tx",
 ]
 
 # a transaction function's transaction, or one begun explicitly (a bulk load that must not be retried)
@@ -234,25 +232,6 @@ def _lookup(
     return out
 
 
-def write_tx(
-    tx: Tx,
-    model: Model,
-    batch_nodes: Mapping[str, Mapping[str, Any]],
-    batch_edges: Mapping[tuple[str, str, str], dict[str, Any]],
-    label_of: Mapping[str, str],
-    switch: DatasetSwitch | None = None,
-) -> dict[str, int]:
-    """Plan against the stored graph and apply; returns the WriteSummary counts.
-
-    With ``switch`` the dataset's version switch (graph.datasets) follows in the same transaction.
-    """
-    summary = upsert_tx(tx, model, batch_nodes, batch_edges, label_of, set(),
-                        switch.label if switch is not None else None)
-    if switch is not None:
-        switch_tx(tx, model, switch, {i for i in batch_nodes if label_of[i] == switch.label}, summary)
-    return summary.as_dict()
-
-
 def upsert_tx(
     tx: Tx,
     model: Model,
@@ -323,66 +302,10 @@ def upsert_tx(
     return summary
 
 
-PROGRESS = "MATCH (v:`DatasetVersion` {`id`: $id}) SET v.`rows_committed` = $rows"
-
-
-def check_written(switch: DatasetSwitch, written: set[str]) -> None:
-    """Refuse a version with no rows in its scope (it would delete everything there)."""
-    if not written:
-        raise InvalidRecord(f"the file has no {switch.label} rows in scope {switch.version.props['dataset_scope']}: "
-                            "nothing loaded (an empty version would delete everything in its scope)",
-                            {"scope": ["matches nothing"]})
-
-
-def gone_ids(tx: Tx, switch: DatasetSwitch, written: set[str]) -> list[str]:
-    """The dataset's records in the new scope that the new version lacks (sorted)."""
-    return sorted({r[0] for r in records(tx, switch.scope_query, switch.scope_params)} - written)
-
-
 def delete_ids(tx: Tx, label: str, ids: Sequence[str]) -> None:
     """DETACH DELETE ``label`` nodes by id, in batches."""
     for chunk in _chunks(list(ids)):
         tx.run(node_delete_plain(label), {"ids": chunk}).consume()
-
-
-def repoint_text(label: str) -> str:
-    """Cypher moving at most ``$limit`` rows of retired versions to the new one; returns how many."""
-    return (f"MATCH (n:{quote(label)}) WHERE n.dataset_version IN $old WITH n LIMIT $limit "
-            "SET n.dataset_version = $new RETURN count(n) AS moved")
-
-
-def repoint(tx: Tx, switch: DatasetSwitch, limit: int) -> int:
-    """Point up to ``limit`` rows of the retired versions at the new version; returns how many moved."""
-    if not switch.retire:
-        return 0
-    rec = records(tx, repoint_text(switch.label), {"old": switch.retire, "new": switch.version_id, "limit": limit})
-    return int(rec[0]["moved"])
-
-
-def finish_switch(tx: Tx, model: Model, switch: DatasetSwitch, summary: WriteSummary, rows_in_scope: int,
-                  counted: bool = True, **state: Any) -> None:
-    """Retire the covered versions; write the version node (current, with ``rows_in_scope`` and
-    ``state``) and its log entries; ``counted=False``: the node was counted when first written."""
-    if switch.retire:
-        tx.run(RETIRE, {"ids": switch.retire, **LOAD_STATES}).consume()
-    extra = [switch.version_as(rows_in_scope=rows_in_scope, current=True, **state), *switch.entries(summary)]
-    counts = write_tx(tx, model, dedupe_nodes(model, extra), {}, {n.id: n.label for n in extra})
-    summary.nodes_created += counts["nodes_created"]
-    summary.nodes_updated += counts["nodes_updated"] - (0 if counted else 1)
-
-
-def switch_tx(tx: Tx, model: Model, switch: DatasetSwitch, written: set[str],
-              summary: WriteSummary) -> None:
-    """Delete the dataset's records in scope that the new version lacks; retire covered versions;
-    write the version node and its log entries (all in ``tx``)."""
-    check_written(switch, written)
-    gone = gone_ids(tx, switch, written)
-    delete_ids(tx, switch.label, gone)
-    summary.nodes_removed += len(gone)
-    repoint(tx, switch, 2**62)
-    done: dict[str, Any] = {} if switch.committed is None else {"load_state": LOAD_STATES["complete"],
-                                                                "rows_committed": len(written)}
-    finish_switch(tx, model, switch, summary, len(written), **done)
 
 
 def delete_tx(tx: Tx, by_label: Mapping[str, list[str]]) -> int:

@@ -32,6 +32,7 @@ from typing import Any
 import networkx as nx
 
 from graph.base import GraphStore
+from graph.datasets import is_loading
 from queries.citations import (
     Bibliography,
     any_illustrative,
@@ -77,7 +78,7 @@ def cite_graph(store: GraphStore, graph: nx.MultiDiGraph) -> None:
 def datasets_shown(versions: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """Banner flag, attribution lines and dataset names for the versions behind a page's numbers."""
     found = list(versions)
-    unfinished = sorted((v for v in found if v.get("load_state") == "loading"), key=lambda v: str(v["id"]))
+    unfinished = sorted(filter(is_loading, found), key=lambda v: str(v["id"]))
     loading = [{"id": str(v["id"]), "dataset": str(v.get("dataset") or v["id"]),
                 "rows": int(v.get("rows_committed") or 0)} for v in unfinished]
     return {"illustrative": any_illustrative(found), "attribution": attribution(found),

@@ -26,10 +26,10 @@ from api import create_app
 from benchmarks.acled_gen import generate
 from cli import cli
 from cli.admin import init_store
-from graph import neo4j_write
+from graph import neo4j_switch
 from graph.base import GraphStore
 from graph.bulk import Bulk
-from graph.datasets import LOAD_STATES, list_versions
+from graph.datasets import LOAD_STATES, is_loading, list_versions
 from graph.neo4j_batched import cuts
 from loaders.acled import chunks, open_acled
 from loaders.actors import AliasTable
@@ -134,7 +134,7 @@ def _load(path: Path, env: dict[str, str]) -> str:
 
 
 def _unfinished(store: GraphStore) -> list[dict[str, Any]]:
-    return [v for v in list_versions(store) if v["load_state"] == "loading"]
+    return [v for v in list_versions(store) if is_loading(v)]
 
 
 def events_fingerprint(store: GraphStore) -> str:
@@ -234,7 +234,7 @@ def test_a_load_stopped_after_its_last_rows_resumes_without_writing_them_again(
     def stop(*args: object, **kwargs: object) -> int:
         raise RuntimeError("stopped before the repoint")
 
-    monkeypatch.setattr(neo4j_write, "repoint", stop)
+    monkeypatch.setattr(neo4j_switch, "repoint", stop)
     stopped = CliRunner().invoke(cli, ["load", "acled", str(p.second)], env=BATCHED)
     assert stopped.exit_code != 0 and isinstance(stopped.exception, RuntimeError)
     monkeypatch.undo()
