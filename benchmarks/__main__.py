@@ -17,6 +17,7 @@ FULL = [
     ["benchmarks.bench_queries", "--events", "1000000", "--runs", "30"],
     ["benchmarks.bench_api"],
     ["benchmarks.bench_viz"],
+    ["benchmarks.bench_export"],
 ]
 QUICK = [
     ["benchmarks.bench_store", "--quick"],

@@ -7,7 +7,8 @@ empty database, as ``bench_acled --neo4j`` does) four ways, each timed:
 2. encode only: every column-wise batch the bulk path would send, packed by the driver's PackStream
    (the Rust extension when installed), nothing sent;
 3. the load itself (``load_bulk``), with each write statement awaited so that the server's own
-   timings (``result_available_after + result_consumed_after``) can be summed, and the commit timed;
+   timings (``result_available_after + result_consumed_after``) can be summed (and printed per
+   statement), and the commit timed;
 4. the load as the backend runs it (statements pipelined), fresh database again.
 
     python -m benchmarks.neo4j_bulk_profile --rows 100000
@@ -90,6 +91,7 @@ def profile(path: Path) -> dict[str, float]:
                 Packer(buf).pack({"rows": batch}, hooks)  # type: ignore[no-untyped-call]
     out["encode: Arrow → lists → PackStream (tables only)"] = time.perf_counter() - t
     server_ms = 0.0
+    per_statement: dict[str, float] = {}  # server ms by statement (its first 110 characters)
     original = w._apply
 
     def awaited(tx: Any, query: str, rows: Any) -> None:
@@ -97,7 +99,9 @@ def profile(path: Path) -> dict[str, float]:
         if not isinstance(rows, list):
             for batch in w.column_batches(rows):
                 summary = tx.run(query, {"rows": batch}).consume()
-                server_ms += (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+                ms = (summary.result_available_after or 0) + (summary.result_consumed_after or 0)
+                server_ms += ms
+                per_statement[query[:110]] = per_statement.get(query[:110], 0.0) + ms
             return
         original(tx, query, rows)
 
@@ -123,6 +127,9 @@ def profile(path: Path) -> dict[str, float]:
         neo4j.Transaction.commit = real_commit  # type: ignore[method-assign]
     out["  of which server executing table writes"] = server_ms / 1000
     out["  of which commit"] = commit_s
+    print("\nserver s by table statement (awaited load):", file=sys.stderr)
+    for text, ms in sorted(per_statement.items(), key=lambda kv: -kv[1])[:10]:
+        print(f"{ms / 1000:7.1f}  {text}", file=sys.stderr)
     store.close()
     return out
 

@@ -1,5 +1,5 @@
-"""Export the whole graph: Turtle and JSON-LD (rdflib), GraphML (networkx), CSV and a Cypher
-script for an empty Neo4j (:mod:`graph.cypher_export`).
+"""Export the whole graph: Turtle and JSON-LD (rdflib), N-Triples (streamed, :mod:`graph.ntriples`),
+GraphML (networkx), CSV and a Cypher script for an empty Neo4j (:mod:`graph.cypher_export`).
 
 Example:
     >>> FORMATS
@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,20 +22,27 @@ from graph.attribution import attribution_lines, comment_block
 from graph.base import GraphStore
 from graph.cypher_export import write_cypher
 from graph.dump import iter_nodes, iter_rels
-from graph.rdf import to_rdf
+from graph.ntriples import write_nt
+from graph.rdf import to_rdf, triples
 
-__all__ = ["FORMATS", "csv_cell", "export", "graph_to_networkx", "iter_nodes", "iter_rels"]
+__all__ = ["FORMATS", "csv_cell", "export", "graph_to_networkx", "iter_nodes", "iter_rels", "networkx_of"]
 
 FORMATS = ("ttl", "jsonld", "nt", "graphml", "csv", "cypher")
-_RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt"}
+_RDF_FORMATS = {"ttl": "turtle", "jsonld": "json-ld"}
 
 
 def graph_to_networkx(store: GraphStore) -> nx.MultiDiGraph:
     """The whole graph as a networkx MultiDiGraph (node attributes = properties)."""
+    return networkx_of(iter_nodes(store), iter_rels(store))
+
+
+def networkx_of(nodes: Iterable[dict[str, Any]], rels: Iterable[dict[str, Any]]) -> nx.MultiDiGraph:
+    """Nodes and relationships as :func:`iter_nodes` and :func:`iter_rels` give them, as a networkx
+    MultiDiGraph (node attributes = properties; an edge's key is its type)."""
     g = nx.MultiDiGraph()
-    for node in iter_nodes(store):
+    for node in nodes:
         g.add_node(node["id"], **{k: v for k, v in node.items() if k != "id"})
-    for rel in iter_rels(store):
+    for rel in rels:
         attrs = {k: v for k, v in rel.items() if k not in {"source", "target"}}
         g.add_edge(rel["source"], rel["target"], key=rel["type"], **attrs)
     return g
@@ -70,6 +77,12 @@ def export(store: GraphStore, fmt: str, out: Path) -> list[Path]:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if fmt == "cypher":
         return [write_cypher(store, out)]
+    if fmt == "nt":  # one triple per line: written as they come (graph.ntriples)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        with out.open("w", encoding="utf-8", newline="\n") as text:
+            text.write(comment_block(attribution_lines(store)))
+            write_nt(triples(iter_nodes(store), iter_rels(store)), text)
+        return [out]
     if fmt in _RDF_FORMATS:
         g = to_rdf(iter_nodes(store), iter_rels(store))
         out.parent.mkdir(parents=True, exist_ok=True)

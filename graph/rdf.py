@@ -34,7 +34,7 @@ from graph.records import Edge, Node
 from ontology.errors import InvalidRecord, SourceFormatError
 from ontology.model import AKG, DATA, Model, Property, load_model
 
-__all__ = ["records_from_rdf", "statement_iri", "to_rdf"]
+__all__ = ["Triple", "records_from_rdf", "statement_iri", "to_rdf", "triples"]
 
 _XSD = {"string": None, "integer": XSD.integer, "double": XSD.double, "boolean": XSD.boolean,
         "date": XSD.date}
@@ -53,13 +53,46 @@ def _literal(prop: Property, value: Any) -> Literal:
     return Literal(value, datatype=datatype) if datatype else Literal(str(value))
 
 
-def _add_props(g: Graph, subject: URIRef, props: Mapping[str, Property], values: Mapping[str, Any]) -> None:
+Triple = tuple[URIRef, URIRef, URIRef | Literal]
+
+
+def _prop_triples(subject: URIRef, props: Mapping[str, Property], values: Mapping[str, Any]) -> Iterator[Triple]:
     for name, value in values.items():
         prop = props.get(name)
         if prop is None or value is None:
             continue
         for item in value if prop.multi else [value]:
-            g.add((subject, prop.rdf_iri, _literal(prop, item)))
+            yield subject, prop.rdf_iri, _literal(prop, item)
+
+
+def triples(
+    nodes: Iterable[Mapping[str, Any]],
+    rels: Iterable[Mapping[str, Any]],
+    model: Model | None = None,
+) -> Iterator[Triple]:
+    """The triples of plain node dicts and relationship dicts (as run_read returns them), node by
+    node and relationship by relationship: the triples of one subject come together. A triple
+    repeats only where a store holds a repeated value of a list property (a store holds one
+    relationship of a type between two nodes)."""
+    m = model or load_model()
+    for node in nodes:
+        cls = m.classes[node["label"]]
+        subject = DATA[node["id"]]
+        yield subject, RDF.type, cls.iri
+        yield from _prop_triples(subject, cls.properties,
+                                 {k: v for k, v in node.items() if k not in {"id", "label"}})
+    for rel in rels:
+        r = m.relationships[rel["type"]]
+        s, o = DATA[rel["source"]], DATA[rel["target"]]
+        yield s, r.iri, o
+        props = {k: v for k, v in rel.items() if k not in {"type", "source", "target"} and v is not None}
+        if props:
+            stmt = statement_iri(r.name, rel["source"], rel["target"])
+            yield stmt, RDF.type, RDF.Statement
+            yield stmt, RDF.subject, s
+            yield stmt, RDF.predicate, r.iri
+            yield stmt, RDF.object, o
+            yield from _prop_triples(stmt, r.properties, props)
 
 
 def to_rdf(
@@ -68,28 +101,12 @@ def to_rdf(
     model: Model | None = None,
 ) -> Graph:
     """An rdflib Graph of plain node dicts and relationship dicts (as run_read returns them)."""
-    m = model or load_model()
     g = Graph()
     g.bind("akg", AKG)
     g.bind("skos", SKOS)
     g.bind("id", DATA)
-    for node in nodes:
-        cls = m.classes[node["label"]]
-        subject = DATA[node["id"]]
-        g.add((subject, RDF.type, cls.iri))
-        _add_props(g, subject, cls.properties, {k: v for k, v in node.items() if k not in {"id", "label"}})
-    for rel in rels:
-        r = m.relationships[rel["type"]]
-        s, o = DATA[rel["source"]], DATA[rel["target"]]
-        g.add((s, r.iri, o))
-        props = {k: v for k, v in rel.items() if k not in {"type", "source", "target"} and v is not None}
-        if props:
-            stmt = statement_iri(r.name, rel["source"], rel["target"])
-            g.add((stmt, RDF.type, RDF.Statement))
-            g.add((stmt, RDF.subject, s))
-            g.add((stmt, RDF.predicate, r.iri))
-            g.add((stmt, RDF.object, o))
-            _add_props(g, stmt, r.properties, props)
+    for triple in triples(nodes, rels, model):
+        g.add(triple)
     return g
 
 

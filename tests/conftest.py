@@ -66,9 +66,11 @@ def _wipe_neo4j(store: GraphStore) -> None:
         refuse_unless_test_server(store)
     except RuntimeError as exc:
         pytest.fail(str(exc), pytrace=False)
-    ids = [row[0] for row in store.run_read("MATCH (n) RETURN n.id").rows]
-    if ids:
-        store.delete_nodes(ids)
+    # one fixed statement, in transactions of 10,000 nodes (the demo's 80,000 nodes and
+    # relationships in about a second; deleting them by id through the store took 9 s)
+    with store._driver.session(database=store.settings.neo4j_database,  # type: ignore[attr-defined]
+                               bookmark_manager=store._bookmarks) as session:  # type: ignore[attr-defined]
+        session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
 
 
 @dataclass

@@ -3,7 +3,10 @@ as comparable values, and the Neo4j test server's database (wiped before and aft
 
 from __future__ import annotations
 
+import csv
+import itertools
 import os
+import shutil
 import subprocess
 import sys
 from collections import Counter
@@ -25,6 +28,19 @@ def akg(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-c", "from cli import main; main()", *args], cwd=ROOT,
                           env={**os.environ, **env}, capture_output=True, text=True, timeout=300,
                           check=False)
+
+
+def small_examples(target: Path, rows: int = 20) -> Path:
+    """The demo data with each event file cut to its first ``rows`` rows: every class and property
+    of the demo is still there, but Neo4j plans each replayed statement (its literals) afresh, and
+    the 16,000 UCDP rows of the whole demo take it about five minutes."""
+    shutil.copytree(ROOT / "examples", target)
+    for path in (target / "events").glob("*.csv"):
+        with path.open(newline="", encoding="utf-8") as fh:
+            kept = list(itertools.islice(csv.reader(fh), rows + 1))
+        with path.open("w", newline="", encoding="utf-8") as fh:
+            csv.writer(fh).writerows(kept)
+    return target
 
 
 def graph(store: GraphStore) -> tuple[dict[str, Any], Counter[tuple[Any, ...]]]:

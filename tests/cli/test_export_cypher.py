@@ -8,11 +8,8 @@ N-Triples exports are compared.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import itertools
 import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -24,7 +21,7 @@ from graph.export import export
 from graph.records import Edge, Node
 from graph.registry import open_store
 from graph.settings import Settings
-from tests.cli.conftest import ROOT, akg, graph
+from tests.cli.conftest import akg, graph, small_examples
 from tests.conftest import NEO4J_SKIP
 from tests.neo4j_lint.check import available, lint
 
@@ -76,19 +73,6 @@ def test_neo4j_parser_accepts_every_statement_of_a_hostile_export(tmp_path: Path
     assert len(data) == 2 and len(found) > 40
     failures = [(q[:200], e) for q, e in lint(data + found[:1]) if e]
     assert not failures, failures
-
-
-def small_examples(target: Path, rows: int = 20) -> Path:
-    """The demo data with each event file cut to its first ``rows`` rows: every class and property
-    of the demo is still there, but Neo4j plans each replayed statement (its literals) afresh, and
-    the 16,000 UCDP rows of the whole demo take it about five minutes."""
-    shutil.copytree(ROOT / "examples", target)
-    for path in (target / "events").glob("*.csv"):
-        with path.open(newline="", encoding="utf-8") as fh:
-            kept = list(itertools.islice(csv.reader(fh), rows + 1))
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            csv.writer(fh).writerows(kept)
-    return target
 
 
 @pytest.mark.neo4j

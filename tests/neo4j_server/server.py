@@ -134,6 +134,13 @@ def java_options() -> list[str]:
     return os.environ.get("AKG_NEO4J_JAVA_OPTS", "").split()
 
 
+def gc_options() -> list[str]:
+    """The garbage collector: the serial one unless ``AKG_NEO4J_JAVA_OPTS`` chooses another."""
+    if any(o.startswith("-XX:+Use") and o.endswith("GC") for o in java_options()):
+        return []
+    return ["-XX:+UseSerialGC"]
+
+
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
@@ -213,7 +220,7 @@ def start(number: int | None = None) -> dict[str, Any]:
            "AKG_NEO4J_TX_TOTAL_MB": str(max(total, one))}
     with log_path.open("w", encoding="utf-8") as log:
         proc = subprocess.Popen(  # noqa: S603 - fixed program, arguments built here
-            [java, "-Xms256m", f"-Xmx{heap}", "-XX:+UseSerialGC", *java_options(),
+            [java, "-Xms256m", f"-Xmx{heap}", *gc_options(), *java_options(),
              "-cp", f"{classes}:{classpath}",
              "Launcher", str(home), str(port)],
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=env,
