@@ -1,7 +1,8 @@
 """``akg copy``: the demo graph from Ladybug to the Neo4j test server and back, unchanged.
 
-The demo is built from its examples with each event file cut to 20 rows (every class, relationship
-type and property of the demo is still there); the whole demo's copy takes 10 s each way.
+The demo is built from its examples with each event file cut to 20 rows (``small_examples``: every
+class, relationship type and property of the demo but one); the whole demo's copy takes about 10 s
+each way, and the test spent most of its time there.
 """
 
 from __future__ import annotations
