@@ -11,6 +11,7 @@ holding one value twice) is written once, as a graph holds it once.
 
 Example:
     >>> import io
+    >>> from graph.rdf import triples
     >>> out = io.StringIO()
     >>> write_nt(triples([{"id": "actor/x", "label": "Actor", "name": 'Say "no"'}], []), out)
     2
@@ -25,9 +26,9 @@ from typing import TextIO
 
 from rdflib import Literal, URIRef
 
-from graph.rdf import Triple, triples
+from graph.rdf import Triple
 
-__all__ = ["nt_line", "triples", "write_nt"]
+__all__ = ["nt_line", "write_nt"]
 
 
 def _quoted(literal: Literal) -> str:
